@@ -1,0 +1,488 @@
+#include "record.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libaudit.h>
+
+#define REC_STRINGS_CAP (REC_MAX_PATHS * REC_STR_MAX + 4 * REC_STR_MAX + 1024)
+
+int rec_event_init(struct rec_event *ev, const struct rec_limits *lim)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->strings_cap = REC_STRINGS_CAP;
+	ev->argbytes_cap = lim->argv_max_bytes + 1;
+	ev->strings = malloc(ev->strings_cap);
+	ev->argbytes = malloc(ev->argbytes_cap);
+	if (!ev->strings || !ev->argbytes) {
+		rec_event_free(ev);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rec_event_free(struct rec_event *ev)
+{
+	if (!ev)
+		return;
+	free(ev->strings);
+	free(ev->argbytes);
+	ev->strings = ev->argbytes = NULL;
+}
+
+static void rec_event_clear(struct rec_event *ev)
+{
+	char *strings = ev->strings, *argbytes = ev->argbytes;
+	size_t scap = ev->strings_cap, acap = ev->argbytes_cap;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->strings = strings;
+	ev->strings_cap = scap;
+	ev->argbytes = argbytes;
+	ev->argbytes_cap = acap;
+	ev->pid = ev->ppid = ev->uid = ev->euid = ev->auid = ev->ses = REC_ID_UNSET;
+	ev->argc = REC_ID_UNSET;
+	ev->syscall = -1;
+	ev->exit = 0;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut)
+{
+	size_t n = strlen(raw), len = 0;
+	bool cut = false;
+
+	if (cap == 0)
+		return -EINVAL;
+	if (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0) {
+		out[0] = '\0';
+		*ret_len = 0;
+		*ret_cut = false;
+		return 1;
+	}
+	if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
+		len = n - 2;
+		if (len > cap - 1) {
+			len = cap - 1;
+			cut = true;
+		}
+		memcpy(out, raw + 1, len);
+	} else {
+		size_t i;
+
+		if (n % 2 != 0)
+			return -EINVAL;
+		for (i = 0; i < n; i += 2) {
+			int hi = hexval((unsigned char)raw[i]), lo = hexval((unsigned char)raw[i + 1]);
+
+			if (hi < 0 || lo < 0)
+				return -EINVAL;
+			if (len == cap - 1) {
+				cut = true;
+				break;
+			}
+			out[len++] = (char)(hi << 4 | lo);
+		}
+	}
+	out[len] = '\0';
+	*ret_len = len;
+	*ret_cut = cut;
+	return 0;
+}
+
+bool rec_parse_dev(const char *s, struct file_id *id)
+{
+	char *end;
+	unsigned long ma, mi;
+
+	errno = 0;
+	ma = strtoul(s, &end, 16);
+	if (end == s || *end != ':' || errno)
+		return false;
+	s = end + 1;
+	mi = strtoul(s, &end, 16);
+	if (end == s || *end != '\0' || errno || ma > UINT32_MAX || mi > UINT32_MAX)
+		return false;
+	id->major = (uint32_t)ma;
+	id->minor = (uint32_t)mi;
+	return true;
+}
+
+static long long parse_ll(const char *s, int base)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return REC_ID_UNSET;
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (errno || *end != '\0')
+		return REC_ID_UNSET;
+	return v;
+}
+
+/* Decode the value raw into ev's string storage as *dst. Storage exhaustion marks it cut. */
+static void store_value(struct rec_event *ev, const char *raw, struct rec_str *dst)
+{
+	size_t room = ev->strings_cap - ev->strings_len;
+	char *out = ev->strings + ev->strings_len;
+	size_t len = 0;
+	bool cut = false;
+	int r;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!raw || room < 2)
+		return;
+	if (room > REC_STR_MAX + 1)
+		room = REC_STR_MAX + 1;
+	r = rec_decode_value(raw, out, room, &len, &cut);
+	if (r == 1)
+		return;
+	if (r < 0) {
+		/* Not valid kernel encoding (hand-made input): keep the raw text, it is still data. */
+		len = strlen(raw);
+		if (len > room - 1) {
+			len = room - 1;
+			cut = true;
+		}
+		memcpy(out, raw, len);
+		out[len] = '\0';
+	}
+	dst->s = out;
+	dst->len = len;
+	dst->cut = cut;
+	ev->strings_len += len + 1;
+}
+
+struct syscall_cache_entry {
+	uint32_t arch;
+	long nr;
+	enum rec_kind kind;
+	const char *name;
+};
+
+enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
+{
+	/* A handful of (arch, nr) pairs covers a host; the lookup in libaudit is a search by
+	 * number over a generated table, so it runs once per pair. Not thread-safe by design:
+	 * one worker thread extracts records. */
+	static struct syscall_cache_entry cache[32];
+	static unsigned used, next;
+	const char *name;
+	enum rec_kind kind = REC_OTHER;
+	int machine;
+	unsigned i;
+
+	for (i = 0; i < used; i++) {
+		if (cache[i].arch == arch && cache[i].nr == nr) {
+			*ret_name = cache[i].name;
+			return cache[i].kind;
+		}
+	}
+	machine = audit_elf_to_machine(arch);
+	name = machine >= 0 && nr >= 0 && nr <= INT32_MAX ? audit_syscall_to_name((int)nr, machine) : NULL;
+	if (name && strcmp(name, "execve") == 0) {
+		kind = REC_EXEC;
+		name = "execve";
+	} else if (name && strcmp(name, "execveat") == 0) {
+		kind = REC_EXEC;
+		name = "execveat";
+	} else {
+		name = NULL;
+	}
+	i = used < 32 ? used++ : next++ % 32;
+	cache[i] = (struct syscall_cache_entry){ arch, nr, kind, name };
+	*ret_name = name;
+	return kind;
+}
+
+static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
+{
+	const char *v;
+
+	auparse_first_field(au);
+	do {
+		const char *name = auparse_get_field_name(au);
+
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		switch (name[0]) {
+		case 'a':
+			if (strcmp(name, "auid") == 0)
+				ev->auid = parse_ll(v, 10);
+			break;
+		case 'c':
+			if (strcmp(name, "comm") == 0)
+				store_value(ev, v, &ev->comm);
+			break;
+		case 'e':
+			if (strcmp(name, "exit") == 0)
+				ev->exit = parse_ll(v, 10);
+			else if (strcmp(name, "exe") == 0)
+				store_value(ev, v, &ev->exe);
+			else if (strcmp(name, "euid") == 0)
+				ev->euid = parse_ll(v, 10);
+			break;
+		case 'k':
+			if (strcmp(name, "key") == 0 && !ev->key.s) {
+				store_value(ev, v, &ev->key);
+				/* several keys arrive joined by 0x01 */
+				for (size_t i = 0; ev->key.s && i < ev->key.len; i++)
+					if (ev->key.s[i] == '\001')
+						((char *)ev->key.s)[i] = ',';
+			}
+			break;
+		case 'p':
+			if (strcmp(name, "pid") == 0)
+				ev->pid = parse_ll(v, 10);
+			else if (strcmp(name, "ppid") == 0)
+				ev->ppid = parse_ll(v, 10);
+			break;
+		case 's':
+			if (strcmp(name, "success") == 0)
+				ev->success = strcmp(v, "yes") == 0;
+			else if (strcmp(name, "ses") == 0)
+				ev->ses = parse_ll(v, 10);
+			break;
+		case 't':
+			if (strcmp(name, "tty") == 0)
+				snprintf(ev->tty, sizeof(ev->tty), "%s", v);
+			break;
+		case 'u':
+			if (strcmp(name, "uid") == 0)
+				ev->uid = parse_ll(v, 10);
+			break;
+		default:
+			break;
+		}
+	} while (auparse_next_field(au) > 0);
+}
+
+/* Append one decoded argument chunk; new_arg starts a new argv entry. */
+static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
+{
+	size_t room = ev->argbytes_cap - ev->argbytes_len;
+	char *out = ev->argbytes + ev->argbytes_len;
+	struct rec_str *arg;
+	size_t len = 0;
+	bool cut = false;
+	int r;
+
+	if (new_arg) {
+		if (ev->argc_kept == REC_MAX_ARGS || room < 2) {
+			ev->argv_cut = true;
+			return;
+		}
+		arg = &ev->argv[ev->argc_kept++];
+		arg->s = out;
+		arg->len = 0;
+		out[0] = '\0';
+		ev->argbytes_len++; /* the NUL */
+		room--;
+	} else {
+		if (ev->argc_kept == 0)
+			return;
+		arg = &ev->argv[ev->argc_kept - 1];
+		/* chunks of one argument are contiguous: extend it in place over its NUL */
+		if (arg->s + arg->len + 1 != ev->argbytes + ev->argbytes_len) {
+			ev->argv_cut = true;
+			return;
+		}
+		out = (char *)arg->s + arg->len;
+		room++;
+		ev->argbytes_len--;
+	}
+	if (room < 2) {
+		arg->cut = ev->argv_cut = true;
+		ev->argbytes_len++;
+		return;
+	}
+	r = rec_decode_value(raw, out, room, &len, &cut);
+	if (r < 0) {
+		len = strlen(raw) < room - 1 ? strlen(raw) : room - 1;
+		cut = len < strlen(raw);
+		memcpy(out, raw, len);
+		out[len] = '\0';
+	} else if (r == 1) {
+		len = 0;
+		out[0] = '\0';
+	}
+	arg->len += len;
+	ev->argbytes_len += len + 1;
+	if (cut)
+		arg->cut = ev->argv_cut = true;
+}
+
+static void extract_execve(auparse_state_t *au, struct rec_event *ev)
+{
+	auparse_first_field(au);
+	do {
+		const char *name = auparse_get_field_name(au), *v = auparse_get_field_str(au);
+		const char *p;
+		char *end;
+		unsigned long idx;
+
+		if (!name || !v)
+			continue;
+		if (strcmp(name, "argc") == 0) {
+			ev->argc = parse_ll(v, 10);
+			continue;
+		}
+		if (name[0] != 'a' || name[1] < '0' || name[1] > '9')
+			continue;
+		errno = 0;
+		idx = strtoul(name + 1, &end, 10);
+		if (errno)
+			continue;
+		p = end;
+		if (strncmp(p, "_len", 4) == 0)
+			continue;
+		if (*p == '\0') {
+			add_arg_chunk(ev, v, true);
+		} else if (*p == '[') {
+			/* aN[0] opens argument N; later chunks extend it */
+			unsigned long chunk = strtoul(p + 1, &end, 10);
+
+			if (*end != ']')
+				continue;
+			add_arg_chunk(ev, v, chunk == 0 || idx + 1 != ev->argc_kept);
+		}
+	} while (auparse_next_field(au) > 0);
+}
+
+static void extract_path(auparse_state_t *au, struct rec_event *ev)
+{
+	struct rec_path p;
+	const char *v;
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	p.item = -1;
+	ev->paths_seen++;
+	if (ev->npaths == REC_MAX_PATHS)
+		return;
+	auparse_first_field(au);
+	do {
+		const char *name = auparse_get_field_name(au);
+
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		if (strcmp(name, "item") == 0) {
+			long long it = parse_ll(v, 10);
+			p.item = it >= 0 && it < 1024 ? (int)it : -1;
+		} else if (strcmp(name, "name") == 0) {
+			store_value(ev, v, &p.name);
+		} else if (strcmp(name, "inode") == 0) {
+			long long ino = parse_ll(v, 10);
+			if (ino >= 0) {
+				p.id.ino = (uint64_t)ino;
+				p.id.valid = true;
+			}
+		} else if (strcmp(name, "dev") == 0) {
+			if (!rec_parse_dev(v, &p.id))
+				p.id.valid = false;
+		} else if (strcmp(name, "mode") == 0) {
+			long long m = parse_ll(v, 8);
+			if (m >= 0 && m <= 0177777) {
+				p.mode = (uint32_t)m;
+				p.has_mode = true;
+			}
+		} else if (strcmp(name, "nametype") == 0 || strcmp(name, "objtype") == 0) {
+			snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+		}
+	} while (auparse_next_field(au) > 0);
+	if (p.item < 0)
+		return;
+	/* keep sorted by item; records may arrive in any order */
+	for (i = ev->npaths; i > 0 && ev->paths[i - 1].item > p.item; i--)
+		ev->paths[i] = ev->paths[i - 1];
+	ev->paths[i] = p;
+	ev->npaths++;
+}
+
+int rec_extract(auparse_state_t *au, struct rec_event *ev)
+{
+	const au_event_t *ts;
+	bool have_syscall = false;
+
+	rec_event_clear(ev);
+	if (auparse_first_record(au) <= 0)
+		return -EINVAL;
+	/* Cheap pass: find the SYSCALL record and decide before decoding anything else. */
+	do {
+		if (auparse_get_type(au) == AUDIT_SYSCALL) {
+			const char *a = auparse_find_field(au, "arch");
+			const char *s = auparse_find_field(au, "syscall");
+			long long arch = a ? parse_ll(a, 16) : REC_ID_UNSET;
+			long long nr = s ? parse_ll(s, 10) : REC_ID_UNSET;
+
+			if (arch < 0 || arch > UINT32_MAX || nr < 0)
+				return 0;
+			ev->arch = (uint32_t)arch;
+			ev->syscall = (long)nr;
+			ev->kind = rec_syscall_kind(ev->arch, ev->syscall, &ev->syscall_name);
+			have_syscall = true;
+			break;
+		}
+	} while (auparse_next_record(au) > 0);
+	if (!have_syscall || ev->kind == REC_OTHER)
+		return 0;
+
+	ts = auparse_get_timestamp(au);
+	if (ts) {
+		ev->sec = ts->sec;
+		ev->msec = ts->milli;
+		ev->serial = ts->serial;
+		snprintf(ev->id, sizeof(ev->id), "%lld.%03u:%lu", (long long)ts->sec, ts->milli,
+			 ts->serial);
+	}
+	auparse_first_record(au);
+	do {
+		switch (auparse_get_type(au)) {
+		case AUDIT_SYSCALL:
+			extract_syscall(au, ev);
+			break;
+		case AUDIT_EXECVE:
+			extract_execve(au, ev);
+			break;
+		case AUDIT_CWD:
+			if (!ev->cwd.s)
+				store_value(ev, auparse_find_field(au, "cwd"), &ev->cwd);
+			break;
+		case AUDIT_PATH:
+			extract_path(au, ev);
+			break;
+		default:
+			break;
+		}
+	} while (auparse_next_record(au) > 0);
+	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc)
+		ev->argv_cut = true;
+	return 1;
+}
+
+const struct rec_path *rec_path_item(const struct rec_event *ev, int item)
+{
+	unsigned i;
+
+	for (i = 0; i < ev->npaths; i++)
+		if (ev->paths[i].item == item)
+			return &ev->paths[i];
+	return NULL;
+}

@@ -1,0 +1,101 @@
+/* record: the only auparse walker. Turns one complete audit event into a plain, bounded
+ * struct rec_event that the rest of elfwatch reads without knowing about libauparse. */
+#ifndef ELFWATCH_RECORD_H
+#define ELFWATCH_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <auparse.h>
+
+#include "fileid.h"
+
+#define REC_MAX_PATHS 8        /* PATH items kept per event; more are counted */
+#define REC_MAX_ARGS 256       /* argv entries kept; more are counted */
+#define REC_STR_MAX 4096       /* longest single decoded string (PATH_MAX) */
+#define REC_ID_UNSET (-1LL)    /* numeric field absent from the event */
+#define REC_AUID_UNSET 4294967295LL
+
+/* A decoded attacker-controlled byte string; s is NUL-terminated, len excludes the NUL. */
+struct rec_str {
+	const char *s;
+	size_t len;
+	bool cut;               /* longer in the record than kept */
+};
+
+struct rec_path {
+	int item;
+	struct rec_str name;    /* s == NULL for name=(null) */
+	struct file_id id;
+	uint32_t mode;
+	bool has_mode;
+	char nametype[16];
+};
+
+enum rec_kind {
+	REC_OTHER = 0,
+	REC_EXEC,               /* execve/execveat, success or failure */
+};
+
+struct rec_limits {
+	size_t argv_max_bytes;  /* decoded argv bytes kept, all arguments together */
+};
+
+struct rec_event {
+	enum rec_kind kind;
+	char id[48];            /* "sec.msec:serial", as ausearch -a takes it */
+	time_t sec;
+	unsigned msec;
+	unsigned long serial;
+
+	uint32_t arch;
+	long syscall;
+	const char *syscall_name;
+	bool success;
+	long long exit;
+	long long pid, ppid, uid, euid, auid, ses;
+	char tty[16];
+	struct rec_str comm, exe, cwd, key;
+
+	struct rec_path paths[REC_MAX_PATHS];   /* sorted by item */
+	unsigned npaths;        /* kept */
+	unsigned paths_seen;    /* PATH records in the event */
+
+	struct rec_str argv[REC_MAX_ARGS];
+	unsigned argc_kept;
+	long long argc;         /* as the EXECVE record declared it */
+	bool argv_cut;          /* arguments or bytes dropped */
+
+	/* private storage for the strings above */
+	char *strings;
+	size_t strings_len, strings_cap;
+	char *argbytes;
+	size_t argbytes_len, argbytes_cap;
+};
+
+/* Allocate the storage of ev for the given limits. 0 or -ENOMEM. */
+int rec_event_init(struct rec_event *ev, const struct rec_limits *lim);
+void rec_event_free(struct rec_event *ev);
+
+/* Fill ev from the current event of au. Returns 1 when it is an event elfwatch handles (see
+ * ev->kind), 0 when it is not (ev is then only partly filled), negative errno on bad input. */
+int rec_extract(auparse_state_t *au, struct rec_event *ev);
+
+/* Exec-ness of a syscall number for an audit arch value; cached, cheap. */
+enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name);
+
+/* Decode an audit field value as the kernel encodes untrusted strings: "quoted" literal,
+ * hex bytes, or (null). Writes at most cap-1 bytes plus NUL to out.
+ * Returns 0, 1 for (null)/(none), -EINVAL for malformed hex. *ret_cut is set when the
+ * decoded value did not fit. */
+int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut);
+
+/* Parse "fe:00" (hex major:minor) into id; false when malformed. */
+bool rec_parse_dev(const char *s, struct file_id *id);
+
+/* The PATH item with the given number, or NULL. */
+const struct rec_path *rec_path_item(const struct rec_event *ev, int item);
+
+#endif

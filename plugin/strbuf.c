@@ -1,0 +1,232 @@
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int strbuf_init(struct strbuf *sb, size_t limit)
+{
+	size_t cap = limit < 256 ? limit + 1 : 256;
+
+	memset(sb, 0, sizeof(*sb));
+	sb->data = malloc(cap);
+	if (!sb->data)
+		return -ENOMEM;
+	sb->data[0] = '\0';
+	sb->cap = cap;
+	sb->limit = limit;
+	return 0;
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+	if (!sb)
+		return;
+	free(sb->data);
+	memset(sb, 0, sizeof(*sb));
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	sb->truncated = false;
+	if (sb->data)
+		sb->data[0] = '\0';
+}
+
+/* Make room for want more bytes; returns how many of them fit under the limit. */
+static size_t strbuf_reserve(struct strbuf *sb, size_t want)
+{
+	size_t room = sb->limit - sb->len;
+	size_t need;
+
+	if (want > room) {
+		want = room;
+		sb->truncated = true;
+	}
+	need = sb->len + want + 1;
+	if (need > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		char *p;
+
+		while (cap < need)
+			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+		if (cap > sb->limit + 1)
+			cap = sb->limit + 1;
+		p = realloc(sb->data, cap);
+		if (!p) {
+			sb->truncated = true;
+			return 0;
+		}
+		sb->data = p;
+		sb->cap = cap;
+	}
+	return want;
+}
+
+void strbuf_append(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t fit = strbuf_reserve(sb, n);
+
+	if (fit < n)
+		fit = utf8_safe_prefix(s, fit);
+	memcpy(sb->data + sb->len, s, fit);
+	sb->len += fit;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_putc(struct strbuf *sb, char c)
+{
+	strbuf_append(sb, &c, 1);
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		strbuf_append(sb, small, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		sb->truncated = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	strbuf_append(sb, big, (size_t)n);
+	free(big);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes are not one. */
+static size_t utf8_sequence_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+size_t utf8_safe_prefix(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t l = utf8_sequence_len(u + i, n - i);
+
+		if (l == 0)
+			l = 1; /* invalid byte: a boundary of its own */
+		if (i + l > n)
+			break;
+		i += l;
+	}
+	return i;
+}
+
+void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool cut = false;
+	size_t i = 0;
+
+	if (n > max_in) {
+		n = utf8_safe_prefix(s, max_in);
+		cut = true;
+	}
+	while (i < n) {
+		unsigned char c = u[i];
+		size_t l;
+
+		switch (c) {
+		case '"': strbuf_append(sb, "\\\"", 2); i++; continue;
+		case '\\': strbuf_append(sb, "\\\\", 2); i++; continue;
+		case '\n': strbuf_append(sb, "\\n", 2); i++; continue;
+		case '\r': strbuf_append(sb, "\\r", 2); i++; continue;
+		case '\t': strbuf_append(sb, "\\t", 2); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			strbuf_printf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = utf8_sequence_len(u + i, n - i);
+		if (l == 0) {
+			strbuf_append(sb, "\\ufffd", 6);
+			i++;
+			continue;
+		}
+		/* U+2028/U+2029 end lines in some JavaScript-based viewers. */
+		if (l == 3 && u[i] == 0xe2 && u[i + 1] == 0x80 && (u[i + 2] == 0xa8 || u[i + 2] == 0xa9)) {
+			strbuf_printf(sb, "\\u%04x", u[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			i += 3;
+			continue;
+		}
+		strbuf_append(sb, s + i, l);
+		i += l;
+	}
+	if (cut)
+		strbuf_append(sb, "...", 3);
+	if (ret_cut && cut)
+		*ret_cut = true;
+}
+
+void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool cut = false;
+	size_t i;
+
+	if (n > max_in) {
+		n = max_in;
+		cut = true;
+	}
+	for (i = 0; i < n; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\')
+			strbuf_putc(sb, (char)u[i]);
+		else
+			strbuf_printf(sb, "\\x%02x", u[i]);
+	}
+	if (cut)
+		strbuf_append(sb, "...", 3);
+	if (ret_cut && cut)
+		*ret_cut = true;
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Install every Debian package elfwatch needs to build, test and benchmark.
+# Idempotent: installs only what is missing. Run as root on Debian 12.
+set -eu
+
+PKGS="build-essential autoconf automake pkg-config
+libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev
+auditd rsyslog python3 clang libclang-rt-dev valgrind
+binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
+curl file"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing packages:$missing (run as root to install them)" >&2
+		exit 1
+	fi
+	echo "setup: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# auditd's and rsyslog's postinst may try to start services; policy-rc.d stops that
+	# so a test machine is left without a running daemon we did not ask for.
+	policy=/usr/sbin/policy-rc.d
+	created_policy=no
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' > "$policy"
+		chmod 0755 "$policy"
+		created_policy=yes
+	fi
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
+	[ "$created_policy" = yes ] && rm -f "$policy"
+	[ "${rc:-0}" -eq 0 ] || exit "$rc"
+fi
