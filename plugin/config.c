@@ -1,0 +1,441 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <libconfig.h>
+
+static const char *const default_loader_paths[] = {
+	"/lib/ld-*.so*", "/lib64/ld-*.so*", "/lib32/ld-*.so*", "/libx32/ld-*.so*",
+	"/lib/*/ld-*.so*", "/lib64/ld64.so.*",
+	"/usr/lib/ld-*.so*", "/usr/lib64/ld-*.so*", "/usr/lib32/ld-*.so*", "/usr/libx32/ld-*.so*",
+	"/usr/lib/*/ld-*.so*", "/usr/lib64/ld64.so.*",
+};
+static const char *const default_benign_parents[] = { "/usr/bin/ldd", "/bin/ldd" };
+static const char *const default_writable_dirs[] = {
+	"/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/run/user", "/run/lock", "/var/lock",
+	"/var/crash", "/dev/mqueue",
+};
+
+struct name_value {
+	const char *name;
+	int value;
+};
+
+static const struct name_value facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV }, { "daemon", LOG_DAEMON },
+	{ "user", LOG_USER }, { "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+static const struct name_value priorities[] = {
+	{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT }, { "err", LOG_ERR },
+	{ "warning", LOG_WARNING }, { "notice", LOG_NOTICE }, { "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static int lookup(const struct name_value *t, size_t n, const char *name)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].value;
+	return -1;
+}
+
+int config_facility_from_name(const char *name) { return lookup(facilities, N_ELEMS(facilities), name); }
+int config_priority_from_name(const char *name) { return lookup(priorities, N_ELEMS(priorities), name); }
+
+int config_severity_from_name(const char *name)
+{
+	for (int s = 0; name && s < SEV_COUNT; s++)
+		if (strcmp(severity_name((enum severity)s), name) == 0)
+			return s;
+	return -1;
+}
+
+static void patterns_free(struct pattern_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int patterns_set(struct pattern_list *l, const char *const *src, size_t n)
+{
+	char **v = calloc(n ? n : 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = strdup(src[i]);
+		if (!v[i]) {
+			struct pattern_list tmp = { v, i };
+			patterns_free(&tmp);
+			return -ENOMEM;
+		}
+	}
+	patterns_free(l);
+	l->v = v;
+	l->n = n;
+	return 0;
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->output);
+	patterns_free(&cfg->loader.paths);
+	patterns_free(&cfg->loader.benign_parents);
+	patterns_free(&cfg->loader.writable_dirs);
+	for (size_t i = 0; i < cfg->loader.nallow; i++) {
+		free(cfg->loader.allow[i].parent_exe);
+		free(cfg->loader.allow[i].target);
+		free(cfg->loader.allow[i].comment);
+	}
+	free(cfg->loader.allow);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->output = strdup("syslog");
+	cfg->format = FORMAT_JSON;
+	cfg->syslog_facility = LOG_AUTH;
+	cfg->syslog_priority[SEV_INFO] = LOG_INFO;
+	cfg->syslog_priority[SEV_LOW] = LOG_NOTICE;
+	cfg->syslog_priority[SEV_MEDIUM] = LOG_WARNING;
+	cfg->syslog_priority[SEV_HIGH] = LOG_ERR;
+	cfg->syslog_priority[SEV_CRITICAL] = LOG_CRIT;
+	cfg->log_level = LOG_INFO;
+	cfg->min_severity = SEV_LOW;
+	cfg->max_alert_bytes = 4096;
+	cfg->max_argv_bytes = 8192;
+	cfg->process_table_size = 4096;
+	cfg->inspect_files = true;
+	cfg->loader.benign_alerts = false;
+	if (!cfg->output ||
+	    patterns_set(&cfg->loader.paths, default_loader_paths, N_ELEMS(default_loader_paths)) ||
+	    patterns_set(&cfg->loader.benign_parents, default_benign_parents,
+			 N_ELEMS(default_benign_parents)) ||
+	    patterns_set(&cfg->loader.writable_dirs, default_writable_dirs,
+			 N_ELEMS(default_writable_dirs))) {
+		config_free(cfg);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct loader_ctx {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct loader_ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, c->errlen, "%s:%d: %s", c->file, s ? config_setting_source_line(s) : 0, msg);
+	return -EINVAL;
+}
+
+static int get_string(struct loader_ctx *c, const config_setting_t *parent, const char *key,
+		      const char **ret)
+{
+	config_setting_t *s = config_setting_get_member(parent, key);
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(c, s, "'%s' must be a string", key);
+	*ret = config_setting_get_string(s);
+	return 1;
+}
+
+static int get_bool(struct loader_ctx *c, const config_setting_t *parent, const char *key, bool *ret)
+{
+	config_setting_t *s = config_setting_get_member(parent, key);
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(c, s, "'%s' must be true or false", key);
+	*ret = config_setting_get_bool(s);
+	return 1;
+}
+
+static int get_size(struct loader_ctx *c, const config_setting_t *parent, const char *key,
+		    long long lo, long long hi, size_t *ret)
+{
+	config_setting_t *s = config_setting_get_member(parent, key);
+	long long v;
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(s);
+	else
+		return fail(c, s, "'%s' must be an integer", key);
+	if (v < lo || v > hi)
+		return fail(c, s, "'%s' must be between %lld and %lld", key, lo, hi);
+	*ret = (size_t)v;
+	return 1;
+}
+
+static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, const char *key,
+			struct pattern_list *ret)
+{
+	config_setting_t *s = config_setting_get_member(parent, key);
+	const char **v;
+	int n, r;
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail(c, s, "'%s' must be a list of strings, e.g. [ \"/tmp\" ]", key);
+	n = config_setting_length(s);
+	if (n > 1024)
+		return fail(c, s, "'%s' has more than 1024 entries", key);
+	v = calloc((size_t)n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			free(v);
+			return fail(c, e, "'%s' entries must be strings", key);
+		}
+		v[i] = config_setting_get_string(e);
+		if (v[i][0] != '/') {
+			r = fail(c, e, "'%s' entries must be absolute paths, not \"%s\"", key, v[i]);
+			free(v);
+			return r;
+		}
+	}
+	r = patterns_set(ret, v, (size_t)n);
+	free(v);
+	return r < 0 ? r : 1;
+}
+
+static const char *const top_keys[] = {
+	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
+	"max_alert_bytes", "max_argv_bytes", "process_table_size", "inspect_files", "loader", NULL
+};
+static const char *const loader_keys[] = {
+	"paths", "benign_parents", "writable_dirs", "benign_alerts", "allow", NULL
+};
+
+/* A typo in a key would silently keep a default: refuse unknown keys instead. */
+static int check_keys(struct loader_ctx *c, const config_setting_t *group, const char *const *known)
+{
+	int n = config_setting_length(group);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		bool ok = false;
+
+		for (size_t k = 0; name && known[k]; k++)
+			ok = ok || strcmp(known[k], name) == 0;
+		if (!ok)
+			return fail(c, s, "unknown setting '%s'", name ? name : "?");
+	}
+	return 0;
+}
+
+static int load_allow(struct loader_ctx *c, const config_setting_t *loader, struct config *cfg)
+{
+	config_setting_t *s = config_setting_get_member(loader, "allow");
+	int n;
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail(c, s, "'allow' must be a list of groups: ( { target = \"/opt/*\"; } )");
+	n = config_setting_length(s);
+	if (n > 256)
+		return fail(c, s, "'allow' has more than 256 entries");
+	cfg->loader.allow = calloc((size_t)n + 1, sizeof(*cfg->loader.allow));
+	if (!cfg->loader.allow)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		static const char *const keys[] = { "parent_exe", "target", "uid", "comment", NULL };
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct loader_allow *a = &cfg->loader.allow[cfg->loader.nallow++];
+		const char *str = NULL;
+		config_setting_t *uid;
+		int r;
+
+		a->uid = -1;
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+			return fail(c, e, "'allow' entries must be groups { ... }");
+		if ((r = check_keys(c, e, keys)) < 0)
+			return r;
+		if ((r = get_string(c, e, "parent_exe", &str)) < 0)
+			return r;
+		if (r && !(a->parent_exe = strdup(str)))
+			return -ENOMEM;
+		if ((r = get_string(c, e, "target", &str)) < 0)
+			return r;
+		if (r && !(a->target = strdup(str)))
+			return -ENOMEM;
+		if ((r = get_string(c, e, "comment", &str)) < 0)
+			return r;
+		if (r && !(a->comment = strdup(str)))
+			return -ENOMEM;
+		uid = config_setting_get_member(e, "uid");
+		if (uid) {
+			if (config_setting_type(uid) != CONFIG_TYPE_INT || config_setting_get_int(uid) < 0)
+				return fail(c, uid, "'uid' must be a non-negative integer");
+			a->uid = config_setting_get_int(uid);
+		}
+		if (!a->parent_exe && !a->target && a->uid < 0)
+			return fail(c, e, "an 'allow' entry needs parent_exe, target or uid");
+	}
+	return 0;
+}
+
+static int load_settings(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *loader;
+	const char *str = NULL;
+	int r, v;
+
+	if ((r = check_keys(c, root, top_keys)) < 0)
+		return r;
+	if ((r = get_string(c, root, "output", &str)) < 0)
+		return r;
+	if (r) {
+		if (strcmp(str, "syslog") != 0 && strcmp(str, "stdout") != 0 && str[0] != '/')
+			return fail(c, config_setting_get_member(root, "output"),
+				    "output must be \"syslog\", \"stdout\" or an absolute path");
+		free(cfg->output);
+		if (!(cfg->output = strdup(str)))
+			return -ENOMEM;
+	}
+	if ((r = get_string(c, root, "format", &str)) < 0)
+		return r;
+	if (r) {
+		if (strcmp(str, "json") == 0)
+			cfg->format = FORMAT_JSON;
+		else if (strcmp(str, "kv") == 0)
+			cfg->format = FORMAT_KV;
+		else
+			return fail(c, config_setting_get_member(root, "format"),
+				    "format must be \"json\" or \"kv\"");
+	}
+	if ((r = get_string(c, root, "syslog_facility", &str)) < 0)
+		return r;
+	if (r) {
+		if ((v = config_facility_from_name(str)) < 0)
+			return fail(c, config_setting_get_member(root, "syslog_facility"),
+				    "unknown syslog facility \"%s\"", str);
+		cfg->syslog_facility = v;
+	}
+	config_setting_t *prio = config_setting_get_member(root, "syslog_priority");
+	if (prio) {
+		if (config_setting_type(prio) != CONFIG_TYPE_GROUP)
+			return fail(c, prio, "syslog_priority must be a group { high = \"err\"; ... }");
+		for (int s = 0; s < SEV_COUNT; s++) {
+			if ((r = get_string(c, prio, severity_name((enum severity)s), &str)) < 0)
+				return r;
+			if (!r)
+				continue;
+			if ((v = config_priority_from_name(str)) < 0)
+				return fail(c, config_setting_get_member(prio, severity_name((enum severity)s)),
+					    "unknown syslog priority \"%s\"", str);
+			cfg->syslog_priority[s] = v;
+		}
+		static const char *const sev_keys[] = { "info", "low", "medium", "high", "critical", NULL };
+		if ((r = check_keys(c, prio, sev_keys)) < 0)
+			return r;
+	}
+	if ((r = get_string(c, root, "log_level", &str)) < 0)
+		return r;
+	if (r) {
+		v = config_priority_from_name(str);
+		if (v < LOG_ERR)
+			return fail(c, config_setting_get_member(root, "log_level"),
+				    "log_level must be err, warning, notice, info or debug");
+		cfg->log_level = v;
+	}
+	if ((r = get_string(c, root, "min_severity", &str)) < 0)
+		return r;
+	if (r) {
+		if ((v = config_severity_from_name(str)) < 0)
+			return fail(c, config_setting_get_member(root, "min_severity"),
+				    "min_severity must be info, low, medium, high or critical");
+		cfg->min_severity = (enum severity)v;
+	}
+	if ((r = get_size(c, root, "max_alert_bytes", 512, 65536, &cfg->max_alert_bytes)) < 0 ||
+	    (r = get_size(c, root, "max_argv_bytes", 256, 1 << 20, &cfg->max_argv_bytes)) < 0 ||
+	    (r = get_size(c, root, "process_table_size", 64, 1 << 20, &cfg->process_table_size)) < 0 ||
+	    (r = get_bool(c, root, "inspect_files", &cfg->inspect_files)) < 0)
+		return r;
+
+	loader = config_setting_get_member(root, "loader");
+	if (!loader)
+		return 0;
+	if (config_setting_type(loader) != CONFIG_TYPE_GROUP)
+		return fail(c, loader, "loader must be a group: loader: { ... };");
+	if ((r = check_keys(c, loader, loader_keys)) < 0 ||
+	    (r = get_patterns(c, loader, "paths", &cfg->loader.paths)) < 0 ||
+	    (r = get_patterns(c, loader, "benign_parents", &cfg->loader.benign_parents)) < 0 ||
+	    (r = get_patterns(c, loader, "writable_dirs", &cfg->loader.writable_dirs)) < 0 ||
+	    (r = get_bool(c, loader, "benign_alerts", &cfg->loader.benign_alerts)) < 0 ||
+	    (r = load_allow(c, loader, cfg)) < 0)
+		return r;
+	return 0;
+}
+
+int config_load(const char *path, struct config *ret, char *err, size_t errlen)
+{
+	struct loader_ctx c = { path, err, errlen };
+	struct config cfg;
+	config_t lc;
+	int r;
+
+	if ((r = config_defaults(&cfg)) < 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return r;
+	}
+	config_init(&lc);
+	if (!config_read_file(&lc, path)) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		else
+			snprintf(err, errlen, "%s:%d: %s", config_error_file(&lc) ? config_error_file(&lc) : path,
+				 config_error_line(&lc), config_error_text(&lc));
+		config_destroy(&lc);
+		config_free(&cfg);
+		return -EINVAL;
+	}
+	r = load_settings(&c, config_root_setting(&lc), &cfg);
+	config_destroy(&lc);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			snprintf(err, errlen, "%s: out of memory", path);
+		config_free(&cfg);
+		return r;
+	}
+	*ret = cfg;
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* config: the only libconfig user. Loads /etc/audit/elfwatch.conf into a plain struct with
+ * every default filled in; a bad file is reported as "file:line: message". */
+#ifndef ELFWATCH_CONFIG_H
+#define ELFWATCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "severity.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/audit/elfwatch.conf"
+
+enum alert_format { FORMAT_JSON = 0, FORMAT_KV };
+
+struct pattern_list {
+	char **v;
+	size_t n;
+};
+
+/* One allow-list entry: every key that is set must match for the entry to apply. */
+struct loader_allow {
+	char *parent_exe;       /* fnmatch pattern, or NULL */
+	char *target;           /* fnmatch pattern, or NULL */
+	long long uid;          /* -1 when unset */
+	char *comment;          /* why it is allowed; kept in the suppression log */
+};
+
+struct config {
+	char *output;                   /* "syslog", "stdout" or an absolute path */
+	enum alert_format format;
+	int syslog_facility;            /* LOG_AUTH ... */
+	int syslog_priority[SEV_COUNT]; /* per alert severity */
+	int log_level;                  /* LOG_ERR .. LOG_DEBUG, for elfwatch's own messages */
+	enum severity min_severity;     /* alerts below are counted, not emitted */
+	size_t max_alert_bytes;
+	size_t max_argv_bytes;
+	size_t process_table_size;
+	bool inspect_files;             /* re-open executed images and targets */
+	struct {
+		struct pattern_list paths;          /* where the host's loaders live */
+		struct pattern_list benign_parents; /* parent images whose loader runs are benign */
+		struct pattern_list writable_dirs;  /* world-writable / tmpfs drop locations */
+		bool benign_alerts;                 /* alert on --verify/--list/... too */
+		struct loader_allow *allow;
+		size_t nallow;
+	} loader;
+};
+
+/* Fill cfg with the built-in defaults. 0 or -ENOMEM. */
+int config_defaults(struct config *cfg);
+
+/* Load path over the defaults into *ret (untouched on failure). On error returns negative and
+ * writes "file:line: message" into err. */
+int config_load(const char *path, struct config *ret, char *err, size_t errlen);
+
+void config_free(struct config *cfg);
+
+/* Name lookups shared with the command line. -1 when unknown. */
+int config_facility_from_name(const char *name);
+int config_priority_from_name(const char *name);
+int config_severity_from_name(const char *name);
+
+#endif

@@ -1,0 +1,467 @@
+#include "loader.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define LOADER_SET_MAX 64
+#define LDD_WINDOW_SEC 5
+
+static const char *const reason_names[LR_COUNT_BITS] = {
+	"target_in_writable_dir", "target_not_executable", "loader_copy", "loader_renamed",
+	"argv0_mismatch", "preload_injection", "audit_injection", "library_path_override",
+	"argv0_option", "relative_target", "via_shebang", "exec_failed",
+	"target_recently_written",
+};
+
+const char *loader_reason_name(unsigned bit)
+{
+	for (unsigned i = 0; i < LR_COUNT_BITS; i++)
+		if (bit == 1u << i)
+			return reason_names[i];
+	return "unknown";
+}
+
+static bool arg_is(const struct rec_str *a, const char *opt)
+{
+	size_t n = strlen(opt);
+	return a->len == n && memcmp(a->s, opt, n) == 0;
+}
+
+void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret)
+{
+	static const struct {
+		const char *name;
+		size_t flag_off;        /* offset of a bool, or of a const struct rec_str * */
+		bool takes_value;
+	} options[] = {
+		{ "--list", offsetof(struct loader_opts, list), false },
+		{ "--verify", offsetof(struct loader_opts, verify), false },
+		{ "--help", offsetof(struct loader_opts, help), false },
+		{ "--version", offsetof(struct loader_opts, version), false },
+		{ "--list-tunables", offsetof(struct loader_opts, list_tunables), false },
+		{ "--list-diagnostics", offsetof(struct loader_opts, list_diagnostics), false },
+		{ "--inhibit-cache", offsetof(struct loader_opts, inhibit_cache), false },
+		{ "--library-path", offsetof(struct loader_opts, library_path), true },
+		{ "--preload", offsetof(struct loader_opts, preload), true },
+		{ "--audit", offsetof(struct loader_opts, audit), true },
+		{ "--argv0", offsetof(struct loader_opts, argv0), true },
+		{ "--inhibit-rpath", offsetof(struct loader_opts, inhibit_rpath), true },
+		{ "--glibc-hwcaps-prepend", offsetof(struct loader_opts, hwcaps_prepend), true },
+		{ "--glibc-hwcaps-mask", offsetof(struct loader_opts, hwcaps_mask), true },
+	};
+	unsigned i = 1;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->target = -1;
+	/* rtld consumes options while argv[1] is one of its own; a value option needs its value
+	 * (with too few arguments rtld treats the option word as the program name). The first
+	 * other word is the program. --help and --version act at once. */
+	while (i < argc) {
+		size_t k;
+
+		for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
+			if (arg_is(&argv[i], options[k].name))
+				break;
+		if (k == sizeof(options) / sizeof(options[0]))
+			break;
+		if (options[k].takes_value && i + 1 >= argc)
+			break;
+		if (ret->nnames < sizeof(ret->names) / sizeof(ret->names[0]))
+			ret->names[ret->nnames++] = options[k].name;
+		if (options[k].takes_value) {
+			*(const struct rec_str **)((char *)ret + options[k].flag_off) = &argv[i + 1];
+			i += 2;
+		} else {
+			*(bool *)((char *)ret + options[k].flag_off) = true;
+			i++;
+			if (ret->help || ret->version)
+				return;
+		}
+	}
+	if (i < argc)
+		ret->target = (int)i;
+}
+
+bool loader_opts_benign(const struct loader_opts *o)
+{
+	return o->target < 0 || o->list || o->verify || o->help || o->version ||
+	       o->list_tunables || o->list_diagnostics;
+}
+
+bool loader_path_normalize(const char *cwd, const char *path, size_t len, char *out, size_t cap)
+{
+	size_t olen = 0, i = 0;
+
+	if (cap < 2 || memchr(path, '\0', len))
+		return false;
+	if (len == 0 || path[0] != '/') {
+		if (!cwd || cwd[0] != '/')
+			return false;
+		/* copy cwd, then treat path as continuing it */
+		size_t clen = strlen(cwd);
+		if (clen >= cap)
+			return false;
+		if (!loader_path_normalize(NULL, cwd, clen, out, cap))
+			return false;
+		olen = strlen(out);
+		if (olen == 1)
+			olen = 0; /* "/" */
+	}
+	while (i < len) {
+		size_t start, seg;
+
+		while (i < len && path[i] == '/')
+			i++;
+		start = i;
+		while (i < len && path[i] != '/')
+			i++;
+		seg = i - start;
+		if (seg == 0 || (seg == 1 && path[start] == '.'))
+			continue;
+		if (seg == 2 && path[start] == '.' && path[start + 1] == '.') {
+			while (olen > 0 && out[olen - 1] != '/')
+				olen--;
+			if (olen > 0)
+				olen--;
+			continue;
+		}
+		if (olen + 1 + seg >= cap)
+			return false;
+		out[olen++] = '/';
+		memcpy(out + olen, path + start, seg);
+		olen += seg;
+	}
+	if (olen == 0)
+		out[olen++] = '/';
+	out[olen] = '\0';
+	return true;
+}
+
+struct loader_set {
+	char *paths[LOADER_SET_MAX];
+	struct file_id ids[LOADER_SET_MAX];
+	size_t n;
+};
+
+struct loader_set *loader_set_new(void)
+{
+	return calloc(1, sizeof(struct loader_set));
+}
+
+void loader_set_free(struct loader_set *ls)
+{
+	if (!ls)
+		return;
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->paths[i]);
+	free(ls);
+}
+
+int loader_set_add(struct loader_set *ls, const char *canonical, const struct file_id *id)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (file_id_equal(&ls->ids[i], id))
+			return 0;
+	if (ls->n == LOADER_SET_MAX)
+		return -ENOSPC;
+	ls->paths[ls->n] = strdup(canonical);
+	if (!ls->paths[ls->n])
+		return -ENOMEM;
+	ls->ids[ls->n++] = *id;
+	return 0;
+}
+
+int loader_set_resolve(struct loader_set *ls, const struct pattern_list *patterns)
+{
+	int r = 0;
+
+	for (size_t p = 0; p < patterns->n; p++) {
+		glob_t g;
+
+		if (glob(patterns->v[p], GLOB_NOSORT, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc && r == 0; i++) {
+			char real[PATH_MAX];
+			struct stat st;
+			struct file_id id;
+
+			if (!realpath(g.gl_pathv[i], real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+				continue;
+			id = file_id_from_stat(&st);
+			r = loader_set_add(ls, real, &id);
+		}
+		globfree(&g);
+	}
+	return r;
+}
+
+bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (file_id_equal(&ls->ids[i], id))
+			return true;
+	return false;
+}
+
+static bool match_any(const struct pattern_list *patterns, const char *path)
+{
+	for (size_t i = 0; i < patterns->n; i++)
+		if (fnmatch(patterns->v[i], path, FNM_PATHNAME) == 0)
+			return true;
+	return false;
+}
+
+bool loader_set_has_path(const struct loader_set *ls, const struct pattern_list *patterns,
+			 const char *path)
+{
+	if (!path)
+		return false;
+	for (size_t i = 0; i < ls->n; i++)
+		if (strcmp(ls->paths[i], path) == 0)
+			return true;
+	return match_any(patterns, path);
+}
+
+size_t loader_set_count(const struct loader_set *ls)
+{
+	return ls->n;
+}
+
+static const char *base_name(const char *s, size_t len, size_t *ret_len)
+{
+	const char *slash = s ? memrchr(s, '/', len) : NULL;
+
+	if (!s) {
+		*ret_len = 0;
+		return "";
+	}
+	if (!slash) {
+		*ret_len = len;
+		return s;
+	}
+	*ret_len = len - (size_t)(slash + 1 - s);
+	return slash + 1;
+}
+
+static bool same_base(const struct rec_str *a, const char *b, size_t blen)
+{
+	size_t al, bl;
+	const char *ab = base_name(a->s, a->len, &al), *bb = base_name(b, blen, &bl);
+
+	return al > 0 && al == bl && memcmp(ab, bb, al) == 0;
+}
+
+static bool in_writable_dir(const struct pattern_list *dirs, const char *path)
+{
+	for (size_t i = 0; path[0] && i < dirs->n; i++) {
+		size_t n = strlen(dirs->v[i]);
+
+		while (n > 1 && dirs->v[i][n - 1] == '/')
+			n--;
+		if (strncmp(path, dirs->v[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+struct ldd_search {
+	const struct config *cfg;
+	const struct rec_event *ev;
+	const char *target;
+};
+
+/* ldd runs its tracing loader from a subshell that never exec'd, so that parent is missing
+ * from the table. Accept it only as ldd's shape: an ldd in the same session and uid that
+ * started moments before, whose pid lies below the unknown parent's, naming this target. */
+static bool is_matching_ldd(const struct proc_entry *e, void *arg)
+{
+	const struct ldd_search *s = arg;
+	size_t tl = strlen(s->target);
+	const char *p;
+
+	if (e->ses != s->ev->ses || e->uid != s->ev->uid || e->pid >= s->ev->ppid ||
+	    s->ev->ppid >= s->ev->pid)
+		return false;
+	if (!match_any(&s->cfg->loader.benign_parents, e->image) &&
+	    !match_any(&s->cfg->loader.benign_parents, e->exe))
+		return false;
+	for (p = strstr(e->argv, s->target); p; p = strstr(p + 1, s->target))
+		if ((p == e->argv || p[-1] == ' ') && (p[tl] == ' ' || p[tl] == '\0'))
+			return true;
+	return false;
+}
+
+static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+			     const struct loader_verdict *v, const struct rec_str *raw_target)
+{
+	const struct pattern_list *bp = &ctx->cfg->loader.benign_parents;
+	struct ldd_search s = { ctx->cfg, ev, v->target };
+
+	if (v->parent)
+		return match_any(bp, v->parent->image) || match_any(bp, v->parent->exe);
+	/* ldd's tracing run passes no loader options */
+	if (!ctx->procs || !raw_target || v->opts.nnames > 0)
+		return false;
+	if (proctable_find_recent(ctx->procs, ev->sec - LDD_WINDOW_SEC, is_matching_ldd, &s))
+		return true;
+	/* ldd passes the file as the user wrote it; compare that too */
+	char raw[REC_STR_MAX];
+	size_t n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
+	memcpy(raw, raw_target->s, n);
+	raw[n] = '\0';
+	s.target = raw;
+	return proctable_find_recent(ctx->procs, ev->sec - LDD_WINDOW_SEC, is_matching_ldd, &s);
+}
+
+static const char *allow_match(const struct config *cfg, const struct rec_event *ev,
+			       const struct loader_verdict *v)
+{
+	for (size_t i = 0; i < cfg->loader.nallow; i++) {
+		const struct loader_allow *a = &cfg->loader.allow[i];
+
+		if (a->parent_exe && (!v->parent || fnmatch(a->parent_exe, v->parent->exe, 0) != 0))
+			continue;
+		if (a->target && fnmatch(a->target, v->target, FNM_PATHNAME) != 0)
+			continue;
+		if (a->uid >= 0 && a->uid != ev->uid)
+			continue;
+		return a->comment ? a->comment : "allow-list entry";
+	}
+	return NULL;
+}
+
+/* Decide whether the executed image is a loader, and how we know. */
+static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+			    struct loader_verdict *v)
+{
+	const struct rec_path *p0 = rec_path_item(ev, 0);
+	const struct rec_path *last = ev->npaths ? &ev->paths[ev->npaths - 1] : NULL;
+	const struct pattern_list *pat = &ctx->cfg->loader.paths;
+
+	if (p0 && p0->name.s)
+		v->loader_path = p0->name;
+	else
+		v->loader_path = ev->exe;
+	if (!ev->success) {
+		/* exe is still the old image; only the named file tells us */
+		if (p0 && p0->id.valid && loader_set_has_id(ctx->known, &p0->id)) {
+			v->matched_by = "inode";
+			return true;
+		}
+		return false;
+	}
+	if (ev->exe.s && loader_set_has_path(ctx->known, pat, ev->exe.s)) {
+		v->matched_by = "exe_path";
+		return true;
+	}
+	if (p0 && loader_set_has_id(ctx->known, &p0->id)) {
+		v->matched_by = "inode";
+		return true;
+	}
+	/* A loader has no PT_INTERP, so it is the last PATH item of its exec; images that
+	 * name a known loader as interpreter cannot be one. Only the rest is opened. */
+	if (!ctx->probe || !ctx->probe->image_is_loader || !last || !last->id.valid ||
+	    loader_set_has_id(ctx->known, &last->id) || !ev->exe.s || ev->exe.s[0] != '/')
+		return false;
+	if (ctx->probe->image_is_loader(ctx->probe->ctx, ev->exe.s, &last->id, v->soname,
+					sizeof(v->soname)) == 1) {
+		v->matched_by = "content";
+		v->reasons |= LR_LOADER_COPY;
+		return true;
+	}
+	return false;
+}
+
+void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+		  struct loader_verdict *v)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct rec_path *p0 = rec_path_item(ev, 0);
+	const struct rec_str *target = NULL;
+
+	memset(v, 0, sizeof(*v));
+	v->outcome = LOADER_NOT;
+	if (ev->kind != REC_EXEC || !identify_loader(ctx, ev, v))
+		return;
+
+	v->parent = ctx->procs ? proctable_get(ctx->procs, ev->ppid) : NULL;
+	loader_parse_args(ev->argv, ev->argc_kept, &v->opts);
+	if (v->opts.target >= 0) {
+		target = &ev->argv[v->opts.target];
+		if (!loader_path_normalize(ev->cwd.s, target->s, target->len, v->target, sizeof(v->target))) {
+			size_t n = target->len < sizeof(v->target) - 1 ? target->len : sizeof(v->target) - 1;
+			memcpy(v->target, target->s, n);
+			v->target[n] = '\0';
+		}
+		if (target->len == 0 || target->s[0] != '/')
+			v->reasons |= LR_RELATIVE_TARGET;
+	}
+
+	/* reasons */
+	if (!ev->success)
+		v->reasons |= LR_EXEC_FAILED;
+	if (p0 && p0->id.valid && !loader_set_has_id(ctx->known, &p0->id) &&
+	    strcmp(v->matched_by, "exe_path") == 0 && ev->paths_seen > 1)
+		v->reasons |= LR_VIA_SHEBANG;
+	if (strcmp(v->matched_by, "content") != 0 && !(v->reasons & LR_VIA_SHEBANG) &&
+	    v->loader_path.s) {
+		char run_as[REC_STR_MAX];
+
+		if (loader_path_normalize(ev->cwd.s, v->loader_path.s, v->loader_path.len, run_as,
+					  sizeof(run_as)) &&
+		    !loader_set_has_path(ctx->known, &cfg->loader.paths, run_as))
+			v->reasons |= LR_LOADER_RENAMED;
+	}
+	if (ev->argc_kept > 0 && !(v->reasons & LR_VIA_SHEBANG) &&
+	    !same_base(&ev->argv[0], v->loader_path.s, v->loader_path.len) &&
+	    !(ev->exe.s && same_base(&ev->argv[0], ev->exe.s, ev->exe.len)))
+		v->reasons |= LR_ARGV0_MISMATCH;
+	if (v->opts.preload)
+		v->reasons |= LR_PRELOAD_INJECTION;
+	if (v->opts.audit)
+		v->reasons |= LR_AUDIT_INJECTION;
+	if (v->opts.library_path)
+		v->reasons |= LR_LIBRARY_PATH_OVERRIDE;
+	if (v->opts.argv0)
+		v->reasons |= LR_ARGV0_OPTION;
+	if (v->target[0]) {
+		if (in_writable_dir(&cfg->loader.writable_dirs, v->target))
+			v->reasons |= LR_TARGET_IN_WRITABLE_DIR;
+		if (ctx->probe && ctx->probe->target_facts && v->target[0] == '/' &&
+		    ctx->probe->target_facts(ctx->probe->ctx, v->target, &v->facts) == 0) {
+			v->have_facts = true;
+			if (v->facts.exists && !(v->facts.mode & 0111))
+				v->reasons |= LR_TARGET_NOT_EXECUTABLE;
+			if (v->facts.exists && (v->facts.dir_world_writable || v->facts.on_tmpfs ||
+			    in_writable_dir(&cfg->loader.writable_dirs, v->facts.real)))
+				v->reasons |= LR_TARGET_IN_WRITABLE_DIR;
+		}
+	}
+
+	v->severity = SEV_HIGH;
+	if (v->reasons & LR_RAISING)
+		v->severity = SEV_CRITICAL;
+	if (!ev->success && v->severity > SEV_MEDIUM)
+		v->severity = SEV_MEDIUM;
+
+	/* suppression, reason kept */
+	v->outcome = LOADER_ALERT;
+	if (loader_opts_benign(&v->opts) && !cfg->loader.benign_alerts) {
+		v->outcome = LOADER_SUPPRESSED;
+		v->suppressed_by = "benign_form";
+	} else if (!cfg->loader.benign_alerts && is_benign_parent(ctx, ev, v, target)) {
+		v->outcome = LOADER_SUPPRESSED;
+		v->suppressed_by = "ldd_parent";
+	} else if ((v->allow_comment = allow_match(cfg, ev, v)) != NULL) {
+		v->outcome = LOADER_SUPPRESSED;
+		v->suppressed_by = "allow_list";
+	} else if (v->severity < cfg->min_severity) {
+		v->outcome = LOADER_SUPPRESSED;
+		v->suppressed_by = "min_severity";
+	}
+}

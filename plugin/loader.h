@@ -1,0 +1,126 @@
+/* loader: detection of programs started through the dynamic loader (MITRE T1574).
+ * Pure judgement: file-system facts come through the injected loader_probe, so replay, unit
+ * tests and fuzzing run without touching files. */
+#ifndef ELFWATCH_LOADER_H
+#define ELFWATCH_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "fileid.h"
+#include "proctable.h"
+#include "record.h"
+#include "severity.h"
+
+/* Reason codes: stable snake_case names, see loader_reason_name(). */
+enum loader_reason {
+	LR_TARGET_IN_WRITABLE_DIR = 1u << 0,  /* raises to critical */
+	LR_TARGET_NOT_EXECUTABLE = 1u << 1,   /* raises */
+	LR_LOADER_COPY = 1u << 2,             /* raises: loader recognised by content only */
+	LR_LOADER_RENAMED = 1u << 3,          /* raises: known loader run under another name */
+	LR_ARGV0_MISMATCH = 1u << 4,          /* raises: argv[0] does not name the loader */
+	LR_PRELOAD_INJECTION = 1u << 5,       /* raises: --preload */
+	LR_AUDIT_INJECTION = 1u << 6,         /* raises: --audit */
+	LR_LIBRARY_PATH_OVERRIDE = 1u << 7,
+	LR_ARGV0_OPTION = 1u << 8,            /* --argv0 renames the target's argv[0] */
+	LR_RELATIVE_TARGET = 1u << 9,
+	LR_VIA_SHEBANG = 1u << 10,            /* a script's #! line runs the loader */
+	LR_EXEC_FAILED = 1u << 11,            /* the exec itself failed: an attempt */
+	LR_TARGET_RECENTLY_WRITTEN = 1u << 12,
+	LR_COUNT_BITS = 13
+};
+#define LR_RAISING (LR_TARGET_IN_WRITABLE_DIR | LR_TARGET_NOT_EXECUTABLE | LR_LOADER_COPY | \
+		    LR_LOADER_RENAMED | LR_ARGV0_MISMATCH | LR_PRELOAD_INJECTION | LR_AUDIT_INJECTION)
+
+const char *loader_reason_name(unsigned bit);
+
+/* The loader's own command line, parsed as glibc 2.36 rtld does. Pointers borrow from argv. */
+struct loader_opts {
+	bool list, verify, help, version, list_tunables, list_diagnostics, inhibit_cache;
+	const struct rec_str *library_path, *preload, *audit, *argv0;
+	const struct rec_str *inhibit_rpath, *hwcaps_prepend, *hwcaps_mask;
+	const char *names[16];      /* options in the order given */
+	unsigned nnames;
+	int target;                 /* index into argv of the program, -1 if none */
+};
+
+/* Parse argv (argv[0] is the loader itself). Pure; never fails. */
+void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret);
+
+/* True for forms that cannot run a program: --verify, --list, --help, --version, --list-*,
+ * or no target. */
+bool loader_opts_benign(const struct loader_opts *o);
+
+/* Lexically normalise path (relative ones joined to cwd): "." and ".." removed, slashes
+ * squeezed. Returns false when the result does not fit or no absolute base is known. */
+bool loader_path_normalize(const char *cwd, const char *path, size_t len, char *out, size_t cap);
+
+/* The host's loaders: resolved from path patterns at start and on reload. */
+struct loader_set;
+struct loader_set *loader_set_new(void);
+void loader_set_free(struct loader_set *ls);
+/* Add every file the patterns name (glob, following symlinks): its canonical path and id. */
+int loader_set_resolve(struct loader_set *ls, const struct pattern_list *patterns);
+/* Add one loader by canonical path and identity (tests, reload). 0 or -ENOSPC. */
+int loader_set_add(struct loader_set *ls, const char *canonical, const struct file_id *id);
+bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id);
+bool loader_set_has_path(const struct loader_set *ls, const struct pattern_list *patterns,
+			 const char *path);
+size_t loader_set_count(const struct loader_set *ls);
+
+struct target_facts {
+	bool exists;
+	mode_t mode;
+	uid_t owner;
+	off_t size;
+	struct file_id id;
+	bool dir_world_writable;    /* parent directory writable by anyone */
+	bool on_tmpfs;              /* tmpfs/ramfs */
+	char real[REC_STR_MAX];     /* canonical path, "" when unknown */
+};
+
+/* File-system access, injected. Each returns 0 or a negative errno. */
+struct loader_probe {
+	/* Is the executed image (exe, expected identity) a loader by ELF content? 1 yes, 0 no. */
+	int (*image_is_loader)(void *ctx, const char *exe, const struct file_id *expect,
+			       char *soname, size_t soname_cap);
+	int (*target_facts)(void *ctx, const char *path, struct target_facts *ret);
+	void *ctx;
+};
+
+enum loader_outcome {
+	LOADER_NOT = 0,         /* not a loader exec */
+	LOADER_ALERT,
+	LOADER_SUPPRESSED,      /* a loader exec, not alerted: see suppressed_by */
+};
+
+struct loader_verdict {
+	enum loader_outcome outcome;
+	const char *suppressed_by;      /* "benign_form", "ldd_parent", "allow_list", "min_severity" */
+	const char *allow_comment;
+	enum severity severity;
+	uint32_t reasons;               /* enum loader_reason bits */
+	const char *matched_by;         /* "exe_path", "inode", "content" */
+	struct rec_str loader_path;     /* the path that was executed (PATH item or exe) */
+	char soname[64];
+	struct loader_opts opts;
+	char target[REC_STR_MAX];       /* resolved target, "" when none */
+	struct target_facts facts;
+	bool have_facts;
+	const struct proc_entry *parent;
+};
+
+struct loader_judge_ctx {
+	const struct config *cfg;
+	const struct loader_set *known;
+	struct proctable *procs;
+	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
+};
+
+/* Judge one exec event. Fills *ret; never fails. */
+void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+		  struct loader_verdict *ret);
+
+#endif

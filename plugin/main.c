@@ -1,0 +1,273 @@
+/* audisp-elfwatch: lifecycle only. Options, configuration, signals, then the intake loop. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <auparse.h>
+
+#if __has_include("analyze.h")
+#include "analyze.h"
+#else
+static int analyze_main(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	fprintf(stderr, "audisp-elfwatch: --analyze is not built yet\n");
+	return 2;
+}
+#endif
+#include "engine.h"
+#include "intake.h"
+#include "log.h"
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+static bool under_auditd;
+
+static void on_term(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	/* systemd signals the whole cgroup on stop; auditd, our parent, must be the one to end
+	 * us so no queued event is lost (auditd closes our stdin first). */
+	if (sig == SIGTERM && under_auditd && info && info->si_pid != getppid())
+		return;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	/* auditd starts plugins with every signal ignored and, before 4.0.5, some blocked. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_SIGINFO;
+	sa.sa_sigaction = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_flags = 0;
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct run_options {
+	const char *config_path;
+	bool config_given;
+	const char *replay;
+	const char *format;
+	const char *output;
+	bool check_config;
+	bool debug;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: audisp-elfwatch [-c FILE]                 plugin mode (auditd feeds stdin)\n"
+		"       audisp-elfwatch --replay FILE|- [options] judge recorded audit logs\n"
+		"       audisp-elfwatch --analyze PATH...         judge ELF files and directories\n"
+		"       audisp-elfwatch --check-config [-c FILE]\n"
+		"options:\n"
+		"  -c, --config FILE       configuration (default %s)\n"
+		"  --format json|kv        alert format (overrides the configuration)\n"
+		"  --output syslog|stdout|PATH   alert sink (replay default: stdout)\n"
+		"  -d, --debug             log at debug level (shows loader runs not alerted)\n"
+		"  --version, --help\n", CONFIG_DEFAULT_PATH);
+}
+
+/* Load the configuration with command-line overrides applied. 0 or -1 (message printed). */
+static int load_config(const struct run_options *o, struct config *ret)
+{
+	char err[512];
+	struct stat st;
+
+	if (!o->config_given && stat(o->config_path, &st) < 0 && errno == ENOENT) {
+		if (config_defaults(ret) < 0)
+			return -1;
+	} else if (config_load(o->config_path, ret, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	if (o->format) {
+		if (strcmp(o->format, "json") == 0)
+			ret->format = FORMAT_JSON;
+		else if (strcmp(o->format, "kv") == 0)
+			ret->format = FORMAT_KV;
+		else {
+			log_err("--format must be json or kv");
+			config_free(ret);
+			return -1;
+		}
+	}
+	if (o->output || o->replay) {
+		const char *want = o->output ? o->output : "stdout";
+
+		if (strcmp(want, "syslog") != 0 && strcmp(want, "stdout") != 0 && want[0] != '/') {
+			log_err("--output must be syslog, stdout or an absolute path");
+			config_free(ret);
+			return -1;
+		}
+		free(ret->output);
+		ret->output = strdup(want);
+		if (!ret->output) {
+			config_free(ret);
+			return -1;
+		}
+	}
+	if (o->debug)
+		ret->log_level = LOG_DEBUG;
+	return 0;
+}
+
+struct reload_ctx {
+	const struct run_options *opts;
+	struct engine *engine;
+};
+
+static void do_reload(void *arg)
+{
+	struct reload_ctx *rc = arg;
+	struct config cfg;
+	int r;
+
+	if (load_config(rc->opts, &cfg) < 0) {
+		log_err("reload failed: keeping the previous configuration");
+		return;
+	}
+	if ((r = engine_reload(rc->engine, &cfg)) < 0) {
+		log_err("reload failed (%s): keeping the previous configuration", strerror(-r));
+		config_free(&cfg);
+	}
+}
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
+{
+	if (type == AUPARSE_CB_EVENT_READY)
+		engine_handle_event(data, au);
+}
+
+static int run(const struct run_options *o)
+{
+	struct intake_stats istats = { 0 };
+	struct engine engine;
+	struct config cfg;
+	struct reload_ctx rc = { o, &engine };
+	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, &rc };
+	auparse_state_t *au;
+	int fd = STDIN_FILENO, r;
+
+	if (load_config(o, &cfg) < 0)
+		return 1;
+	log_set_level(cfg.log_level);
+	if (o->replay && strcmp(o->replay, "-") != 0) {
+		fd = open(o->replay, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			log_err("cannot open %s: %s", o->replay, strerror(errno));
+			config_free(&cfg);
+			return 1;
+		}
+	}
+	if (engine_init(&engine, &cfg) < 0) {
+		config_free(&cfg);
+		return 1;
+	}
+	au = auparse_init(AUSOURCE_FEED, NULL);
+	if (!au) {
+		log_err("cannot initialise libauparse: %s", strerror(errno));
+		engine_free(&engine);
+		return 1;
+	}
+	/* global in libauparse, and auparse_init resets it from auditd.conf */
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, &engine, NULL);
+	r = intake_run(fd, au, &hooks, &istats);
+	if (r < 0)
+		log_err("reading audit events failed: %s", strerror(-r));
+	engine_log_stats(&engine);
+	auparse_destroy(au);
+	engine_free(&engine);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_options o = { .config_path = CONFIG_DEFAULT_PATH };
+	int c;
+
+	if (argc > 1 && strcmp(argv[1], "--analyze") == 0) {
+		log_setup(false, LOG_INFO);
+		return analyze_main(argc - 2, argv + 2);
+	}
+	while ((c = getopt_long(argc, argv, "c:dh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.config_path = optarg; o.config_given = true; break;
+		case 'd': o.debug = true; break;
+		case OPT_REPLAY: o.replay = optarg; break;
+		case OPT_FORMAT: o.format = optarg; break;
+		case OPT_OUTPUT: o.output = optarg; break;
+		case OPT_CHECK: o.check_config = true; break;
+		case OPT_VERSION: printf("audisp-elfwatch %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "audisp-elfwatch: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (o.check_config) {
+		struct config cfg;
+
+		log_setup(false, LOG_INFO);
+		if (load_config(&o, &cfg) < 0)
+			return 1;
+		config_free(&cfg);
+		printf("%s: configuration OK\n", o.config_given ? o.config_path : CONFIG_DEFAULT_PATH);
+		return 0;
+	}
+	/* Run by auditd: no terminal, stdin is its socket, stderr goes nowhere. */
+	under_auditd = !o.replay;
+	if (under_auditd) {
+		openlog("elfwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		umask(077);
+		if (chdir("/") < 0)
+			return 1;
+	}
+	log_setup(under_auditd, o.debug ? LOG_DEBUG : LOG_INFO);
+	setup_signals();
+	return run(&o);
+}
