@@ -1,0 +1,355 @@
+/* Loader-exec judgement: option parsing, path normalisation and verdicts on hand-built
+ * events with a fake file-system probe. */
+#include <string.h>
+
+#include "loader.h"
+#include "tap.h"
+
+#define LD "/lib64/ld-linux-x86-64.so.2"
+#define LD_REAL "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+
+static struct rec_str S(const char *s)
+{
+	struct rec_str r = { s, s ? strlen(s) : 0, false };
+	return r;
+}
+
+static void test_parse(void)
+{
+	static const struct {
+		const char *args[8];
+		int target;
+		bool benign;
+		const char *what;
+	} rows[] = {
+		{ { LD, "/tmp/p" }, 1, false, "plain target" },
+		{ { LD, "--verify", "/bin/true" }, 2, true, "--verify is benign" },
+		{ { LD, "--list", "/bin/true" }, 2, true, "--list is benign" },
+		{ { LD, "--help" }, -1, true, "--help" },
+		{ { LD, "--version", "/tmp/p" }, -1, true, "--version acts at once" },
+		{ { LD }, -1, true, "no target" },
+		{ { LD, "--list-tunables" }, -1, true, "--list-tunables" },
+		{ { LD, "--preload", "/tmp/x.so", "/tmp/p" }, 3, false, "--preload takes a value" },
+		{ { LD, "--library-path", "/tmp", "--audit", "a.so", "--argv0", "sshd", "/tmp/p" }, 7,
+		  false, "options in any order" },
+		{ { LD, "--inhibit-cache", "--inhibit-rpath", "x", "p" }, 4, false, "flag then value" },
+		{ { LD, "--preload" }, 1, false, "value option without value is the program" },
+		{ { LD, "--bogus", "/tmp/p" }, 1, false, "unknown option is the program (as rtld)" },
+		{ { LD, "/tmp/p", "--preload", "x" }, 1, false, "options after the program are its own" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct rec_str argv[8];
+		struct loader_opts o;
+		unsigned n = 0;
+
+		while (n < 8 && rows[i].args[n]) {
+			argv[n] = S(rows[i].args[n]);
+			n++;
+		}
+		loader_parse_args(argv, n, &o);
+		tap_is_int(o.target, rows[i].target, rows[i].what);
+		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
+		       rows[i].benign);
+	}
+	{
+		struct rec_str argv[] = { S(LD), S("--preload"), S("/tmp/evil.so"), S("--audit"),
+					  S("/tmp/a.so"), S("/bin/true") };
+		struct loader_opts o;
+
+		loader_parse_args(argv, 6, &o);
+		tap_ok(o.preload && strcmp(o.preload->s, "/tmp/evil.so") == 0, "preload value kept");
+		tap_ok(o.audit && strcmp(o.audit->s, "/tmp/a.so") == 0, "audit value kept");
+		tap_is_int(o.nnames, 2, "two options named");
+	}
+}
+
+static void test_normalize(void)
+{
+	static const struct {
+		const char *cwd, *path, *want;
+	} rows[] = {
+		{ "/tmp", "payload", "/tmp/payload" },
+		{ "/tmp", "./payload", "/tmp/payload" },
+		{ "/home/a", "../../tmp/x", "/tmp/x" },
+		{ "/", "../../x", "/x" },
+		{ NULL, "/tmp//a/./b/../c", "/tmp/a/c" },
+		{ "/tmp/", "x", "/tmp/x" },
+		{ NULL, "/tmp/../etc/passwd", "/etc/passwd" },
+		{ NULL, "relative", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char out[64];
+		bool ok = loader_path_normalize(rows[i].cwd, rows[i].path, strlen(rows[i].path), out,
+						sizeof(out));
+
+		if (rows[i].want)
+			tap_ok(ok && strcmp(out, rows[i].want) == 0, "normalize %s + %s = %s (got %s)",
+			       rows[i].cwd ? rows[i].cwd : "-", rows[i].path, rows[i].want, ok ? out : "fail");
+		else
+			tap_ok(!ok, "normalize %s without cwd fails", rows[i].path);
+	}
+	{
+		char small[8];
+		tap_ok(!loader_path_normalize(NULL, "/a/very/long/path", 17, small, sizeof(small)),
+		       "normalize refuses what does not fit");
+		tap_ok(!loader_path_normalize(NULL, "/tmp/a\0b", 8, small, sizeof(small)),
+		       "normalize refuses embedded NUL");
+	}
+}
+
+/* ---- verdicts ---- */
+
+struct fake_fs {
+	const char *loader_copy_path;   /* image_is_loader says yes for this exe */
+	const char *target;             /* target_facts knows this one */
+	mode_t target_mode;
+	int calls_image;
+};
+
+static int fake_image_is_loader(void *ctx, const char *exe, const struct file_id *expect,
+				char *soname, size_t cap)
+{
+	struct fake_fs *fs = ctx;
+
+	(void)expect;
+	fs->calls_image++;
+	if (fs->loader_copy_path && strcmp(exe, fs->loader_copy_path) == 0) {
+		snprintf(soname, cap, "ld-linux-x86-64.so.2");
+		return 1;
+	}
+	return 0;
+}
+
+static int fake_target_facts(void *ctx, const char *path, struct target_facts *ret)
+{
+	struct fake_fs *fs = ctx;
+
+	memset(ret, 0, sizeof(*ret));
+	if (fs->target && strcmp(path, fs->target) == 0) {
+		ret->exists = true;
+		ret->mode = S_IFREG | fs->target_mode;
+		snprintf(ret->real, sizeof(ret->real), "%s", path);
+	}
+	return 0;
+}
+
+struct event_spec {
+	const char *exe, *cwd;
+	const char *argv[8];
+	const char *path0;
+	unsigned long ino0;
+	const char *path1;
+	unsigned long ino1;
+	bool failed;
+	long long pid, ppid;
+};
+
+#define INO_LD 100
+#define INO_BASH 200
+#define INO_OTHER 300
+
+static void make_event(struct rec_event *ev, const struct event_spec *s)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = REC_EXEC;
+	snprintf(ev->id, sizeof(ev->id), "1.000:1");
+	ev->sec = 1000;
+	ev->syscall_name = "execve";
+	ev->success = !s->failed;
+	ev->pid = s->pid ? s->pid : 500;
+	ev->ppid = s->ppid ? s->ppid : 400;
+	ev->uid = ev->auid = 1000;
+	ev->ses = 3;
+	ev->exe = S(s->exe);
+	ev->cwd = S(s->cwd ? s->cwd : "/home/a");
+	while (ev->argc_kept < 8 && s->argv[ev->argc_kept]) {
+		ev->argv[ev->argc_kept] = S(s->argv[ev->argc_kept]);
+		ev->argc_kept++;
+	}
+	ev->argc = ev->argc_kept;
+	if (s->path0) {
+		struct rec_path *p = &ev->paths[ev->npaths++];
+		p->item = 0;
+		p->name = S(s->path0);
+		p->id = (struct file_id){ 0xfe, 0, s->ino0, true };
+	}
+	if (s->path1) {
+		struct rec_path *p = &ev->paths[ev->npaths++];
+		p->item = 1;
+		p->name = S(s->path1);
+		p->id = (struct file_id){ 0xfe, 0, s->ino1, true };
+	}
+	ev->paths_seen = ev->npaths;
+}
+
+static bool has_reason(const struct loader_verdict *v, enum loader_reason r)
+{
+	return (v->reasons & r) != 0;
+}
+
+static void test_judge(void)
+{
+	struct config cfg;
+	struct loader_set *ls = loader_set_new();
+	struct proctable *pt = proctable_new(64);
+	struct file_id ld = { 0xfe, 0, INO_LD, true };
+	struct fake_fs fs = { .loader_copy_path = "/tmp/x", .target = "/tmp/p", .target_mode = 0644 };
+	struct loader_probe probe = { fake_image_is_loader, fake_target_facts, &fs };
+	struct loader_judge_ctx ctx;
+	struct loader_verdict v;
+	struct rec_event ev;
+
+	config_defaults(&cfg);
+	loader_set_add(ls, LD_REAL, &ld);
+	ctx = (struct loader_judge_ctx){ &cfg, ls, pt, &probe };
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/tmp", { LD, "/tmp/p" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "direct loader exec alerts");
+	tap_is_str(v.matched_by, "exe_path", "matched by exe path");
+	tap_is_int(v.severity, SEV_CRITICAL, "target in /tmp without x bit: critical");
+	tap_ok(has_reason(&v, LR_TARGET_IN_WRITABLE_DIR) && has_reason(&v, LR_TARGET_NOT_EXECUTABLE),
+	       "writable dir and not-executable reasons");
+	tap_ok(!has_reason(&v, LR_LOADER_RENAMED) && !has_reason(&v, LR_ARGV0_MISMATCH),
+	       "no renamed/argv0 reasons for the plain form");
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "./bin/app" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_str(v.target, "/opt/app/bin/app", "relative target resolved against CWD");
+	tap_is_int(v.severity, SEV_HIGH, "ordinary location: high");
+	tap_ok(has_reason(&v, LR_RELATIVE_TARGET), "relative_target reason");
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { "sshd", "/usr/bin/id" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV0_MISMATCH) &&
+	       v.severity == SEV_CRITICAL, "exec -a sshd <loader>: argv0_mismatch, critical");
+
+	make_event(&ev, &(struct event_spec){ "/usr/bin/true", "/", { LD }, "/bin/true", INO_OTHER,
+					       LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_NOT, "exec -a <loader> /bin/true is not a loader exec");
+
+	make_event(&ev, &(struct event_spec){ "/usr/bin/cat", "/", { "cat", "x" }, "/usr/bin/cat",
+					       INO_OTHER, LD, INO_LD });
+	fs.calls_image = 0;
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_NOT && fs.calls_image == 0,
+	       "dynamic exec: loader only in a later PATH item, no file opened");
+
+	make_event(&ev, &(struct event_spec){ "/tmp/x", "/tmp", { "/tmp/x", "/bin/true" }, "/tmp/x",
+					       INO_OTHER });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LOADER_COPY) &&
+	       strcmp(v.matched_by, "content") == 0 && v.severity == SEV_CRITICAL,
+	       "copied loader recognised by content: loader_copy, critical");
+
+	make_event(&ev, &(struct event_spec){ "/tmp/static", "/tmp", { "/tmp/static" }, "/tmp/static",
+					       INO_OTHER });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_NOT, "static binary that is not a loader");
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { "/var/tmp/ld", "/usr/bin/id" },
+					       "/var/tmp/ld", INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LOADER_RENAMED),
+	       "hard link under another name: loader_renamed");
+
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { LD, "/tmp/p" }, LD, INO_LD,
+					       .failed = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_EXEC_FAILED) && v.severity == SEV_MEDIUM,
+	       "failed loader exec: attempt at medium");
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--verify", "/tmp/p" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "benign_form") == 0,
+	       "--verify suppressed as benign_form");
+	cfg.loader.benign_alerts = true;
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "benign_alerts = true alerts on --verify too");
+	cfg.loader.benign_alerts = false;
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
+					       "/usr/bin/id" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(has_reason(&v, LR_PRELOAD_INJECTION) && v.severity == SEV_CRITICAL,
+	       "--preload: preload_injection, critical");
+
+	/* ldd: the parent is the ldd script */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
+					       "/usr/bin/id" }, "/usr/bin/ldd", INO_OTHER, "/bin/bash",
+					       INO_BASH, .pid = 600, .ppid = 400 });
+	proctable_record_exec(pt, &ev);
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
+					       .pid = 610, .ppid = 600 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "ldd_parent") == 0,
+	       "loader run by ldd: suppressed");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
+					       .pid = 612, .ppid = 605 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_SUPPRESSED, "ldd's subshell (parent unknown) suppressed");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
+					       "/usr/bin/id" }, LD, INO_LD, .pid = 613, .ppid = 605 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "same target with --preload under unknown parent alerts");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p" }, LD, INO_LD,
+					       .pid = 614, .ppid = 605 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "a target ldd did not name alerts");
+
+	/* allow-list */
+	cfg.loader.allow = calloc(1, sizeof(*cfg.loader.allow));
+	cfg.loader.allow[0] = (struct loader_allow){ NULL, strdup("/opt/app/*"), 1000, strdup("app") };
+	cfg.loader.nallow = 1;
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/run" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "allow_list") == 0 &&
+	       strcmp(v.allow_comment, "app") == 0, "allow-list suppresses with its comment");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/sub/run" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "allow-list target pattern does not cross '/'");
+
+	/* no probe: replay without files */
+	ctx.probe = NULL;
+	make_event(&ev, &(struct event_spec){ "/tmp/x", "/tmp", { "/tmp/x", "/bin/true" }, "/tmp/x",
+					       INO_OTHER });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_NOT, "without file access a copy cannot be recognised");
+
+	proctable_free(pt);
+	loader_set_free(ls);
+	config_free(&cfg);
+}
+
+static void test_proctable(void)
+{
+	struct proctable *pt = proctable_new(4);
+	struct rec_event ev;
+
+	for (long long pid = 1; pid <= 10; pid++) {
+		make_event(&ev, &(struct event_spec){ "/bin/sh", "/", { "sh" }, .pid = pid * 7, .ppid = 1 });
+		ev.sec = pid;
+		proctable_record_exec(pt, &ev);
+	}
+	struct proctable_stats st;
+	proctable_get_stats(pt, &st);
+	tap_is_int(proctable_size(pt), 4, "process table stays at its bound");
+	tap_is_int(st.evictions, 6, "oldest entries evicted");
+	tap_ok(proctable_get(pt, 70) && !proctable_get(pt, 7), "newest kept, oldest gone");
+	make_event(&ev, &(struct event_spec){ "/bin/ls", "/", { "ls" }, .pid = 49, .ppid = 1 });
+	proctable_record_exec(pt, &ev);
+	tap_is_str(proctable_get(pt, 49)->exe, "/bin/ls", "re-exec updates in place");
+	proctable_free(pt);
+}
+
+int main(void)
+{
+	test_parse();
+	test_normalize();
+	test_judge();
+	test_proctable();
+	return tap_done();
+}
