@@ -14,6 +14,7 @@ static const char *const default_loader_paths[] = {
 	"/lib/*/ld-*.so*", "/lib64/ld64.so.*",
 	"/usr/lib/ld-*.so*", "/usr/lib64/ld-*.so*", "/usr/lib32/ld-*.so*", "/usr/libx32/ld-*.so*",
 	"/usr/lib/*/ld-*.so*", "/usr/lib64/ld64.so.*",
+	"/usr/lib/*-linux-musl/libc.so", /* Debian's musl: ld-musl-*.so.1 points here */
 };
 static const char *const default_benign_parents[] = { "/usr/bin/ldd", "/bin/ldd" };
 static const char *const default_writable_dirs[] = {

@@ -335,6 +335,36 @@ static const char *allow_match(const struct config *cfg, const struct rec_event 
 	return NULL;
 }
 
+/* Was a known loader run under a name that is not a loader's? execveat names are relative to
+ * its dirfd, not to the CWD record, so only their last component can be judged; an empty name
+ * (fexecve, AT_EMPTY_PATH) says nothing. */
+static bool is_renamed(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+		       const struct rec_str *name)
+{
+	const struct pattern_list *pat = &ctx->cfg->loader.paths;
+	char run_as[REC_STR_MAX];
+	size_t blen;
+	const char *base;
+
+	if (!name->s || name->len == 0)
+		return false;
+	if (name->s[0] == '/' || strcmp(ev->syscall_name ? ev->syscall_name : "", "execveat") != 0)
+		return loader_path_normalize(ev->cwd.s, name->s, name->len, run_as, sizeof(run_as)) &&
+		       !loader_set_has_path(ctx->known, pat, run_as);
+	base = base_name(name->s, name->len, &blen);
+	if (blen >= sizeof(run_as))
+		return true;
+	memcpy(run_as, base, blen);
+	run_as[blen] = '\0';
+	for (size_t i = 0; i < pat->n; i++) {
+		const char *pb = strrchr(pat->v[i], '/');
+
+		if (fnmatch(pb ? pb + 1 : pat->v[i], run_as, 0) == 0)
+			return false;
+	}
+	return true;
+}
+
 /* Decide whether the executed image is a loader, and how we know. */
 static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 			    struct loader_verdict *v)
@@ -406,17 +436,17 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (!ev->success)
 		v->reasons |= LR_EXEC_FAILED;
 	if (p0 && p0->id.valid && !loader_set_has_id(ctx->known, &p0->id) &&
-	    strcmp(v->matched_by, "exe_path") == 0 && ev->paths_seen > 1)
+	    strcmp(v->matched_by, "exe_path") == 0 && ev->paths_seen > 1) {
 		v->reasons |= LR_VIA_SHEBANG;
-	if (strcmp(v->matched_by, "content") != 0 && !(v->reasons & LR_VIA_SHEBANG) &&
-	    v->loader_path.s) {
-		char run_as[REC_STR_MAX];
-
-		if (loader_path_normalize(ev->cwd.s, v->loader_path.s, v->loader_path.len, run_as,
-					  sizeof(run_as)) &&
-		    !loader_set_has_path(ctx->known, &cfg->loader.paths, run_as))
-			v->reasons |= LR_LOADER_RENAMED;
+		/* name the interpreter the #! line gave, not the script */
+		v->loader_path = ev->exe;
+		for (unsigned i = 1; i < ev->npaths; i++)
+			if (loader_set_has_id(ctx->known, &ev->paths[i].id) && ev->paths[i].name.s)
+				v->loader_path = ev->paths[i].name;
 	}
+	if (strcmp(v->matched_by, "content") != 0 && !(v->reasons & LR_VIA_SHEBANG) &&
+	    is_renamed(ctx, ev, &v->loader_path))
+		v->reasons |= LR_LOADER_RENAMED;
 	if (ev->argc_kept > 0 && !(v->reasons & LR_VIA_SHEBANG) &&
 	    !same_base(&ev->argv[0], v->loader_path.s, v->loader_path.len) &&
 	    !(ev->exe.s && same_base(&ev->argv[0], ev->exe.s, ev->exe.len)))
