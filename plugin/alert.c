@@ -37,7 +37,7 @@ static void emit_key(struct emitter *e, const char *name)
 	}
 	if (e->sb->len)
 		strbuf_putc(e->sb, ' ');
-	strbuf_append(e->sb, e->prefix, e->plen[e->depth]);
+	strbuf_add(e->sb, e->prefix, e->plen[e->depth]);
 	strbuf_puts(e->sb, name);
 	strbuf_putc(e->sb, '=');
 }

@@ -67,7 +67,7 @@ static size_t strbuf_reserve(struct strbuf *sb, size_t want)
 	return want;
 }
 
-void strbuf_append(struct strbuf *sb, const char *s, size_t n)
+void strbuf_add(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t fit = strbuf_reserve(sb, n);
 
@@ -80,12 +80,12 @@ void strbuf_append(struct strbuf *sb, const char *s, size_t n)
 
 void strbuf_puts(struct strbuf *sb, const char *s)
 {
-	strbuf_append(sb, s, strlen(s));
+	strbuf_add(sb, s, strlen(s));
 }
 
 void strbuf_putc(struct strbuf *sb, char c)
 {
-	strbuf_append(sb, &c, 1);
+	strbuf_add(sb, &c, 1);
 }
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
@@ -100,7 +100,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof(small)) {
-		strbuf_append(sb, small, (size_t)n);
+		strbuf_add(sb, small, (size_t)n);
 		return;
 	}
 	char *big = malloc((size_t)n + 1);
@@ -111,7 +111,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	strbuf_append(sb, big, (size_t)n);
+	strbuf_add(sb, big, (size_t)n);
 	free(big);
 }
 
@@ -144,6 +144,21 @@ static size_t utf8_sequence_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* True when s[0..n) is the start of a multi-byte sequence that n cuts short: a lead byte
+ * followed only by continuation bytes, fewer than the lead announces. */
+static bool utf8_sequence_cut(const unsigned char *s, size_t n)
+{
+	size_t want = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 :
+		      s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+
+	if (want == 0 || n >= want)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return false;
+	return true;
+}
+
 size_t utf8_safe_prefix(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -152,10 +167,12 @@ size_t utf8_safe_prefix(const char *s, size_t n)
 	while (i < n) {
 		size_t l = utf8_sequence_len(u + i, n - i);
 
-		if (l == 0)
-			l = 1; /* invalid byte: a boundary of its own */
-		if (i + l > n)
-			break;
+		if (l == 0) {
+			/* A character cut by n is not a boundary; a broken one is a byte of its own. */
+			if (utf8_sequence_cut(u + i, n - i))
+				break;
+			l = 1;
+		}
 		i += l;
 	}
 	return i;
@@ -176,11 +193,11 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		size_t l;
 
 		switch (c) {
-		case '"': strbuf_append(sb, "\\\"", 2); i++; continue;
-		case '\\': strbuf_append(sb, "\\\\", 2); i++; continue;
-		case '\n': strbuf_append(sb, "\\n", 2); i++; continue;
-		case '\r': strbuf_append(sb, "\\r", 2); i++; continue;
-		case '\t': strbuf_append(sb, "\\t", 2); i++; continue;
+		case '"': strbuf_add(sb, "\\\"", 2); i++; continue;
+		case '\\': strbuf_add(sb, "\\\\", 2); i++; continue;
+		case '\n': strbuf_add(sb, "\\n", 2); i++; continue;
+		case '\r': strbuf_add(sb, "\\r", 2); i++; continue;
+		case '\t': strbuf_add(sb, "\\t", 2); i++; continue;
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7f) {
@@ -190,7 +207,7 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		}
 		l = utf8_sequence_len(u + i, n - i);
 		if (l == 0) {
-			strbuf_append(sb, "\\ufffd", 6);
+			strbuf_add(sb, "\\ufffd", 6);
 			i++;
 			continue;
 		}
@@ -200,11 +217,11 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 			i += 3;
 			continue;
 		}
-		strbuf_append(sb, s + i, l);
+		strbuf_add(sb, s + i, l);
 		i += l;
 	}
 	if (cut)
-		strbuf_append(sb, "...", 3);
+		strbuf_add(sb, "...", 3);
 	if (ret_cut && cut)
 		*ret_cut = true;
 }
@@ -226,7 +243,7 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 			strbuf_printf(sb, "\\x%02x", u[i]);
 	}
 	if (cut)
-		strbuf_append(sb, "...", 3);
+		strbuf_add(sb, "...", 3);
 	if (ret_cut && cut)
 		*ret_cut = true;
 }

@@ -1,5 +1,6 @@
 /* strbuf: the one bounded string builder. Never grows past its limit; an append that does not
- * fit is cut at a UTF-8-safe boundary and the buffer remembers it was truncated. */
+ * fit is cut at a UTF-8-safe boundary and the buffer remembers it was truncated.
+ * (No strbuf_append/strbuf_release here: libconfig exports those names.) */
 #ifndef ELFWATCH_STRBUF_H
 #define ELFWATCH_STRBUF_H
 
@@ -19,7 +20,7 @@ int strbuf_init(struct strbuf *sb, size_t limit);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 
-void strbuf_append(struct strbuf *sb, const char *s, size_t n);
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
