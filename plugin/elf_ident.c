@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "elf_report.h"
 
 
 bool elf_ident_is_elf(const uint8_t *b, size_t len)
@@ -130,4 +131,54 @@ bool elf_raw_phdr_get(const uint8_t *b, size_t len, const struct elf_raw_ehdr *e
 		ret->align = elf_raw_u32(b, len, off + 28, d);
 	}
 	return true;
+}
+
+void elf_ident_check(const struct elf_raw_ehdr *e, struct elf_report *r)
+{
+	const uint8_t *id = e->ident;
+	bool exec = e->type == 2 || e->type == 3;
+
+	if ((e->decl_class != 1 && e->decl_class != 2) || (e->decl_data != 1 && e->decl_data != 2))
+		elf_report_add(r, ELF_R_IDENT_INVALID, SEV_HIGH,
+			       "EI_CLASS=%u EI_DATA=%u (valid: 1 or 2); header reads as ELF%d %s",
+			       e->decl_class, e->decl_data, e->cls == ELF_RAW_C64 ? 64 : 32,
+			       e->data == ELF_RAW_MSB ? "MSB" : "LSB");
+	if (e->class_flip)
+		elf_report_add(r, ELF_R_CLASS_FLIP, SEV_HIGH,
+			       "EI_CLASS=%u but e_phentsize=%u e_ehsize=%u fit ELF%d", e->decl_class,
+			       e->phentsize, e->ehsize, e->cls == ELF_RAW_C64 ? 64 : 32);
+	if (e->data_flip)
+		elf_report_add(r, ELF_R_BYTE_ORDER_FLIP, SEV_HIGH,
+			       "EI_DATA=%u but the header is consistent only as %s "
+			       "(e_machine=%u e_phentsize=%u)", e->decl_data,
+			       e->data == ELF_RAW_MSB ? "MSB" : "LSB", e->machine, e->phentsize);
+	if (id[6] != 1 || e->version != 1)
+		elf_report_add(r, ELF_R_VERSION_TAMPERED, exec ? SEV_HIGH : SEV_MEDIUM,
+			       "EI_VERSION=%u e_version=%u (expected 1)", id[6], e->version);
+	{
+		/* AppImage stores "AI" and its type at bytes 8..10 by specification. */
+		bool appimage = id[8] == 'A' && id[9] == 'I' && (id[10] == 1 || id[10] == 2);
+		bool abi_ok = id[8] == 0 || (id[7] == 3 && id[8] <= 5);
+		bool pad_ok = true;
+
+		for (int i = appimage ? 11 : 9; i < 16; i++)
+			if (id[i])
+				pad_ok = false;
+		if (!(appimage || abi_ok) || !pad_ok)
+			elf_report_add(r, ELF_R_IDENT_PADDING, SEV_MEDIUM,
+				       "EI_OSABI=%u EI_ABIVERSION=%u EI_PAD=%02x%02x%02x%02x%02x%02x%02x",
+				       id[7], id[8], id[9], id[10], id[11], id[12], id[13], id[14],
+				       id[15]);
+	}
+	if (e->ehsize != elf_raw_ehdr_size(e->cls))
+		elf_report_add(r, ELF_R_EHSIZE_INVALID, SEV_MEDIUM, "e_ehsize=%u (expected %u)",
+			       e->ehsize, elf_raw_ehdr_size(e->cls));
+	if (e->phnum && e->phentsize != elf_raw_phdr_size(e->cls))
+		elf_report_add(r, ELF_R_PHENTSIZE_INVALID, SEV_MEDIUM,
+			       "e_phentsize=%u (expected %u) e_phnum=%u", e->phentsize,
+			       elf_raw_phdr_size(e->cls), e->phnum);
+	if (e->shnum && e->shentsize != elf_raw_shdr_size(e->cls))
+		elf_report_add(r, ELF_R_SHENTSIZE_INVALID, SEV_MEDIUM,
+			       "e_shentsize=%u (expected %u) e_shnum=%u", e->shentsize,
+			       elf_raw_shdr_size(e->cls), e->shnum);
 }

@@ -6,7 +6,35 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
+
+#include "elf_host.h"
+#include "elf_report.h"
+
+/* Resource limits and caller knowledge for one inspection. */
+struct elf_limits {
+	uint64_t read_max;  /* bytes of the file snapshotted (bigger files: head only, partial) */
+	uint64_t hash_max;  /* SHA-256 only for files up to this size; 0 = never hash */
+	bool exec_hint;     /* caller knows the file is meant to run (mode gained +x, exec-capable
+			     * temp dir): every ET_DYN counts as an executable candidate */
+};
+
+/* Defaults: 64 MiB snapshot, hash up to 64 MiB, no exec hint. */
+void elf_limits_default(struct elf_limits *l);
+
+/* Judge the regular file open on fd (from safefile_open; st = its fstat). Reads one bounded
+ * snapshot with pread (never mmap: a file truncated under a mapping would SIGBUS us).
+ * 0 with *ret filled (ret->facts.is_elf false for non-ELF files), or -errno on I/O errors
+ * (-ENOMEM). host and lim are borrowed; lim may be NULL for defaults. */
+int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
+		   const struct elf_limits *lim, struct elf_report *ret);
+
+/* Judge an in-memory image b[0..len) of a file whose real size is file_size (>= len; larger
+ * means only the head is known). Pure; b is only read (the engine works on a private copy).
+ * 0 or -ENOMEM. */
+int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct elf_host *host,
+		    const struct elf_limits *lim, struct elf_report *ret);
 
 /* Cheap loader identity check on an fd from safefile_open (st = its fstat): a dynamic loader is
  * ET_DYN, has no PT_INTERP, has PT_DYNAMIC whose DT_SONAME matches ld-linux*.so.*, ld-musl-*.so.1,

@@ -1,0 +1,19 @@
+/* analyze: the `audisp-elfwatch --analyze` triage CLI: judge files and, recursively, directories
+ * with the same engine as the plugin; one JSON line per ELF file on stdout, summary on stderr. */
+#ifndef ELFWATCH_ANALYZE_H
+#define ELFWATCH_ANALYZE_H
+
+/* argv[0..argc) are the arguments after --analyze: paths and options
+ *   --xdev, --one-file-system  stay on each path's file system (default)
+ *   --cross-fs                 descend into other file systems
+ *   --format json              output format (json is the only one)
+ *   --min-severity LEVEL       print only files whose severity >= LEVEL (default: every ELF)
+ *   --no-hash                  skip SHA-256
+ *   --exec-hint                treat every ET_DYN as an executable candidate
+ *   --                         end of options
+ * Symlinks are never followed (a symlink named on the command line is skipped and counted).
+ * Returns the exit status: 0 nothing reached medium, 1 something did (even if there were errors:
+ * a hit is never masked), 2 usage or I/O errors and nothing reached medium. */
+int analyze_main(int argc, char **argv);
+
+#endif
