@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <auparse.h>
+#include <cap-ng.h>
 
 #if __has_include("analyze.h")
 #include "analyze.h"
@@ -38,6 +40,18 @@ static void on_term(int sig, siginfo_t *info, void *uctx)
 	if (sig == SIGTERM && under_auditd && info && info->si_pid != getppid())
 		return;
 	stop_requested = 1;
+}
+
+/* auditd runs plugins as root with every capability. Keep only what re-opening files that
+ * audit records name needs: reading them whatever their permissions. */
+static int drop_capabilities(void)
+{
+	if (capng_get_caps_process() < 0)
+		return -1;
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_DAC_READ_SEARCH) < 0)
+		return -1;
+	return capng_apply(CAPNG_SELECT_BOTH) < 0 ? -1 : 0;
 }
 
 static void on_hup(int sig)
@@ -262,10 +276,17 @@ int main(int argc, char **argv)
 	/* Run by auditd: no terminal, stdin is its socket, stderr goes nowhere. */
 	under_auditd = !o.replay;
 	if (under_auditd) {
+		/* we chdir("/") below; SIGHUP reloads must still find a relative -c path */
+		static char config_abs[PATH_MAX];
+
+		if (o.config_path[0] != '/' && realpath(o.config_path, config_abs))
+			o.config_path = config_abs;
 		openlog("elfwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		umask(077);
 		if (chdir("/") < 0)
 			return 1;
+		if (getuid() == 0 && drop_capabilities() < 0)
+			syslog(LOG_DAEMON | LOG_WARNING, "cannot drop capabilities; running with all of them");
 	}
 	log_setup(under_auditd, o.debug ? LOG_DEBUG : LOG_INFO);
 	setup_signals();
