@@ -168,6 +168,32 @@ static void store_value(struct rec_event *ev, const char *raw, struct rec_str *d
 	ev->strings_len += len + 1;
 }
 
+/* The kernel joins several keys with 0x01 in one hex value; libauparse splits that into one
+ * key field per key. Either way ev->key becomes the keys joined by ','. */
+static void store_key(struct rec_event *ev, const char *raw)
+{
+	struct rec_str more;
+	char *end;
+
+	if (!ev->key.s) {
+		store_value(ev, raw, &ev->key);
+	} else {
+		/* extend in place when the key is the last stored string; else keep the first */
+		end = (char *)ev->key.s + ev->key.len;
+		if (end + 1 != ev->strings + ev->strings_len)
+			return;
+		store_value(ev, raw, &more);
+		if (!more.s)
+			return;
+		*end = ',';
+		ev->key.len += 1 + more.len;
+		ev->key.cut = ev->key.cut || more.cut;
+	}
+	for (size_t i = 0; ev->key.s && i < ev->key.len; i++)
+		if (ev->key.s[i] == '\001')
+			((char *)ev->key.s)[i] = ',';
+}
+
 struct syscall_cache_entry {
 	uint32_t arch;
 	long nr;
@@ -239,13 +265,8 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 				ev->euid = parse_ll(v, 10);
 			break;
 		case 'k':
-			if (strcmp(name, "key") == 0 && !ev->key.s) {
-				store_value(ev, v, &ev->key);
-				/* several keys arrive joined by 0x01 */
-				for (size_t i = 0; ev->key.s && i < ev->key.len; i++)
-					if (ev->key.s[i] == '\001')
-						((char *)ev->key.s)[i] = ',';
-			}
+			if (strcmp(name, "key") == 0)
+				store_key(ev, v);
 			break;
 		case 'p':
 			if (strcmp(name, "pid") == 0)
@@ -292,8 +313,6 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
 		arg->s = out;
 		arg->len = 0;
 		out[0] = '\0';
-		ev->argbytes_len++; /* the NUL */
-		room--;
 	} else {
 		if (ev->argc_kept == 0)
 			return;
