@@ -195,6 +195,8 @@ ew_audit_stop() {
 		ew_audit_rules_loaded=
 	fi
 	if [ -n "$ew_auditd_pid" ]; then
+		# Plugins (re)started since ew_audit_start are children too: collect them now.
+		ew_audit_plugin_pids="$ew_audit_plugin_pids $(pgrep -P "$ew_auditd_pid" | tr '\n' ' ')"
 		ew__stop_pid "$ew_auditd_pid" auditd || ew_log "auditd pid $ew_auditd_pid would not stop"
 		# Plugins see EOF when auditd closes their socket; give them time to flush.
 		for ew__p in $ew_audit_plugin_pids; do
@@ -227,7 +229,8 @@ ew__devlog_listening() {
 }
 
 # ew_rsyslog_start DIR: private rsyslogd owning /dev/log. Messages whose program name is
-# "elfwatch" go verbatim (%msg%) to DIR/alerts.log, everything else to DIR/other.log.
+# "elfwatch" go verbatim (%msg%) to DIR/alerts.log and as "facility.severity msg" to
+# DIR/elfwatch.log; everything else goes to DIR/other.log.
 ew_rsyslog_start() {
 	[ -z "$ew_rsyslog_pid" ] || { ew__fail "ew_rsyslog_start: rsyslogd already started"; return 1; }
 	[ "$(id -u)" -eq 0 ] || { ew__skip "not root"; return "$EW_SKIP"; }
@@ -258,8 +261,10 @@ ew_rsyslog_start() {
 	module(load="imuxsock" SysSock.Name="/dev/log" SysSock.Unlink="on"
 	       SysSock.RateLimit.Interval="0")
 	template(name="ew_msg" type="string" string="%msg%\n")
+	template(name="ew_pri" type="string" string="%syslogfacility-text%.%syslogseverity-text% %msg%\n")
 	if (\$programname == "elfwatch") then {
 	    action(type="omfile" file="$ew__dir/alerts.log" template="ew_msg")
+	    action(type="omfile" file="$ew__dir/elfwatch.log" template="ew_pri")
 	    stop
 	}
 	*.* action(type="omfile" file="$ew__dir/other.log" template="RSYSLOG_FileFormat")

@@ -101,11 +101,11 @@ loader_family() {
 	run L11 "critical:argv0_mismatch,$W" exec_as sshd "$LDSO" "$PAY"
 	run L12 critical:loader_copy     "$EW_T/x" /bin/true
 	if [ -e "$EW_VT/ld-hard" ]; then
-		run L13 high:            "$EW_VT/ld-hard" /bin/true
+		run L13 critical:loader_renamed "$EW_VT/ld-hard" /bin/true
 	else
 		skip L13 "$EW_VT is on another file system than the loader"
 	fi
-	run L14 "critical:$W"            "$EW_T/ldsym" "$PAY"
+	run L14 "critical:loader_renamed,$W" "$EW_T/ldsym" "$PAY"
 	if [ -e "$LDMUSL" ]; then
 		run L15 "critical:$W"    "$LDMUSL" "$PAY"
 	else
@@ -116,7 +116,7 @@ loader_family() {
 	else
 		skip L16 "no i386 loader"
 	fi
-	run L17 "critical:$W"            "$EW_T/shebang-loader"
+	run L17 "critical:$W,via_shebang" "$EW_T/shebang-loader"
 	run L18 "critical:$W"            "$PY" "$EW_T/execveat.py" "$LDSO" "$LDSO" "$PAY"
 	run L19 "critical:$W"            in_dir /tmp "$PY" "$EW_T/execveat.py" --dirfd \
 		"${LDSO_CANON%/*}" ld-linux-x86-64.so.2 "$LDSO" "$PAY"

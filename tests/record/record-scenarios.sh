@@ -12,7 +12,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=../live/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../live/lib.sh
 . "$top/tests/live/lib.sh"
 ew_install_traps
 
