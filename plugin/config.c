@@ -122,6 +122,7 @@ int config_defaults(struct config *cfg)
 	cfg->max_alert_bytes = 4096;
 	cfg->max_argv_bytes = 8192;
 	cfg->process_table_size = 4096;
+	cfg->queue_size = 4 << 20;
 	cfg->inspect_files = true;
 	cfg->loader.benign_alerts = false;
 	if (!cfg->output ||
@@ -238,7 +239,7 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
-	"max_alert_bytes", "max_argv_bytes", "process_table_size", "inspect_files", "loader", NULL
+	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files", "loader", NULL
 };
 static const char *const loader_keys[] = {
 	"paths", "benign_parents", "writable_dirs", "benign_alerts", "allow", NULL
@@ -389,6 +390,7 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 	if ((r = get_size(c, root, "max_alert_bytes", 512, 65536, &cfg->max_alert_bytes)) < 0 ||
 	    (r = get_size(c, root, "max_argv_bytes", 256, 1 << 20, &cfg->max_argv_bytes)) < 0 ||
 	    (r = get_size(c, root, "process_table_size", 64, 1 << 20, &cfg->process_table_size)) < 0 ||
+	    (r = get_size(c, root, "queue_size", 256 << 10, 1 << 30, &cfg->queue_size)) < 0 ||
 	    (r = get_bool(c, root, "inspect_files", &cfg->inspect_files)) < 0)
 		return r;
 

@@ -35,6 +35,7 @@ struct config {
 	size_t max_alert_bytes;
 	size_t max_argv_bytes;
 	size_t process_table_size;
+	size_t queue_size;              /* bytes between the stdin reader and the worker */
 	bool inspect_files;             /* re-open executed images and targets */
 	struct {
 		struct pattern_list paths;          /* where the host's loaders live */

@@ -3,12 +3,31 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define INTAKE_CHUNK (64 * 1024)
+#include "log.h"
+
+#define INTAKE_READ_CHUNK (64 * 1024)
+#define INTAKE_TICK_MS 250
 #define INTAKE_AGE_MS 1000
+#define INTAKE_DROP_REPORT_MS 10000
+
+struct reader {
+	int fd;
+	struct linequeue *q;
+	struct prefilter *pf;
+	volatile sig_atomic_t *stop;
+	int error;                  /* -errno from read, 0 otherwise */
+	unsigned long long bytes, reads, oversize;
+	/* a line split across reads */
+	char *carry;
+	size_t carry_len;
+	bool skipping;              /* inside an oversize line: drop until its end */
+};
 
 static long long monotonic_ms(void)
 {
@@ -18,18 +37,118 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int intake_run(int fd, auparse_state_t *au, const struct intake_hooks *hooks,
-	       struct intake_stats *stats)
+static void reader_line(struct reader *r, const char *line, size_t len)
 {
-	static char buf[INTAKE_CHUNK];
-	long long last_age = monotonic_ms();
-	int flags = fcntl(fd, F_GETFL), result = 0;
+	if (prefilter_keep(r->pf, line, len))
+		linequeue_push(r->q, line, len);
+}
 
-	if (flags >= 0)
-		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+/* Split buf into lines; whole ones go to the queue, the tail waits in carry. */
+static void reader_take(struct reader *r, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+		if (r->skipping) {
+			if (nl)
+				r->skipping = false;
+		} else if (r->carry_len + n > LINEQUEUE_MAX_LINE) {
+			r->oversize++;
+			r->carry_len = 0;
+			r->skipping = nl == NULL;
+		} else if (r->carry_len > 0 || !nl) {
+			memcpy(r->carry + r->carry_len, p, n);
+			r->carry_len += n;
+			if (nl) {
+				reader_line(r, r->carry, r->carry_len);
+				r->carry_len = 0;
+			}
+		} else {
+			reader_line(r, p, n);
+		}
+		p += n;
+	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	static char buf[INTAKE_READ_CHUNK];
+
+	while (!*r->stop) {
+		struct pollfd pfd = { r->fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&pfd, 1, INTAKE_TICK_MS) < 0 && errno != EINTR) {
+			r->error = -errno;
+			break;
+		}
+		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(r->fd, buf, sizeof(buf));
+		if (n > 0) {
+			r->bytes += (unsigned long long)n;
+			r->reads++;
+			reader_take(r, buf, (size_t)n);
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			continue;
+		r->error = -errno;
+		break;
+	}
+	if (r->carry_len > 0 && !r->skipping && r->carry_len < LINEQUEUE_MAX_LINE) {
+		r->carry[r->carry_len++] = '\n';
+		reader_line(r, r->carry, r->carry_len);
+	}
+	linequeue_close(r->q);
+	return NULL;
+}
+
+static void report_drops(const struct linequeue_stats *now, unsigned long long *reported)
+{
+	if (now->lines_dropped == *reported)
+		return;
+	log_warn("queue full: dropped %llu audit records (%llu in total, %llu bytes); the worker "
+		 "cannot keep up: raise queue_size or reduce the rules' event rate",
+		 now->lines_dropped - *reported, now->lines_dropped, now->bytes_dropped);
+	*reported = now->lines_dropped;
+}
+
+int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
+	       const struct intake_hooks *hooks, struct intake_stats *stats)
+{
+	struct reader r = { .fd = fd, .stop = hooks->stop };
+	long long last_age = monotonic_ms(), last_report = last_age;
+	unsigned long long reported_drops = 0;
+	sigset_t all, old;
+	pthread_t tid;
+	char *batch;
+	int result = 0;
+
+	r.q = linequeue_new(opts->queue_bytes, opts->block_when_full);
+	r.pf = prefilter_new(opts->syscalls);
+	r.carry = malloc(LINEQUEUE_MAX_LINE + 1);
+	batch = malloc(LINEQUEUE_MAX_LINE);
+	if (!r.q || !r.pf || !r.carry || !batch) {
+		result = -ENOMEM;
+		goto out;
+	}
+	/* signals are for the worker (this thread) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	result = -pthread_create(&tid, NULL, reader_main, &r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (result < 0)
+		goto out;
+
 	for (;;) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		int n;
+		long n;
 
 		if (*hooks->stop) {
 			result = 1;
@@ -39,45 +158,43 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_hooks *hooks,
 			*hooks->reload = 0;
 			hooks->on_reload(hooks->ctx);
 		}
-		n = poll(&pfd, 1, INTAKE_AGE_MS);
-		if (n < 0 && errno != EINTR) {
-			result = -errno;
+		n = linequeue_pop(r.q, batch, LINEQUEUE_MAX_LINE, INTAKE_TICK_MS);
+		if (n < 0)
 			break;
+		if (n > 0) {
+			auparse_feed(au, batch, (size_t)n);
+			/* deliver events completed by this batch's last record now (auparse
+			 * holds them until the next feed call) */
+			auparse_feed(au, "", 0);
 		}
-		if (monotonic_ms() - last_age >= INTAKE_AGE_MS) {
+		long long now = monotonic_ms();
+		if (now - last_age >= INTAKE_AGE_MS) {
 			auparse_feed_age_events(au);
-			last_age = monotonic_ms();
+			last_age = now;
 			stats->ages++;
 		}
-		if (n <= 0)
-			continue;
-		/* Drain what is there, then let auparse deliver the events completed by the last
-		 * record (it holds them until the next feed call). */
-		for (;;) {
-			ssize_t got = read(fd, buf, sizeof(buf));
-
-			if (got > 0) {
-				stats->bytes += (unsigned long long)got;
-				stats->reads++;
-				auparse_feed(au, buf, (size_t)got);
-				if (*hooks->stop)
-					break;
-				continue;
-			}
-			if (got == 0) {
-				auparse_flush_feed(au);
-				return 0;
-			}
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				result = -errno;
-			break;
+		if (now - last_report >= INTAKE_DROP_REPORT_MS) {
+			linequeue_get_stats(r.q, &stats->queue);
+			report_drops(&stats->queue, &reported_drops);
+			last_report = now;
 		}
-		auparse_feed(au, "", 0);
-		if (result < 0)
-			break;
 	}
+	/* stop: wake a reader waiting for room, then wait for it */
+	linequeue_close(r.q);
+	pthread_join(tid, NULL);
 	auparse_flush_feed(au);
+	if (r.error < 0 && result == 0)
+		result = r.error;
+	linequeue_get_stats(r.q, &stats->queue);
+	report_drops(&stats->queue, &reported_drops);
+	prefilter_get_stats(r.pf, &stats->filter);
+	stats->bytes = r.bytes;
+	stats->reads = r.reads;
+	stats->oversize_lines = r.oversize;
+out:
+	free(batch);
+	free(r.carry);
+	prefilter_free(r.pf);
+	linequeue_free(r.q);
 	return result;
 }

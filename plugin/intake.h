@@ -1,28 +1,43 @@
-/* intake: reads audit text from a descriptor (auditd's socket, a pipe or a log file) into
- * libauparse's feed API. Delivers events completed by their last record at once, ages
- * incomplete ones on a timer, flushes on EOF. */
+/* intake: gets audit text from a descriptor (auditd's socket, a pipe or a log file) to
+ * libauparse without ever making auditd wait. A reader thread only reads, splits lines, drops
+ * irrelevant records (prefilter) and queues the rest (linequeue, bounded: overflow is dropped
+ * and counted). The calling thread is the worker: it feeds libauparse, which calls back for
+ * each complete event; it ages incomplete events on a timer and flushes at EOF. */
 #ifndef ELFWATCH_INTAKE_H
 #define ELFWATCH_INTAKE_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include <auparse.h>
 
+#include "linequeue.h"
+#include "prefilter.h"
+
 struct intake_hooks {
 	volatile sig_atomic_t *stop;        /* set: return after flushing */
-	volatile sig_atomic_t *reload;      /* set: on_reload is called between reads */
+	volatile sig_atomic_t *reload;      /* set: on_reload is called between batches */
 	void (*on_reload)(void *ctx);
 	void *ctx;
 };
 
+struct intake_options {
+	size_t queue_bytes;         /* capacity of the reader -> worker queue */
+	bool block_when_full;       /* replay: wait for the worker instead of dropping */
+	const char *const *syscalls;/* syscalls whose events are kept (prefilter) */
+};
+
 struct intake_stats {
-	unsigned long long bytes, reads;
+	unsigned long long bytes, reads, oversize_lines;
 	unsigned long ages;
+	struct prefilter_stats filter;
+	struct linequeue_stats queue;
 };
 
 /* Feed fd into au until EOF or *stop. Returns 0 at EOF, 1 when stopped, negative errno on a
- * read error. Events are always flushed before returning. */
-int intake_run(int fd, auparse_state_t *au, const struct intake_hooks *hooks,
-	       struct intake_stats *stats);
+ * read error or when the reader cannot start. Events are always flushed before returning. */
+int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
+	       const struct intake_hooks *hooks, struct intake_stats *stats);
 
 #endif

@@ -181,7 +181,9 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 static int run(const struct run_options *o)
 {
+	static const char *const syscalls[] = { "execve", "execveat", NULL };
 	struct intake_stats istats = { 0 };
+	struct intake_options iopts = { 0, o->replay != NULL, syscalls };
 	struct engine engine;
 	struct config cfg;
 	struct reload_ctx rc = { o, &engine };
@@ -213,9 +215,16 @@ static int run(const struct run_options *o)
 	/* global in libauparse, and auparse_init resets it from auditd.conf */
 	auparse_set_eoe_timeout(2);
 	auparse_add_callback(au, on_event, &engine, NULL);
-	r = intake_run(fd, au, &hooks, &istats);
+	iopts.queue_bytes = engine.cfg.queue_size;
+	r = intake_run(fd, au, &iopts, &hooks, &istats);
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
+	log_info("intake: %llu bytes, %llu records kept, %llu dropped by type, %llu by syscall, "
+		 "%llu as part of dropped events, %llu unparsed; queue: %llu dropped, high water "
+		 "%zu bytes; %llu oversize lines", istats.bytes, istats.filter.kept,
+		 istats.filter.dropped_type, istats.filter.dropped_syscall,
+		 istats.filter.dropped_same_event, istats.filter.malformed,
+		 istats.queue.lines_dropped, istats.queue.high_water, istats.oversize_lines);
 	engine_log_stats(&engine);
 	auparse_destroy(au);
 	engine_free(&engine);

@@ -1,0 +1,154 @@
+#include "linequeue.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct linequeue {
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	char *ring;
+	size_t cap, head, used;     /* bytes [head, head+used) mod cap are queued */
+	bool closed, block, kicked;
+	struct linequeue_stats stats;
+};
+
+struct linequeue *linequeue_new(size_t capacity, bool block_when_full)
+{
+	struct linequeue *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->ring = malloc(capacity ? capacity : 1);
+	if (!q->ring) {
+		free(q);
+		return NULL;
+	}
+	q->cap = capacity;
+	q->block = block_when_full;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	return q;
+}
+
+void linequeue_free(struct linequeue *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+	free(q->ring);
+	free(q);
+}
+
+static void ring_write(struct linequeue *q, const char *src, size_t len)
+{
+	size_t tail = (q->head + q->used) % q->cap;
+	size_t first = len < q->cap - tail ? len : q->cap - tail;
+
+	memcpy(q->ring + tail, src, first);
+	memcpy(q->ring, src + first, len - first);
+	q->used += len;
+}
+
+bool linequeue_push(struct linequeue *q, const char *line, size_t len)
+{
+	bool queued = false;
+
+	pthread_mutex_lock(&q->lock);
+	q->stats.lines_in++;
+	if (len <= q->cap && len <= LINEQUEUE_MAX_LINE) {
+		while (q->block && !q->closed && q->cap - q->used < len)
+			pthread_cond_wait(&q->not_full, &q->lock);
+		if (!q->closed && q->cap - q->used >= len) {
+			ring_write(q, line, len);
+			if (q->used > q->stats.high_water)
+				q->stats.high_water = q->used;
+			queued = true;
+			pthread_cond_signal(&q->not_empty);
+		}
+	}
+	if (!queued) {
+		q->stats.lines_dropped++;
+		q->stats.bytes_dropped += len;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return queued;
+}
+
+void linequeue_close(struct linequeue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void linequeue_kick(struct linequeue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->kicked = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Length of the longest run of whole lines from head that fits cap (0 if the first line
+ * does not end within cap bytes). */
+static size_t whole_lines(const struct linequeue *q, size_t cap)
+{
+	size_t n = q->used < cap ? q->used : cap;
+	size_t first = n < q->cap - q->head ? n : q->cap - q->head;
+	const char *nl;
+
+	if (n > first && (nl = memrchr(q->ring, '\n', n - first)) != NULL)
+		return first + (size_t)(nl - q->ring) + 1;
+	nl = memrchr(q->ring + q->head, '\n', first);
+	return nl ? (size_t)(nl - (q->ring + q->head)) + 1 : 0;
+}
+
+long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
+{
+	struct timespec deadline;
+	size_t n, first;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&q->lock);
+	while (q->used == 0 && !q->closed && !q->kicked) {
+		if (pthread_cond_timedwait(&q->not_empty, &q->lock, &deadline) == ETIMEDOUT)
+			break;
+	}
+	q->kicked = false;
+	if (q->used == 0) {
+		long r = q->closed ? -1 : 0;
+		pthread_mutex_unlock(&q->lock);
+		return r;
+	}
+	n = whole_lines(q, cap);
+	first = n < q->cap - q->head ? n : q->cap - q->head;
+	memcpy(buf, q->ring + q->head, first);
+	memcpy(buf + first, q->ring, n - first);
+	q->head = (q->head + n) % q->cap;
+	q->used -= n;
+	pthread_cond_signal(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+	return (long)n;
+}
+
+void linequeue_get_stats(struct linequeue *q, struct linequeue_stats *ret)
+{
+	pthread_mutex_lock(&q->lock);
+	*ret = q->stats;
+	pthread_mutex_unlock(&q->lock);
+}

@@ -1,0 +1,235 @@
+/* Intake: the record prefilter, the bounded line queue, and the reader/worker loop end to end
+ * through a pipe (ordering, out-of-order records, EOF flush, overflow accounting). */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "linequeue.h"
+#include "prefilter.h"
+#include "record.h"
+#include "tap.h"
+
+static const char *const exec_syscalls[] = { "execve", "execveat", NULL };
+
+#define EXEC_SYSCALL(serial) \
+	"type=SYSCALL msg=audit(1700000000.100:" #serial "): arch=c000003e syscall=59 success=yes " \
+	"exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=" #serial " auid=0 uid=0 gid=0 euid=0 " \
+	"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"true\" exe=\"/usr/bin/true\" key=(null)\n"
+#define OPEN_SYSCALL(serial) \
+	"type=SYSCALL msg=audit(1700000000.100:" #serial "): arch=c000003e syscall=257 success=yes " \
+	"exit=3 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=9 auid=0 uid=0 gid=0 euid=0 suid=0 " \
+	"fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"cat\" exe=\"/usr/bin/cat\" key=(null)\n"
+#define EXECVE(serial) "type=EXECVE msg=audit(1700000000.100:" #serial "): argc=1 a0=\"true\"\n"
+#define CWD(serial) "type=CWD msg=audit(1700000000.100:" #serial "): cwd=\"/\"\n"
+#define PATH0(serial) "type=PATH msg=audit(1700000000.100:" #serial "): item=0 name=\"/usr/bin/true\" " \
+	"inode=5 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 " \
+	"cap_fe=0 cap_fver=0 cap_frootid=0\n"
+#define PROCTITLE(serial) "type=PROCTITLE msg=audit(1700000000.100:" #serial "): proctitle=74727565\n"
+#define EOE(serial) "type=EOE msg=audit(1700000000.100:" #serial "): \n"
+
+static bool keep(struct prefilter *pf, const char *line)
+{
+	return prefilter_keep(pf, line, strlen(line));
+}
+
+static void test_prefilter(void)
+{
+	struct prefilter *pf = prefilter_new(exec_syscalls);
+	struct prefilter_stats st;
+
+	tap_ok(keep(pf, EXEC_SYSCALL(10)), "execve SYSCALL kept");
+	tap_ok(keep(pf, PATH0(10)) && keep(pf, EOE(10)), "its PATH and EOE kept");
+	tap_ok(!keep(pf, OPEN_SYSCALL(11)), "openat SYSCALL dropped");
+	tap_ok(!keep(pf, PATH0(11)) && !keep(pf, CWD(11)) && !keep(pf, PROCTITLE(11)) &&
+	       !keep(pf, EOE(11)), "records of the dropped event dropped too");
+	tap_ok(keep(pf, PATH0(12)), "PATH before its SYSCALL is kept (out of order)");
+	tap_ok(!keep(pf, "type=USER_LOGIN msg=audit(1700000000.100:13): pid=1 uid=0 msg='x'\n"),
+	       "non-syscall record type dropped");
+	tap_ok(!keep(pf, "type=BPRM_FCAPS msg=audit(1700000000.100:10): fver=0\n"),
+	       "record type elfwatch never reads dropped");
+	tap_ok(keep(pf, "node=web1 " EXEC_SYSCALL(14)), "node= prefix understood");
+	tap_ok(keep(pf, "garbage without structure\n"), "unparsable line passed to libauparse");
+	tap_ok(keep(pf, "type=SYSCALL msg=audit(1700000000.100:15): arch=40000003 syscall=11 "
+			"success=yes exit=0\n"), "i386 execve kept");
+	tap_ok(!keep(pf, "type=SYSCALL msg=audit(1700000000.100:16): arch=40000003 syscall=5 "
+			 "success=yes exit=0\n"), "i386 open dropped");
+	tap_ok(keep(pf, "type=SYSCALL msg=audit(1700000000.100:17): arch=c000003e syscall=322 "
+			"success=yes exit=0\n"), "execveat kept");
+	prefilter_get_stats(pf, &st);
+	tap_is_int(st.dropped_syscall, 2, "two events dropped by syscall");
+	tap_is_int(st.dropped_same_event, 4, "four records dropped with their event");
+	prefilter_free(pf);
+}
+
+static void test_queue(void)
+{
+	struct linequeue *q = linequeue_new(64, false);
+	struct linequeue_stats st;
+	static char buf[LINEQUEUE_MAX_LINE];
+	long n;
+
+	tap_ok(linequeue_push(q, "first\n", 6) && linequeue_push(q, "second\n", 7), "push two lines");
+	tap_ok(linequeue_push(q, "01234567890123456789012345678901234567890123456789012\n", 54) == false,
+	       "a line that does not fit is dropped");
+	tap_ok(linequeue_push(q, "third\n", 6), "a smaller one still fits");
+	n = linequeue_pop(q, buf, sizeof(buf), 10);
+	tap_ok(n == 19 && memcmp(buf, "first\nsecond\nthird\n", 19) == 0, "pop returns lines in order");
+	/* wrap around the ring */
+	for (int i = 0; i < 20; i++) {
+		char line[16];
+		int len = snprintf(line, sizeof(line), "line-%02d\n", i);
+		linequeue_push(q, line, (size_t)len);
+		n = linequeue_pop(q, buf, sizeof(buf), 10);
+		if (n != len || memcmp(buf, line, (size_t)len) != 0)
+			break;
+		if (i == 19)
+			tap_ok(1, "lines survive wrapping around the ring");
+	}
+	n = linequeue_pop(q, buf, sizeof(buf), 10);
+	tap_is_int(n, 0, "empty queue times out with 0");
+	linequeue_push(q, "last\n", 5);
+	linequeue_close(q);
+	n = linequeue_pop(q, buf, sizeof(buf), 10);
+	tap_is_int(n, 5, "closed queue drains first");
+	tap_is_int(linequeue_pop(q, buf, sizeof(buf), 10), -1, "then reports the end");
+	tap_ok(!linequeue_push(q, "late\n", 5), "push after close is refused");
+	linequeue_get_stats(q, &st);
+	tap_is_int(st.lines_dropped, 2, "drops counted");
+	tap_ok(st.high_water >= 19 && st.high_water <= 64, "high water mark within capacity");
+	linequeue_free(q);
+}
+
+/* ---- end to end through a pipe ---- */
+
+struct seen {
+	int events, execs;
+	long long pids[16];
+};
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
+{
+	struct seen *s = data;
+	struct rec_limits lim = { 4096 };
+	struct rec_event ev;
+
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	s->events++;
+	rec_event_init(&ev, &lim);
+	if (rec_extract(au, &ev) == 1 && ev.kind == REC_EXEC) {
+		if (s->execs < 16)
+			s->pids[s->execs] = ev.pid;
+		s->execs++;
+	}
+	rec_event_free(&ev);
+}
+
+struct writer_arg {
+	int fd;
+	const char *text;
+};
+
+static void *writer(void *arg)
+{
+	struct writer_arg *w = arg;
+	size_t len = strlen(w->text), off = 0;
+
+	/* dribble it in odd-sized pieces so records are split across reads */
+	while (off < len) {
+		size_t n = len - off < 37 ? len - off : 37;
+		ssize_t k = write(w->fd, w->text + off, n);
+		if (k <= 0)
+			break;
+		off += (size_t)k;
+	}
+	close(w->fd);
+	return NULL;
+}
+
+static void test_run(void)
+{
+	static const char text[] =
+		EXEC_SYSCALL(20) EXECVE(20) CWD(20) PATH0(20) PROCTITLE(20) EOE(20)
+		OPEN_SYSCALL(21) CWD(21) PATH0(21) PROCTITLE(21) EOE(21)
+		/* out of order: PATH and CWD before SYSCALL */
+		PATH0(22) CWD(22) EXEC_SYSCALL(22) EXECVE(22) PROCTITLE(22) EOE(22)
+		/* no EOE, no PROCTITLE: completes only at the EOF flush */
+		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
+	static volatile sig_atomic_t stop, reload;
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL };
+	struct intake_options opts = { 1 << 20, true, exec_syscalls };
+	struct intake_stats st = { 0 };
+	struct seen seen = { 0 };
+	struct writer_arg w;
+	pthread_t tid;
+	int fds[2], r;
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, &seen, NULL);
+	if (pipe(fds) < 0)
+		return;
+	w = (struct writer_arg){ fds[1], text };
+	pthread_create(&tid, NULL, writer, &w);
+	r = intake_run(fds[0], au, &opts, &hooks, &st);
+	pthread_join(tid, NULL);
+	close(fds[0]);
+	auparse_destroy(au);
+
+	tap_is_int(r, 0, "intake ends at EOF with 0");
+	tap_is_int(seen.execs, 3, "three exec events judged (in order, out of order, no EOE)");
+	tap_ok(seen.pids[0] == 20 && seen.pids[1] == 22 && seen.pids[2] == 23,
+	       "events delivered in order (pids %lld %lld %lld)", seen.pids[0], seen.pids[1], seen.pids[2]);
+	tap_is_int(st.filter.dropped_syscall, 1, "openat event dropped before auparse");
+	tap_is_int(st.queue.lines_dropped, 0, "nothing lost in blocking mode");
+	tap_is_int(st.bytes, sizeof(text) - 1, "every byte read");
+}
+
+/* A worker that never keeps up: non-blocking mode drops and counts instead of waiting. */
+static void test_overflow(void)
+{
+	static volatile sig_atomic_t stop, reload;
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL };
+	struct intake_options opts = { 256 << 10, false, exec_syscalls };
+	struct intake_stats st = { 0 };
+	struct seen seen = { 0 };
+	char path[] = "/tmp/elfwatch-intake-XXXXXX";
+	int fd = mkstemp(path);
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+	long long total = 0;
+
+	auparse_add_callback(au, on_event, &seen, NULL);
+	unlink(path);
+	for (int i = 0; i < 20000; i++) {
+		char rec[1024];
+		int n = snprintf(rec, sizeof(rec), "type=SYSCALL msg=audit(1700000000.100:%d): arch=c000003e "
+				 "syscall=59 success=yes exit=0 items=0 ppid=1 pid=%d uid=0 comm=\"x\" "
+				 "exe=\"/x\"\ntype=EOE msg=audit(1700000000.100:%d): \n", 1000 + i, i, 1000 + i);
+		if (write(fd, rec, (size_t)n) != n)
+			break;
+		total += 2;
+	}
+	lseek(fd, 0, SEEK_SET);
+	intake_run(fd, au, &opts, &hooks, &st);
+	close(fd);
+	auparse_destroy(au);
+	tap_ok(st.queue.lines_in == (unsigned long long)total, "every record offered to the queue");
+	tap_diag("offered %llu, dropped %llu, events judged %d", st.queue.lines_in,
+		 st.queue.lines_dropped, seen.execs);
+	tap_ok(st.queue.lines_dropped > 0, "the slow worker made the queue overflow, and it was counted");
+	tap_ok((unsigned long long)seen.execs * 2 <= st.queue.lines_in - st.queue.lines_dropped &&
+	       seen.execs > 0, "events judged only from records that were not dropped");
+	tap_ok(st.queue.high_water <= 256 << 10, "queue never exceeded its capacity");
+}
+
+int main(void)
+{
+	test_prefilter();
+	test_queue();
+	test_run();
+	test_overflow();
+	return tap_done();
+}
