@@ -117,11 +117,11 @@ static void inspect_image(struct elf_image *im, const struct elf_host *host,
 	const struct elf_raw_ehdr *e = &im->e;
 
 	memset(&sc, 0, sizeof(sc));
-	f->ei_class = im->b[4];
-	f->ei_data = im->b[5];
-	f->ei_version = im->b[6];
-	f->osabi = im->b[7];
-	f->abiversion = im->b[8];
+	f->ei_class = im->len > 4 ? im->b[4] : 0;
+	f->ei_data = im->len > 5 ? im->b[5] : 0;
+	f->ei_version = im->len > 6 ? im->b[6] : 0;
+	f->osabi = im->len > 7 ? im->b[7] : 0;
+	f->abiversion = im->len > 8 ? im->b[8] : 0;
 	if (elf_ident_decode(im->b, im->len, &im->e) < 0) {
 		elf_report_add(r, ELF_R_MALFORMED, SEV_MEDIUM,
 			       "ELF magic but no consistent header (%llu bytes)",
