@@ -92,6 +92,17 @@ static void emit_cstr(struct emitter *e, const char *name, const char *s)
 	emit_str(e, name, s, s ? strlen(s) : 0);
 }
 
+/* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
+ * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
+static void emit_word(struct emitter *e, const char *name, const char *s)
+{
+	size_t cap = e->str_cap;
+
+	e->str_cap = SIZE_MAX;
+	emit_cstr(e, name, s);
+	e->str_cap = cap;
+}
+
 static void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
 {
 	emit_str(e, name, r ? r->s : NULL, r && r->s ? r->len : 0);
@@ -121,7 +132,7 @@ static void emit_words(struct emitter *e, const char *name, const char *const *w
 	if (e->fmt == FORMAT_JSON) {
 		emit_open(e, name, '[');
 		for (size_t i = 0; i < n; i++)
-			emit_cstr(e, NULL, w[i]);
+			emit_word(e, NULL, w[i]);
 		emit_close(e, ']');
 		return;
 	}
@@ -187,7 +198,7 @@ static void emit_loader(struct emitter *e, const struct rec_event *ev, const str
 
 	emit_open(e, "loader", '{');
 	emit_rstr(e, "path", &v->loader_path);
-	emit_cstr(e, "matched_by", v->matched_by);
+	emit_word(e, "matched_by", v->matched_by);
 	emit_bool(e, "copy", (v->reasons & LR_LOADER_COPY) != 0);
 	if (v->soname[0])
 		emit_cstr(e, "soname", v->soname);
@@ -199,12 +210,12 @@ static void emit_loader(struct emitter *e, const struct rec_event *ev, const str
 			char mode[8];
 
 			snprintf(mode, sizeof(mode), "%04o", (unsigned)(v->facts.mode & 07777));
-			emit_cstr(e, "mode", mode);
+			emit_word(e, "mode", mode);
 			emit_int(e, "owner", v->facts.owner);
 			emit_int(e, "size", v->facts.size);
 			char dev[24];
 			snprintf(dev, sizeof(dev), "%02x:%02x", v->facts.id.major, v->facts.id.minor);
-			emit_cstr(e, "dev", dev);
+			emit_word(e, "dev", dev);
 			emit_int(e, "inode", (long long)v->facts.id.ino);
 			if (v->facts.real[0])
 				emit_cstr(e, "realpath", v->facts.real);
@@ -232,20 +243,20 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 
 	if (e->fmt == FORMAT_JSON)
 		strbuf_putc(e->sb, '{');
-	emit_cstr(e, "rule", a->rule);
-	emit_cstr(e, "severity", severity_name(a->severity));
+	emit_word(e, "rule", a->rule);
+	emit_word(e, "severity", severity_name(a->severity));
 	emit_open(e, "mitre", '{');
-	emit_cstr(e, "tactic", a->mitre->tactic);
-	emit_cstr(e, "tactic_name", a->mitre->tactic_name);
-	emit_cstr(e, "technique", a->mitre->technique);
-	emit_cstr(e, "technique_name", a->mitre->technique_name);
+	emit_word(e, "tactic", a->mitre->tactic);
+	emit_word(e, "tactic_name", a->mitre->tactic_name);
+	emit_word(e, "technique", a->mitre->technique);
+	emit_word(e, "technique_name", a->mitre->technique_name);
 	emit_close(e, '}');
 
 	emit_open(e, "event", '{');
-	emit_cstr(e, "id", ev->id);
+	emit_word(e, "id", ev->id);
 	alert_format_time(ev->sec, ev->msec, when, sizeof(when));
-	emit_cstr(e, "time", when);
-	emit_cstr(e, "syscall", ev->syscall_name);
+	emit_word(e, "time", when);
+	emit_word(e, "syscall", ev->syscall_name);
 	emit_bool(e, "success", ev->success);
 	emit_int(e, "exit", ev->exit);
 	emit_rstr(e, "key", &ev->key);
