@@ -6,7 +6,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
+/* plugin/config.h by its path: a bare "config.h" finds autoconf's config.h first. */
+#include "plugin/config.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
