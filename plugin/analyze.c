@@ -180,7 +180,7 @@ static void analyze_path(struct analyze_ctx *c, const char *arg)
 static int analyze_usage(void)
 {
 	fputs("usage: audisp-elfwatch --analyze [--cross-fs|--xdev] [--format json] "
-	      "[--min-severity LEVEL] [--no-hash] [--exec-hint] PATH...\n", stderr);
+	      "[--min-severity LEVEL] [--hash all|flagged|none] [--exec-hint] PATH...\n", stderr);
 	return 2;
 }
 
@@ -208,6 +208,7 @@ int analyze_main(int argc, char **argv)
 	}
 	elf_host_detect(&c->host, "/proc/sys/fs/binfmt_misc");
 	elf_limits_default(&c->lim);
+	c->lim.hash_flagged_only = true;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -219,6 +220,17 @@ int analyze_main(int argc, char **argv)
 			c->cross_fs = true;
 		} else if (opts && !strcmp(a, "--no-hash")) {
 			c->lim.hash_max = 0;
+		} else if (opts && !strcmp(a, "--hash")) {
+			if (++i >= argc)
+				goto usage;
+			if (!strcmp(argv[i], "all"))
+				c->lim.hash_flagged_only = false;
+			else if (!strcmp(argv[i], "flagged"))
+				c->lim.hash_flagged_only = true;
+			else if (!strcmp(argv[i], "none"))
+				c->lim.hash_max = 0;
+			else
+				goto usage;
 		} else if (opts && !strcmp(a, "--exec-hint")) {
 			c->lim.exec_hint = true;
 		} else if (opts && !strcmp(a, "--format")) {
@@ -242,7 +254,8 @@ int analyze_main(int argc, char **argv)
 			opts = false;
 			continue;
 		}
-		if (opts && (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--min-severity"))) {
+		if (opts && (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--min-severity") ||
+			     !strcmp(argv[i], "--hash"))) {
 			i++;
 			continue;
 		}

@@ -8,7 +8,9 @@
  *   --cross-fs                 descend into other file systems
  *   --format json              output format (json is the only one)
  *   --min-severity LEVEL       print only files whose severity >= LEVEL (default: every ELF)
- *   --no-hash                  skip SHA-256
+ *   --hash all|flagged|none    SHA-256 of every ELF file, of files with a finding >= low
+ *                              (default: flagged; clean files then cost only their headers)
+ *   --no-hash                  same as --hash none
  *   --exec-hint                treat every ET_DYN as an executable candidate
  *   --                         end of options
  * Symlinks are never followed (a symlink named on the command line is skipped and counted).

@@ -14,7 +14,8 @@
 #define ELF_SCAN_MAX_LOADS 16
 
 struct elf_image {
-	uint8_t *b;       /* private snapshot of the file's first len bytes (ident may be corrected) */
+	uint8_t *b;       /* private snapshot of the file's first len bytes (ident may be corrected);
+			   * when fd >= 0 it is filled lazily, page by page, see elf_image_need */
 	size_t len;
 	uint64_t size;    /* real file size (>= len) */
 	struct elf_raw_ehdr e;
@@ -22,7 +23,14 @@ struct elf_image {
 	uint64_t shnum;   /* e_shnum, or section 0's sh_size when e_shnum is 0 */
 	uint8_t tail[64]; /* last bytes of the file (UPX PackHeader), tail_len valid */
 	size_t tail_len;
+	int fd;           /* source of lazy reads, or -1 when b is complete */
+	uint8_t *loaded;  /* bitmap of loaded 4 KiB pages of b (lazy mode) */
+	bool short_read;  /* the file shrank under us: some pages stayed zero */
 };
+
+/* Make sure b[off, off+n) (clamped to len) holds the file's bytes; false if not available.
+ * Modules call it before reading any range beyond the first 16 KiB. */
+bool elf_image_need(struct elf_image *im, uint64_t off, uint64_t n);
 
 struct elf_scan {
 	bool pht_ok;                 /* the program header table was parsed */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "elf_engine.h"
@@ -19,6 +20,7 @@ void elf_limits_default(struct elf_limits *l)
 	memset(l, 0, sizeof(*l));
 	l->read_max = 64u << 20;
 	l->hash_max = 64u << 20;
+	l->hash_flagged_only = false;
 }
 
 static void inspect_hash(const uint8_t *b, size_t len, struct elf_facts *f)
@@ -169,59 +171,17 @@ static void inspect_image(struct elf_image *im, const struct elf_host *host,
 	inspect_shapes(r);
 }
 
-/* Takes ownership of b (a private, writable snapshot). */
-static int inspect_owned(uint8_t *b, size_t len, uint64_t size, const uint8_t *tail,
-			 size_t tail_len, const struct elf_host *host, const struct elf_limits *lim,
-			 struct elf_report *r)
-{
-	struct elf_limits def;
-	struct elf_image im;
+#define IMG_PAGE 4096u
+#define IMG_HEAD (16u << 10)
+#define IMG_MAP_MIN (128u << 10)
 
-	if (!lim) {
-		elf_limits_default(&def);
-		lim = &def;
-	}
-	elf_report_init(r);
-	r->facts.size = size;
-	if (!elf_ident_is_elf(b, len)) {
+/* Free a lazy buffer allocated by elf_inspect_fd (mmap above IMG_MAP_MIN, else calloc). */
+static void inspect_buf_free(uint8_t *b, size_t len)
+{
+	if (b && len > IMG_MAP_MIN)
+		munmap(b, len);
+	else
 		free(b);
-		return 0;
-	}
-	r->facts.is_elf = true;
-	r->facts.partial = size > len;
-	if (!r->facts.partial && lim->hash_max && size <= lim->hash_max)
-		inspect_hash(b, len, &r->facts);
-	memset(&im, 0, sizeof(im));
-	im.b = b;
-	im.len = len;
-	im.size = size;
-	if (tail_len > sizeof(im.tail))
-		tail_len = sizeof(im.tail);
-	memcpy(im.tail, tail, tail_len);
-	im.tail_len = tail_len;
-	inspect_image(&im, host, lim, r);
-	free(b);
-	return 0;
-}
-
-int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct elf_host *host,
-		    const struct elf_limits *lim, struct elf_report *ret)
-{
-	uint8_t *copy = malloc(len ? len : 1);
-	size_t tail_len = 0;
-	const uint8_t *tail = b;
-
-	if (!copy)
-		return -ENOMEM;
-	if (len)
-		memcpy(copy, b, len);
-	if (file_size < len)
-		file_size = len;
-	if (file_size == len) {
-		tail_len = len < 64 ? len : 64;
-		tail = (const uint8_t *)b + len - tail_len;
-	}
-	return inspect_owned(copy, len, file_size, tail, tail_len, host, lim, ret);
 }
 
 /* pread up to len bytes at off into buf; bytes read (short at EOF) or -errno. */
@@ -244,14 +204,99 @@ static ssize_t inspect_pread(int fd, uint8_t *buf, size_t len, uint64_t off)
 	return (ssize_t)got;
 }
 
+bool elf_image_need(struct elf_image *im, uint64_t off, uint64_t n)
+{
+	size_t p, q, last;
+
+	if (im->fd < 0 || !im->loaded)
+		return off < im->len || n == 0;
+	if (off >= im->len)
+		return false;
+	if (n > im->len - off)
+		n = im->len - off;
+	if (n == 0)
+		return true;
+	last = (size_t)((off + n - 1) / IMG_PAGE);
+	for (p = (size_t)(off / IMG_PAGE); p <= last; p = q) {
+		uint64_t s, e;
+		ssize_t got;
+
+		if (im->loaded[p / 8] & (1u << (p % 8))) {
+			q = p + 1;
+			continue;
+		}
+		for (q = p; q <= last && !(im->loaded[q / 8] & (1u << (q % 8))); q++)
+			im->loaded[q / 8] |= (uint8_t)(1u << (q % 8));
+		s = (uint64_t)p * IMG_PAGE;
+		e = (uint64_t)q * IMG_PAGE < im->len ? (uint64_t)q * IMG_PAGE : im->len;
+		got = inspect_pread(im->fd, im->b + s, (size_t)(e - s), s);
+		if (got < 0 || (uint64_t)got < e - s)
+			im->short_read = true; /* pages stay zero; never retried */
+	}
+	return !im->short_read;
+}
+
+/* im->b (owned, len bytes) is ready or lazily fillable; judge, hash per policy, free. */
+static int inspect_owned(struct elf_image *im, const struct elf_host *host,
+			 const struct elf_limits *lim, struct elf_report *r)
+{
+	struct elf_facts *f = &r->facts;
+	bool want_hash;
+
+	f->is_elf = true;
+	f->partial = im->size > im->len;
+	inspect_image(im, host, lim, r);
+	if (im->short_read)
+		f->partial = true;
+	want_hash = !f->partial && lim->hash_max && im->size <= lim->hash_max &&
+		    (!lim->hash_flagged_only || elf_report_severity(r) >= SEV_LOW);
+	if (want_hash && elf_image_need(im, 0, im->len) && !im->short_read)
+		inspect_hash(im->b, im->len, f);
+	return 0;
+}
+
+int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct elf_host *host,
+		    const struct elf_limits *lim, struct elf_report *ret)
+{
+	struct elf_limits def;
+	struct elf_image im;
+	int rc;
+
+	if (!lim) {
+		elf_limits_default(&def);
+		lim = &def;
+	}
+	elf_report_init(ret);
+	if (file_size < len)
+		file_size = len;
+	ret->facts.size = file_size;
+	if (!b || !elf_ident_is_elf(b, len))
+		return 0;
+	memset(&im, 0, sizeof(im));
+	im.fd = -1;
+	im.b = malloc(len);
+	if (!im.b)
+		return -ENOMEM;
+	memcpy(im.b, b, len);
+	im.len = len;
+	im.size = file_size;
+	if (file_size == len) {
+		im.tail_len = len < sizeof(im.tail) ? len : sizeof(im.tail);
+		memcpy(im.tail, im.b + len - im.tail_len, im.tail_len);
+	}
+	rc = inspect_owned(&im, host, lim, ret);
+	free(im.b);
+	return rc;
+}
+
 int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
 		   const struct elf_limits *lim, struct elf_report *ret)
 {
 	struct elf_limits def;
-	uint8_t *b, tail[64];
-	size_t want, head, len, tail_len = 0;
-	uint64_t size;
+	struct elf_image im;
+	uint8_t head[64];
 	ssize_t n;
+	int rc;
 
 	if (!lim) {
 		elf_limits_default(&def);
@@ -259,42 +304,54 @@ int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
 	}
 	if (!st || !S_ISREG(st->st_mode) || st->st_size < 0)
 		return -EINVAL;
-	size = (uint64_t)st->st_size;
-	want = size < lim->read_max ? (size_t)size : (size_t)lim->read_max;
-	b = malloc(want ? want : 1);
-	if (!b)
-		return -ENOMEM;
-	/* Most files on a system are not ELF: look at the magic before reading the rest. */
-	head = want < 4096 ? want : 4096;
-	n = inspect_pread(fd, b, head, 0);
-	if (n < 0) {
-		free(b);
+	elf_report_init(ret);
+	ret->facts.size = (uint64_t)st->st_size;
+	/* Most files on a system are not ELF: look at the magic before anything else. */
+	n = inspect_pread(fd, head, sizeof(head), 0);
+	if (n < 0)
 		return (int)n;
-	}
-	len = (size_t)n;
-	if (!elf_ident_is_elf(b, len)) {
-		free(b);
-		elf_report_init(ret);
-		ret->facts.size = size;
+	if (!elf_ident_is_elf(head, (size_t)n))
 		return 0;
-	}
-	if (len == head && want > head) {
-		n = inspect_pread(fd, b + head, want - head, head);
-		if (n < 0) {
-			free(b);
-			return (int)n;
-		}
-		len += (size_t)n;
-	}
-	if (len < want)
-		size = len; /* shrank while we read: judge what is there now */
-	if (size > len) {
-		tail_len = sizeof(tail);
-		if (safefile_pread_exact(fd, tail, tail_len, (off_t)(size - tail_len)) < 0)
-			tail_len = 0;
+	memset(&im, 0, sizeof(im));
+	im.fd = fd;
+	im.size = (uint64_t)st->st_size;
+	im.len = im.size < lim->read_max ? (size_t)im.size : (size_t)lim->read_max;
+	/* Zeroed and lazily filled. Big buffers are private anonymous mappings (not the file:
+	 * no SIGBUS), so pages never read cost nothing; calloc would memset heap-recycled ones. */
+	if (im.len > IMG_MAP_MIN) {
+		void *m = mmap(NULL, im.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		im.b = m == MAP_FAILED ? NULL : m;
 	} else {
-		tail_len = len < sizeof(tail) ? len : sizeof(tail);
-		memcpy(tail, b + len - tail_len, tail_len);
+		im.b = calloc(im.len ? im.len : 1, 1);
 	}
-	return inspect_owned(b, len, size, tail, tail_len, host, lim, ret);
+	im.loaded = calloc(im.len / IMG_PAGE / 8 + 1, 1);
+	if (!im.b || !im.loaded) {
+		inspect_buf_free(im.b, im.len);
+		free(im.loaded);
+		return -ENOMEM;
+	}
+	elf_image_need(&im, 0, IMG_HEAD);
+	if (im.size > im.len) {
+		im.tail_len = sizeof(im.tail);
+		if (safefile_pread_exact(fd, im.tail, im.tail_len, (off_t)(im.size - im.tail_len)) < 0)
+			im.tail_len = 0;
+	} else {
+		im.tail_len = im.len < sizeof(im.tail) ? im.len : sizeof(im.tail);
+		elf_image_need(&im, im.len - im.tail_len, im.tail_len);
+		memcpy(im.tail, im.b + im.len - im.tail_len, im.tail_len);
+	}
+	if (im.short_read) { /* shrank while we looked: judge what is there now */
+		struct stat now;
+
+		if (fstat(fd, &now) == 0 && now.st_size >= 0 && (uint64_t)now.st_size < im.size) {
+			im.size = (uint64_t)now.st_size;
+			im.len = im.len < im.size ? im.len : (size_t)im.size;
+			ret->facts.size = im.size;
+		}
+	}
+	rc = inspect_owned(&im, host, lim, ret);
+	inspect_buf_free(im.b, im.len);
+	free(im.loaded);
+	return rc;
 }

@@ -16,6 +16,8 @@
 struct elf_limits {
 	uint64_t read_max;  /* bytes of the file snapshotted (bigger files: head only, partial) */
 	uint64_t hash_max;  /* SHA-256 only for files up to this size; 0 = never hash */
+	bool hash_flagged_only; /* hash only files with a finding >= low (saves reading the
+				 * whole of every clean file) */
 	bool exec_hint;     /* caller knows the file is meant to run (mode gained +x, exec-capable
 			     * temp dir): every ET_DYN counts as an executable candidate */
 };
@@ -23,8 +25,10 @@ struct elf_limits {
 /* Defaults: 64 MiB snapshot, hash up to 64 MiB, no exec hint. */
 void elf_limits_default(struct elf_limits *l);
 
-/* Judge the regular file open on fd (from safefile_open; st = its fstat). Reads one bounded
- * snapshot with pread (never mmap: a file truncated under a mapping would SIGBUS us).
+/* Judge the regular file open on fd (from safefile_open; st = its fstat). Reads with pread into a
+ * private buffer of at most read_max bytes (never mmap: a file truncated under a mapping would
+ * SIGBUS us), only the ranges the headers point at unless hashing or a packer-like shape needs
+ * the whole file.
  * 0 with *ret filled (ret->facts.is_elf false for non-ELF files), or -errno on I/O errors
  * (-ENOMEM). host and lim are borrowed; lim may be NULL for defaults. */
 int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,

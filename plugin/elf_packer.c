@@ -50,7 +50,7 @@ static bool pack_upx(const struct elf_image *im, struct elf_report *r)
 
 	if (e->phoff > im->len || im->phnum > 65535 || linfo > im->len || im->len - linfo < 12)
 		m1 = NULL;
-	else
+	else if (elf_image_need((struct elf_image *)im, linfo, 12))
 		m1 = im->b + linfo + 4;
 	if (im->tail_len >= 36 && im->size >= 36 + linfo)
 		m2 = im->tail + im->tail_len - 36;
@@ -114,10 +114,14 @@ void elf_packer_scan(const struct elf_image *im, struct elf_scan *sc, struct elf
 		upx = pack_upx(im, r);
 	if (!f->exec_candidate)
 		goto overlay;
-	if (!upx && shapeless && !f->partial)
+	/* Whole-file signals cost a full read: only for shapes that packers produce. */
+	if (!(shapeless || sc->self_unpacking) ||
+	    f->partial || im->len > PACK_ENTROPY_MAX_BYTES ||
+	    !elf_image_need((struct elf_image *)im, 0, im->len))
+		goto overlay;
+	if (!upx && shapeless)
 		upx = pack_stub(im, r);
-	if ((shapeless || sc->self_unpacking || (!f->has_interp && !f->has_dynamic)) &&
-	    !f->partial && im->len <= PACK_ENTROPY_MAX_BYTES) {
+	{
 		f->entropy = elf_entropy(im->b, im->len);
 		if (f->entropy >= PACK_ENTROPY_HIGH)
 			elf_report_add(r, ELF_R_HIGH_ENTROPY, SEV_LOW,
@@ -129,7 +133,7 @@ void elf_packer_scan(const struct elf_image *im, struct elf_scan *sc, struct elf
 		elf_report_add(r, ELF_R_PACKED_SHAPE, SEV_HIGH,
 			       "no sections, no PT_INTERP/PT_DYNAMIC, %u PT_LOAD, self-unpacking "
 			       "PT_LOAD, entropy %.3f", f->n_load, f->entropy);
-	if (!f->partial && im->len > 64) {
+	if (im->len > 64) {
 		const uint8_t *p = im->b + 1, *end = im->b + im->len;
 
 		while (p < end && (p = memmem(p, (size_t)(end - p), "\177ELF", 4))) {

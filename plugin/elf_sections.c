@@ -56,7 +56,8 @@ void elf_sections_counts(struct elf_image *im)
 
 	im->phnum = im->e.phnum;
 	im->shnum = im->e.shnum;
-	if (im->e.shoff == 0 || !sec_get(im, 0, &s0))
+	if (im->e.shoff == 0 ||
+	    !elf_image_need(im, im->e.shoff, elf_raw_shdr_size(im->e.cls)) || !sec_get(im, 0, &s0))
 		return;
 	if (im->e.phnum == PN_XNUM_)
 		im->phnum = s0.info;
@@ -100,6 +101,7 @@ static bool sec_raw_checks(struct elf_image *im, struct elf_scan *sc, struct elf
 			       (unsigned long long)im->size);
 		return false;
 	}
+	elf_image_need(im, e->shoff, im->shnum * sz);
 	if (e->shoff + im->shnum * sz > sc->max_end)
 		sc->max_end = e->shoff + im->shnum * sz;
 	if (im->shnum == 0)
@@ -195,6 +197,7 @@ static void sec_dynamic(const struct elf_image *im, Elf *elf, struct elf_scan *s
 	cnt = (size_t)(sc->dyn_filesz / dsz);
 	if (cnt > SEC_MAX_DYN)
 		cnt = SEC_MAX_DYN;
+	elf_image_need((struct elf_image *)im, sc->dyn_off, cnt * dsz);
 	d = elf_getdata_rawchunk(elf, (int64_t)sc->dyn_off, cnt * dsz, ELF_T_DYN);
 	if (!d)
 		return;
@@ -218,6 +221,8 @@ static void sec_dynamic(const struct elf_image *im, Elf *elf, struct elf_scan *s
 	if (has_strtab && has_soname && soname < im->len &&
 	    sec_vaddr_off(im, sc, strtab, &off) && soname < im->len - off) {
 		const uint8_t *s = im->b + off + soname;
+
+		elf_image_need((struct elf_image *)im, off + soname, sizeof(f->soname));
 		size_t max = im->len - off - soname, n;
 
 		if (max > sizeof(f->soname) - 1)
@@ -233,6 +238,7 @@ void elf_sections_scan(struct elf_image *im, struct elf_scan *sc, struct elf_rep
 {
 	bool walk = sec_raw_checks(im, sc, r);
 	size_t phn = 0, shn = 0;
+	uint8_t c4 = im->b[4], c5 = im->b[5];
 	Elf *elf;
 
 	if (im->e.class_flip || im->e.data_flip || (im->b[4] != 1 && im->b[4] != 2) ||
@@ -274,4 +280,6 @@ void elf_sections_scan(struct elf_image *im, struct elf_scan *sc, struct elf_rep
 	sec_dynamic(im, elf, sc, r);
 out:
 	elf_end(elf);
+	im->b[4] = c4; /* the snapshot is hashed later: give it back its own bytes */
+	im->b[5] = c5;
 }

@@ -43,6 +43,7 @@ static void seg_interp(const struct elf_image *im, const struct elf_raw_phdr *p,
 		return;
 	}
 	n = (size_t)p->filesz;
+	elf_image_need((struct elf_image *)im, p->offset, n);
 	if (im->b[p->offset + n - 1] != '\0' || memchr(im->b + p->offset, '\0', n) !=
 	    im->b + p->offset + n - 1)
 		sc->interp_malformed = true;
@@ -82,6 +83,7 @@ void elf_segments_scan(const struct elf_image *im, struct elf_scan *sc, struct e
 	if (seg_end(e->phoff, tbl) > sc->max_end)
 		sc->max_end = seg_end(e->phoff, tbl);
 	n = im->phnum < SEG_MAX_PHT / psz ? im->phnum : SEG_MAX_PHT / psz;
+	elf_image_need((struct elf_image *)im, e->phoff, n * psz);
 	sc->pht_ok = true;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t end;
