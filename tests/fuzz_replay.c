@@ -1,5 +1,5 @@
 /* Replays fuzz corpora through a libFuzzer entry point without clang: each argument (or, with
- * none, $top_srcdir/fuzz/corpus/elf) is a file or a directory of inputs. One TAP line each. */
+ * none, $top_srcdir/fuzz/corpus/FUZZ_CORPUS) is a file or a directory of inputs. One TAP line each. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,6 +7,12 @@
 
 #include "fixture.h"
 #include "tap.h"
+
+/* The corpus replayed when no argument is given: fuzz/corpus/FUZZ_CORPUS. Each replay binary
+ * sets it with -DFUZZ_CORPUS='"name"' in its _CPPFLAGS. */
+#ifndef FUZZ_CORPUS
+#define FUZZ_CORPUS "elf"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,7 +56,7 @@ int main(int argc, char **argv)
 	const char *top = getenv("top_srcdir");
 
 	if (argc < 2) {
-		snprintf(def, sizeof(def), "%s/fuzz/corpus/elf", top ? top : ".");
+		snprintf(def, sizeof(def), "%s/fuzz/corpus/%s", top ? top : ".", FUZZ_CORPUS);
 		replay_dir(def);
 	}
 	for (int i = 1; i < argc; i++)

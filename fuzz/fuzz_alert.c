@@ -1,0 +1,228 @@
+/* libFuzzer target for the alert formatter: the input is cut into attacker strings (comm, exe,
+ * cwd, key, argv, loader path and options, target, soname, realpath, parent lines, summary) and
+ * numbers, formatted in both formats at an input-chosen bound and at 512 and 4096. Aborts when a
+ * line is longer than its bound, is not one line, is not strict JSON / well-formed kv, has other
+ * than one "rule", or says "truncated" when nothing was cut (or not when something was).
+ * Built with clang (fuzz/run.sh alert); the corpus is replayed by tests/fuzz_replay.c. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "linecheck.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct input {
+	const uint8_t *d;
+	size_t n, off;
+};
+
+static unsigned take_u8(struct input *in)
+{
+	return in->off < in->n ? in->d[in->off++] : 0;
+}
+
+static long long take_num(struct input *in)
+{
+	unsigned long long v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | take_u8(in);
+	return (long long)v;
+}
+
+/* Next string: a 2-byte length (up to 6000, so some exceed REC_STR_MAX) then the bytes. Length
+ * 0xffff means NULL. */
+static struct rec_str take_str(struct input *in)
+{
+	unsigned len = take_u8(in) << 8;
+	struct rec_str r = { NULL, 0, false };
+
+	len |= take_u8(in);
+	if (len == 0xffff)
+		return r;
+	len %= 6001;
+	if (len > in->n - in->off)
+		len = (unsigned)(in->n - in->off);
+	r.s = (const char *)in->d + in->off;
+	r.len = len;
+	in->off += len;
+	return r;
+}
+
+/* Copy into a NUL-terminated array (C-string fields cannot hold NULs: cut at the first). */
+static void take_arr(struct input *in, char *dst, size_t cap)
+{
+	struct rec_str r = take_str(in);
+	size_t n = r.s ? r.len : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, r.s, n);
+	dst[n] = '\0';
+}
+
+struct strings {                /* NUL-terminated copies for fields that are C strings */
+	char summary[8192], host[256];
+};
+
+static size_t natural(const struct alert *a, enum alert_format fmt, bool *ret_trunc)
+{
+	static struct strbuf sb;
+	size_t len;
+
+	if (!sb.data && strbuf_init(&sb, 1 << 22) < 0)
+		abort();
+	if (alert_format(a, fmt, 1 << 22, &sb) < 0)
+		abort();
+	len = sb.len;
+	*ret_trunc = fmt == FORMAT_JSON ? len >= 18 && strcmp(sb.data + len - 18, ",\"truncated\":true}") == 0 :
+		     len >= 15 && strcmp(sb.data + len - 15, " truncated=true") == 0;
+	return len;
+}
+
+static void check(const struct alert *a, enum alert_format fmt, size_t max)
+{
+	static const char *const keys_json[] = { "rule", "truncated" };
+	static const char *const keys_kv[] = { "rule", "truncated" };
+	static struct strbuf sb;
+	int counts[2];
+	char err[160];
+	bool nat_trunc, valid;
+	size_t nat = natural(a, fmt, &nat_trunc);
+	int r;
+
+	if (!sb.data && strbuf_init(&sb, 65536) < 0)
+		abort();
+	r = alert_format(a, fmt, max, &sb);
+	if (sb.len > max || strlen(sb.data) != sb.len || !line_single(sb.data, sb.len))
+		abort();
+	if (r < 0)
+		return; /* only for bounds below the fallback line; never at 512 and above */
+	valid = fmt == FORMAT_JSON ? json_check(sb.data, sb.len, keys_json, counts, 2, err, sizeof(err)) :
+		kv_check(sb.data, sb.len, keys_kv, counts, 2, err, sizeof(err));
+	if (!valid) {
+		fprintf(stderr, "invalid %s line (%s): %.*s\n", fmt == FORMAT_JSON ? "json" : "kv", err,
+			(int)sb.len, sb.data);
+		abort();
+	}
+	if (counts[0] != 1 || counts[1] > 1 || (counts[1] == 1) != (nat_trunc || nat > max)) {
+		fprintf(stderr, "rule x%d truncated x%d (unbounded %zu, max %zu): %.*s\n", counts[0],
+			counts[1], nat, max, (int)sb.len, sb.data);
+		abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct rec_event ev;
+	static struct loader_verdict v;
+	static struct proc_entry lineage[ALERT_LINEAGE_MAX];
+	static struct strings str;
+	static struct rec_str opt_str[4];
+	static const char *const reason_words[] = { "target_in_writable_dir", "loader_copy",
+						    "preload_injection", "argv0_mismatch" };
+	struct input in = { data, size, 0 };
+	struct alert a;
+	unsigned flags, nargs, max_sel;
+
+	if (size > 1 << 18)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	memset(&v, 0, sizeof(v));
+	memset(lineage, 0, sizeof(lineage));
+	memset(&a, 0, sizeof(a));
+
+	flags = take_u8(&in);
+	max_sel = take_u8(&in) << 8;
+	max_sel |= take_u8(&in);
+	ev.kind = REC_EXEC;
+	ev.sec = (time_t)take_num(&in);
+	ev.msec = take_u8(&in) * 4u;
+	ev.serial = (unsigned long)take_num(&in);
+	snprintf(ev.id, sizeof(ev.id), "%lld.%03u:%lu", (long long)ev.sec, ev.msec, ev.serial);
+	ev.syscall_name = flags & 1 ? "execve" : flags & 2 ? "execveat" : NULL;
+	ev.success = flags & 4;
+	ev.exit = take_num(&in);
+	ev.pid = take_num(&in);
+	ev.ppid = take_num(&in);
+	ev.uid = take_num(&in);
+	ev.euid = take_num(&in);
+	ev.auid = take_num(&in);
+	ev.ses = take_num(&in);
+	take_arr(&in, ev.tty, sizeof(ev.tty));
+	ev.comm = take_str(&in);
+	ev.exe = take_str(&in);
+	ev.cwd = take_str(&in);
+	ev.key = take_str(&in);
+	nargs = take_u8(&in) % (REC_MAX_ARGS + 1);
+	for (unsigned i = 0; i < nargs; i++)
+		ev.argv[i] = take_str(&in);
+	ev.argc_kept = nargs;
+	ev.argc = take_num(&in);
+	ev.argv_cut = flags & 8;
+
+	v.outcome = LOADER_ALERT;
+	v.severity = (enum severity)(take_u8(&in) % (SEV_COUNT + 1));
+	v.reasons = (uint32_t)take_num(&in);
+	v.matched_by = flags & 16 ? "content" : "exe_path";
+	v.loader_path = take_str(&in);
+	take_arr(&in, v.soname, sizeof(v.soname));
+	take_arr(&in, v.target, sizeof(v.target));
+	v.have_facts = flags & 32;
+	v.facts.exists = flags & 64;
+	v.facts.mode = (mode_t)take_num(&in);
+	v.facts.size = (off_t)take_num(&in);
+	v.facts.owner = (uid_t)take_num(&in);
+	v.facts.id.major = (uint32_t)take_num(&in);
+	v.facts.id.minor = (uint32_t)take_num(&in);
+	v.facts.id.ino = (uint64_t)take_num(&in);
+	take_arr(&in, v.facts.real, sizeof(v.facts.real));
+	for (unsigned i = 0; i < 4; i++)
+		opt_str[i] = take_str(&in);
+	v.opts.preload = opt_str[0].s ? &opt_str[0] : NULL;
+	v.opts.audit = opt_str[1].s ? &opt_str[1] : NULL;
+	v.opts.library_path = opt_str[2].s ? &opt_str[2] : NULL;
+	v.opts.argv0 = opt_str[3].s ? &opt_str[3] : NULL;
+	v.opts.nnames = take_u8(&in) % 17;
+	for (unsigned i = 0; i < v.opts.nnames; i++)
+		v.opts.names[i] = i % 2 ? "--preload" : "--argv0";
+
+	a.rule = flags & 128 ? "loader_exec" : "dropped_exec";
+	a.severity = v.severity;
+	a.mitre = &MITRE_LOADER_EXEC;
+	take_arr(&in, str.host, sizeof(str.host));
+	a.host = str.host;
+	a.ev = &ev;
+	a.loader = take_u8(&in) % 4 ? &v : NULL;
+	a.nlineage = take_u8(&in) % (ALERT_LINEAGE_MAX + 1);
+	for (size_t i = 0; i < a.nlineage; i++) {
+		lineage[i].pid = take_num(&in);
+		lineage[i].ppid = take_num(&in);
+		lineage[i].uid = take_num(&in);
+		lineage[i].auid = take_num(&in);
+		take_arr(&in, lineage[i].exe, sizeof(lineage[i].exe));
+		take_arr(&in, lineage[i].image, sizeof(lineage[i].image));
+		take_arr(&in, lineage[i].comm, sizeof(lineage[i].comm));
+		take_arr(&in, lineage[i].argv, sizeof(lineage[i].argv));
+		a.lineage[i] = &lineage[i];
+	}
+	a.nreasons = take_u8(&in) % (ALERT_REASONS_MAX + 1);
+	for (size_t i = 0; i < a.nreasons; i++)
+		a.reasons[i] = reason_words[i % 4];
+	if (take_u8(&in) % 8) {
+		take_arr(&in, str.summary, sizeof(str.summary));
+		a.summary = str.summary;
+	}
+
+	for (int fmt = FORMAT_JSON; fmt <= FORMAT_KV; fmt++) {
+		check(&a, (enum alert_format)fmt, 512 + max_sel % (65536 - 512 + 1));
+		check(&a, (enum alert_format)fmt, 512);
+		check(&a, (enum alert_format)fmt, 4096);
+	}
+	return 0;
+}
