@@ -1,150 +1,13 @@
 #include "alert.h"
 
+#include "emit.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-const struct mitre MITRE_LOADER_EXEC = { "TA0005", "Defense Evasion", "T1574", "Hijack Execution Flow" };
-
-#define EMIT_DEPTH 8
-
-/* One writer for both formats: JSON objects, or flattened key=value with '_'-joined names. */
-struct emitter {
-	struct strbuf *sb;
-	enum alert_format fmt;
-	size_t str_cap;             /* longest untrusted string written, in input bytes */
-	bool cut;                   /* some string was cut */
-	int depth;
-	bool first[EMIT_DEPTH];
-	char prefix[128];
-	size_t plen[EMIT_DEPTH];
-};
-
-static void emit_key(struct emitter *e, const char *name)
-{
-	if (e->fmt == FORMAT_JSON) {
-		if (!e->first[e->depth])
-			strbuf_putc(e->sb, ',');
-		e->first[e->depth] = false;
-		if (name) {
-			strbuf_putc(e->sb, '"');
-			strbuf_puts(e->sb, name);
-			strbuf_puts(e->sb, "\":");
-		}
-		return;
-	}
-	if (e->sb->len)
-		strbuf_putc(e->sb, ' ');
-	strbuf_add(e->sb, e->prefix, e->plen[e->depth]);
-	strbuf_puts(e->sb, name);
-	strbuf_putc(e->sb, '=');
-}
-
-static void emit_open(struct emitter *e, const char *name, char bracket)
-{
-	if (e->depth + 1 >= EMIT_DEPTH)
-		return;
-	if (e->fmt == FORMAT_JSON) {
-		emit_key(e, name);
-		strbuf_putc(e->sb, bracket);
-	} else {
-		size_t p = e->plen[e->depth], n = strlen(name);
-
-		if (p + n + 1 < sizeof(e->prefix)) {
-			memcpy(e->prefix + p, name, n);
-			e->prefix[p + n] = '_';
-			p += n + 1;
-		}
-		e->plen[e->depth + 1] = p;
-	}
-	e->depth++;
-	e->first[e->depth] = true;
-}
-
-static void emit_close(struct emitter *e, char bracket)
-{
-	if (e->depth == 0)
-		return;
-	e->depth--;
-	if (e->fmt == FORMAT_JSON)
-		strbuf_putc(e->sb, bracket);
-}
-
-static void emit_str(struct emitter *e, const char *name, const char *s, size_t len)
-{
-	emit_key(e, name);
-	if (!s) {
-		strbuf_puts(e->sb, e->fmt == FORMAT_JSON ? "null" : "\"\"");
-		return;
-	}
-	strbuf_putc(e->sb, '"');
-	if (e->fmt == FORMAT_JSON)
-		strbuf_json_escape(e->sb, s, len, e->str_cap, &e->cut);
-	else
-		strbuf_kv_escape(e->sb, s, len, e->str_cap, &e->cut);
-	strbuf_putc(e->sb, '"');
-}
-
-static void emit_cstr(struct emitter *e, const char *name, const char *s)
-{
-	emit_str(e, name, s, s ? strlen(s) : 0);
-}
-
-/* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
- * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
-static void emit_word(struct emitter *e, const char *name, const char *s)
-{
-	size_t cap = e->str_cap;
-
-	e->str_cap = SIZE_MAX;
-	emit_cstr(e, name, s);
-	e->str_cap = cap;
-}
-
-static void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
-{
-	emit_str(e, name, r ? r->s : NULL, r && r->s ? r->len : 0);
-}
-
-static void emit_int(struct emitter *e, const char *name, long long v)
-{
-	emit_key(e, name);
-	strbuf_printf(e->sb, "%lld", v);
-}
-
-/* Audit ids: -1 (absent) and 4294967295 (unset auid/ses) print as -1 in both formats. */
-static void emit_id(struct emitter *e, const char *name, long long v)
-{
-	emit_int(e, name, v == REC_AUID_UNSET ? -1 : v);
-}
-
-static void emit_bool(struct emitter *e, const char *name, bool v)
-{
-	emit_key(e, name);
-	strbuf_puts(e->sb, v ? "true" : "false");
-}
-
-/* A list of trusted, code-made words (reasons, option names). */
-static void emit_words(struct emitter *e, const char *name, const char *const *w, size_t n)
-{
-	if (e->fmt == FORMAT_JSON) {
-		emit_open(e, name, '[');
-		for (size_t i = 0; i < n; i++)
-			emit_word(e, NULL, w[i]);
-		emit_close(e, ']');
-		return;
-	}
-	emit_key(e, name);
-	strbuf_putc(e->sb, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_putc(e->sb, ',');
-		strbuf_kv_escape(e->sb, w[i], strlen(w[i]), SIZE_MAX, NULL);
-	}
-	strbuf_putc(e->sb, '"');
-}
 
 static void emit_argv(struct emitter *e, const char *name, const struct rec_event *ev)
 {
@@ -177,13 +40,14 @@ void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000);
 }
 
-static void emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p)
+void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p)
 {
 	emit_open(e, name, '{');
 	emit_int(e, "pid", p->pid);
 	emit_int(e, "ppid", p->ppid);
 	emit_id(e, "uid", p->uid);
 	emit_id(e, "auid", p->auid);
+	emit_id(e, "ses", p->ses);
 	emit_cstr(e, "comm", p->comm);
 	emit_cstr(e, "exe", p->exe);
 	if (p->image[0] && strcmp(p->image, p->exe) != 0)
@@ -252,36 +116,44 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 	emit_word(e, "technique_name", a->mitre->technique_name);
 	emit_close(e, '}');
 
-	emit_open(e, "event", '{');
-	emit_word(e, "id", ev->id);
-	alert_format_time(ev->sec, ev->msec, when, sizeof(when));
-	emit_word(e, "time", when);
-	emit_word(e, "syscall", ev->syscall_name);
-	emit_bool(e, "success", ev->success);
-	emit_int(e, "exit", ev->exit);
-	emit_rstr(e, "key", &ev->key);
-	emit_close(e, '}');
+	if (ev) {
+		emit_open(e, "event", '{');
+		emit_word(e, "id", ev->id);
+		alert_format_time(ev->sec, ev->msec, when, sizeof(when));
+		emit_word(e, "time", when);
+		emit_word(e, "syscall", ev->syscall_name);
+		emit_bool(e, "success", ev->success);
+		emit_int(e, "exit", ev->exit);
+		emit_rstr(e, "key", &ev->key);
+		emit_close(e, '}');
+	} else if (a->file) {
+		alert_emit_write_event(e, a->file);
+	}
 	emit_cstr(e, "host", a->host);
 
-	emit_open(e, "process", '{');
-	emit_int(e, "pid", ev->pid);
-	emit_int(e, "ppid", ev->ppid);
-	emit_id(e, "uid", ev->uid);
-	emit_id(e, "euid", ev->euid);
-	emit_id(e, "auid", ev->auid);
-	emit_id(e, "ses", ev->ses);
-	emit_cstr(e, "tty", ev->tty);
-	emit_rstr(e, "comm", &ev->comm);
-	emit_rstr(e, "exe", &ev->exe);
-	emit_rstr(e, "cwd", &ev->cwd);
-	emit_argv(e, "argv", ev);
-	emit_close(e, '}');
+	if (ev) {
+		emit_open(e, "process", '{');
+		emit_int(e, "pid", ev->pid);
+		emit_int(e, "ppid", ev->ppid);
+		emit_id(e, "uid", ev->uid);
+		emit_id(e, "euid", ev->euid);
+		emit_id(e, "auid", ev->auid);
+		emit_id(e, "ses", ev->ses);
+		emit_cstr(e, "tty", ev->tty);
+		emit_rstr(e, "comm", &ev->comm);
+		emit_rstr(e, "exe", &ev->exe);
+		emit_rstr(e, "cwd", &ev->cwd);
+		emit_argv(e, "argv", ev);
+		emit_close(e, '}');
+	} else if (a->actor) {
+		alert_emit_proc_entry(e, "process", a->actor);
+	}
 
 	if (a->nlineage > 0)
-		emit_proc_entry(e, "parent", a->lineage[0]);
+		alert_emit_proc_entry(e, "parent", a->lineage[0]);
 	else {
 		emit_open(e, "parent", '{');
-		emit_int(e, "pid", ev->ppid);
+		emit_int(e, "pid", ev ? ev->ppid : a->actor ? a->actor->ppid : -1);
 		emit_bool(e, "known", false);
 		emit_close(e, '}');
 	}
@@ -289,18 +161,20 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		if (e->fmt == FORMAT_JSON) {
 			emit_open(e, "ancestors", '[');
 			for (size_t i = 1; i < a->nlineage; i++)
-				emit_proc_entry(e, NULL, a->lineage[i]);
+				alert_emit_proc_entry(e, NULL, a->lineage[i]);
 			emit_close(e, ']');
 		} else {
 			for (size_t i = 1; i < a->nlineage; i++) {
 				char key[24];
 				snprintf(key, sizeof(key), "ancestor%zu", i);
-				emit_proc_entry(e, key, a->lineage[i]);
+				alert_emit_proc_entry(e, key, a->lineage[i]);
 			}
 		}
 	}
 	if (a->loader)
 		emit_loader(e, ev, a->loader);
+	if (a->file)
+		alert_emit_file(e, a);
 	emit_words(e, "reasons", a->reasons, a->nreasons);
 	emit_cstr(e, "summary", a->summary);
 	if (e->cut)
@@ -332,12 +206,13 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
 		cap /= 2;
 	}
 	/* Still too long (absurd limits): a minimal, always valid line. */
+	const char *id = a->ev ? a->ev->id : a->file ? a->file->event_id : "";
 	strbuf_reset(out);
 	if (fmt == FORMAT_JSON)
 		strbuf_printf(out, "{\"rule\":\"%s\",\"severity\":\"%s\",\"event\":{\"id\":\"%s\"},"
-			      "\"truncated\":true}", a->rule, severity_name(a->severity), a->ev->id);
+			      "\"truncated\":true}", a->rule, severity_name(a->severity), id);
 	else
 		strbuf_printf(out, "rule=\"%s\" severity=\"%s\" event_id=\"%s\" truncated=true",
-			      a->rule, severity_name(a->severity), a->ev->id);
+			      a->rule, severity_name(a->severity), id);
 	return out->truncated ? -ENOMEM : 0;
 }

@@ -6,31 +6,39 @@
 
 #include <stddef.h>
 
+#include <sys/stat.h>
+
 #include "config.h"
+#include "dropverdict.h"
+#include "elf_report.h"
 #include "loader.h"
+#include "mitre.h"
 #include "proctable.h"
 #include "record.h"
 #include "severity.h"
 #include "strbuf.h"
+#include "writes.h"
 
 #define ALERT_LINEAGE_MAX 4
 #define ALERT_REASONS_MAX 32
 
-struct mitre {
-	const char *tactic, *tactic_name, *technique, *technique_name;
-};
-
-extern const struct mitre MITRE_LOADER_EXEC;
 
 struct alert {
 	const char *rule;                   /* "loader_exec", ... */
 	enum severity severity;
 	const struct mitre *mitre;
 	const char *host;
-	const struct rec_event *ev;         /* the event that triggered it */
+	const struct rec_event *ev;         /* the event that triggered it (NULL for writes
+					     * judged later: file and actor describe them) */
 	const struct proc_entry *lineage[ALERT_LINEAGE_MAX];    /* [0] = parent */
 	size_t nlineage;
+	const struct proc_entry *actor;     /* the process when there is no ev (write alerts) */
 	const struct loader_verdict *loader;                    /* loader_exec only */
+	const struct written_file *file;    /* suspicious_elf_write, dropped_exec */
+	const struct stat *file_st;         /* its fstat, when judged now */
+	const struct elf_report *elf;       /* the engine's report, when judged now */
+	const struct write_verdict *verdict;    /* which findings count */
+	const struct write_result *written; /* dropped_exec: the earlier write and its verdict */
 	const char *reasons[ALERT_REASONS_MAX];
 	size_t nreasons;
 	const char *summary;
@@ -39,6 +47,12 @@ struct alert {
 /* Format a into out (reset first) as one line without the newline. The result is at most
  * max_bytes long. Returns 0, or -ENOMEM. */
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out);
+
+struct emitter;
+/* Sections shared by the alert files (alert.c, alert_file.c). */
+void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p);
+void alert_emit_write_event(struct emitter *e, const struct written_file *wf);
+void alert_emit_file(struct emitter *e, const struct alert *a);
 
 /* ISO 8601 UTC with milliseconds: "2026-11-22T16:22:09.957Z". */
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap);

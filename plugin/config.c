@@ -22,6 +22,29 @@ static const char *const default_writable_dirs[] = {
 	"/var/crash", "/dev/mqueue",
 };
 
+static const char *const default_trusted_producers[] = {
+	/* package managers */
+	"/usr/bin/dpkg", "/usr/bin/dpkg-deb", "/usr/bin/dpkg-split", "/usr/bin/apt", "/usr/bin/apt-get",
+	"/usr/lib/apt/methods/*", "/usr/bin/unattended-upgrade", "/usr/bin/rpm", "/usr/bin/rpm2cpio",
+	"/usr/bin/dnf", "/usr/bin/dnf-3", "/usr/bin/yum", "/usr/bin/microdnf", "/usr/bin/zypper",
+	"/usr/bin/pip", "/usr/bin/pip3", "/usr/bin/pip3.*", "/usr/local/bin/pip", "/usr/local/bin/pip3",
+	"/usr/local/bin/pip3.*", "/usr/bin/npm", "/usr/share/nodejs/npm/bin/npm-cli.js",
+	"/usr/lib/node_modules/npm/bin/npm-cli.js", "/usr/bin/snap", "/usr/lib/snapd/snapd",
+	"/usr/bin/flatpak",
+	/* compilers, assemblers, linkers, binary tools */
+	"/usr/lib/gcc/*/*/cc1", "/usr/lib/gcc/*/*/cc1plus", "/usr/lib/gcc/*/*/collect2",
+	"/usr/lib/gcc/*/*/lto1", "/usr/lib/gcc/*/*/lto-wrapper",
+	"/usr/bin/*-linux-gnu*-as", "/usr/bin/as", "/usr/bin/*-linux-gnu*-ld*", "/usr/bin/ld*",
+	"/usr/bin/*-linux-gnu*-objcopy", "/usr/bin/objcopy", "/usr/bin/*-linux-gnu*-strip",
+	"/usr/bin/strip", "/usr/lib/llvm-*/bin/*", "/usr/bin/rustc", "/usr/bin/cargo",
+	"/usr/lib/go-*/bin/go", "/usr/lib/go-*/pkg/tool/*/link", "/usr/lib/go-*/pkg/tool/*/compile",
+};
+static const char *const default_download_tools[] = {
+	"curl", "wget", "wget2", "scp", "sftp", "sftp-server", "tftp", "atftp", "ftp", "lftp", "nc",
+	"ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "aria2c", "rsync", "axel",
+	"fetch", "busybox",
+};
+
 struct name_value {
 	const char *name;
 	int value;
@@ -97,6 +120,8 @@ void config_free(struct config *cfg)
 	patterns_free(&cfg->loader.paths);
 	patterns_free(&cfg->loader.benign_parents);
 	patterns_free(&cfg->loader.writable_dirs);
+	patterns_free(&cfg->writes.trusted_producers);
+	patterns_free(&cfg->writes.download_tools);
 	for (size_t i = 0; i < cfg->loader.nallow; i++) {
 		free(cfg->loader.allow[i].parent_exe);
 		free(cfg->loader.allow[i].target);
@@ -125,7 +150,18 @@ int config_defaults(struct config *cfg)
 	cfg->queue_size = 4 << 20;
 	cfg->inspect_files = true;
 	cfg->loader.benign_alerts = false;
+	cfg->writes.enabled = true;
+	cfg->writes.pending_size = 1024;
+	cfg->writes.recent_size = 2048;
+	cfg->writes.settle_ms = 300;
+	cfg->writes.max_wait_ms = 10000;
+	cfg->writes.exec_window_s = 3600;
+	cfg->writes.inspect_max_bytes = 16 << 20;
 	if (!cfg->output ||
+	    patterns_set(&cfg->writes.trusted_producers, default_trusted_producers,
+			 N_ELEMS(default_trusted_producers)) ||
+	    patterns_set(&cfg->writes.download_tools, default_download_tools,
+			 N_ELEMS(default_download_tools)) ||
 	    patterns_set(&cfg->loader.paths, default_loader_paths, N_ELEMS(default_loader_paths)) ||
 	    patterns_set(&cfg->loader.benign_parents, default_benign_parents,
 			 N_ELEMS(default_benign_parents)) ||
@@ -201,8 +237,8 @@ static int get_size(struct loader_ctx *c, const config_setting_t *parent, const 
 	return 1;
 }
 
-static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, const char *key,
-			struct pattern_list *ret)
+static int get_list(struct loader_ctx *c, const config_setting_t *parent, const char *key,
+		    bool absolute, struct pattern_list *ret)
 {
 	config_setting_t *s = config_setting_get_member(parent, key);
 	const char **v;
@@ -226,7 +262,7 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 			return fail(c, e, "'%s' entries must be strings", key);
 		}
 		v[i] = config_setting_get_string(e);
-		if (v[i][0] != '/') {
+		if (absolute && v[i][0] != '/') {
 			r = fail(c, e, "'%s' entries must be absolute paths, not \"%s\"", key, v[i]);
 			free(v);
 			return r;
@@ -237,9 +273,21 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 	return r < 0 ? r : 1;
 }
 
+static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, const char *key,
+			struct pattern_list *ret)
+{
+	return get_list(c, parent, key, true, ret);
+}
+
+
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
-	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files", "loader", NULL
+	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files",
+	"loader", "writes", NULL
+};
+static const char *const writes_keys[] = {
+	"enabled", "pending_size", "recent_size", "settle_ms", "max_wait_ms", "exec_window",
+	"inspect_max_bytes", "trusted_producers", "download_tools", NULL
 };
 static const char *const loader_keys[] = {
 	"paths", "benign_parents", "writable_dirs", "benign_alerts", "allow", NULL
@@ -260,6 +308,39 @@ static int check_keys(struct loader_ctx *c, const config_setting_t *group, const
 		if (!ok)
 			return fail(c, s, "unknown setting '%s'", name ? name : "?");
 	}
+	return 0;
+}
+
+static int load_writes(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *w = config_setting_get_member(root, "writes");
+	size_t v;
+	int r;
+
+	if (!w)
+		return 0;
+	if (config_setting_type(w) != CONFIG_TYPE_GROUP)
+		return fail(c, w, "writes must be a group: writes: { ... };");
+	if ((r = check_keys(c, w, writes_keys)) < 0 ||
+	    (r = get_bool(c, w, "enabled", &cfg->writes.enabled)) < 0 ||
+	    (r = get_size(c, w, "pending_size", 16, 1 << 20, &cfg->writes.pending_size)) < 0 ||
+	    (r = get_size(c, w, "recent_size", 16, 1 << 20, &cfg->writes.recent_size)) < 0 ||
+	    (r = get_size(c, w, "inspect_max_bytes", 4096, 1LL << 30, &cfg->writes.inspect_max_bytes)) < 0 ||
+	    (r = get_patterns(c, w, "trusted_producers", &cfg->writes.trusted_producers)) < 0 ||
+	    (r = get_list(c, w, "download_tools", false, &cfg->writes.download_tools)) < 0)
+		return r;
+	if ((r = get_size(c, w, "settle_ms", 50, 60000, &v)) < 0)
+		return r;
+	if (r)
+		cfg->writes.settle_ms = (unsigned)v;
+	if ((r = get_size(c, w, "max_wait_ms", 100, 3600000, &v)) < 0)
+		return r;
+	if (r)
+		cfg->writes.max_wait_ms = (unsigned)v;
+	if ((r = get_size(c, w, "exec_window", 1, 30 * 86400, &v)) < 0)
+		return r;
+	if (r)
+		cfg->writes.exec_window_s = (unsigned)v;
 	return 0;
 }
 
@@ -394,6 +475,8 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 	    (r = get_bool(c, root, "inspect_files", &cfg->inspect_files)) < 0)
 		return r;
 
+	if ((r = load_writes(c, root, cfg)) < 0)
+		return r;
 	loader = config_setting_get_member(root, "loader");
 	if (!loader)
 		return 0;

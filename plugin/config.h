@@ -45,6 +45,17 @@ struct config {
 		struct loader_allow *allow;
 		size_t nallow;
 	} loader;
+	struct {
+		bool enabled;                       /* follow writes and judge the files */
+		size_t pending_size;                /* files followed at once */
+		size_t recent_size;                 /* judged files kept for exec correlation */
+		unsigned settle_ms;                 /* between two looks at a file */
+		unsigned max_wait_ms;               /* judge anyway after this long */
+		unsigned exec_window_s;             /* an exec this soon after the write is "dropped" */
+		size_t inspect_max_bytes;           /* bytes of one file read for judgement */
+		struct pattern_list trusted_producers;  /* exe or script paths (patterns) */
+		struct pattern_list download_tools;     /* exe basenames or comm names */
+	} writes;
 };
 
 /* Fill cfg with the built-in defaults. 0 or -ENOMEM. */

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mitre.h"
+#include "path.h"
 
 static int engine_resolve_loaders(const struct config *cfg,
 				  struct loader_set **ret)
@@ -27,16 +30,22 @@ static int engine_resolve_loaders(const struct config *cfg,
 	return 0;
 }
 
-int engine_init(struct engine *en, struct config *cfg)
+static void engine_judge_written(void *ctx, const struct written_file *wf, int fd,
+				 const struct stat *st, struct write_result *ret);
+
+int engine_init(struct engine *en, struct config *cfg, const struct engine_options *opts)
 {
 	struct rec_limits lim = { cfg->max_argv_bytes };
+	struct writes_fs fs;
 	int r;
 
 	memset(en, 0, sizeof(*en));
 	en->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	if (gethostname(en->host, sizeof(en->host) - 1) < 0)
-		snprintf(en->host, sizeof(en->host), "unknown");
+	en->opts = *opts;
+	if (gethostname(en->hostname, sizeof(en->hostname) - 1) < 0)
+		snprintf(en->hostname, sizeof(en->hostname), "unknown");
+	elf_host_detect(&en->host, "/proc/sys/fs/binfmt_misc");
 	if ((r = rec_event_init(&en->ev, &lim)) < 0 ||
 	    (r = strbuf_init(&en->line, en->cfg.max_alert_bytes)) < 0)
 		goto fail;
@@ -52,7 +61,18 @@ int engine_init(struct engine *en, struct config *cfg)
 		log_err("cannot open output %s: %s", en->cfg.output, strerror(-r));
 		goto fail;
 	}
-	en->probe = probe_live(&en->probe_stats);
+	if (en->opts.artifacts) {
+		en->probe = probe_artifacts(en->opts.artifacts);
+		fs = probe_writes_artifacts(en->opts.artifacts);
+	} else {
+		en->probe = probe_live(&en->probe_stats);
+		fs = probe_writes_live();
+	}
+	en->writes = writes_new(&en->cfg, en->procs, &fs, engine_judge_written, en);
+	if (!en->writes) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	log_info("started: %zu loaders known, output %s, format %s", loader_set_count(en->known),
 		 en->cfg.output, en->cfg.format == FORMAT_JSON ? "json" : "kv");
 	return 0;
@@ -106,6 +126,7 @@ int engine_reload(struct engine *en, struct config *cfg)
 
 void engine_free(struct engine *en)
 {
+	writes_free(en->writes);
 	output_close(en->out);
 	proctable_free(en->procs);
 	loader_set_free(en->known);
@@ -115,10 +136,10 @@ void engine_free(struct engine *en)
 	memset(en, 0, sizeof(*en));
 }
 
-static size_t build_lineage(struct engine *en, const struct rec_event *ev,
+static size_t build_lineage(struct engine *en, long long self, long long ppid,
 			    const struct proc_entry **out, size_t max)
 {
-	long long pid = ev->ppid;
+	long long pid = ppid;
 	size_t n = 0;
 
 	while (n < max && pid > 0) {
@@ -129,7 +150,7 @@ static size_t build_lineage(struct engine *en, const struct rec_event *ev,
 			break;
 		for (size_t i = 0; i < n; i++)
 			loop = loop || out[i] == p;
-		if (loop || p->pid == ev->pid)
+		if (loop || p->pid == self)
 			break;
 		out[n++] = p;
 		pid = p->ppid;
@@ -137,22 +158,46 @@ static size_t build_lineage(struct engine *en, const struct rec_event *ev,
 	return n;
 }
 
+/* Format and emit one alert; below min_severity it is only counted. */
+static void engine_emit(struct engine *en, struct alert *a, const char *id)
+{
+	int r;
+
+	if (a->severity < en->cfg.min_severity) {
+		en->stats.below_min_severity++;
+		return;
+	}
+	a->host = en->hostname;
+	if (alert_format(a, en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
+		log_err("cannot format alert for event %s", id);
+		return;
+	}
+	if ((r = output_emit(en->out, a->severity, en->line.data, en->line.len)) < 0) {
+		en->stats.output_errors++;
+		log_err("cannot write alert for event %s: %s", id, strerror(-r));
+		return;
+	}
+	en->stats.alerts++;
+}
+
 static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
-				 const struct loader_verdict *v)
+				const struct loader_verdict *v, const struct write_result *written)
 {
 	char summary[512];
 	struct alert a;
 	const char *tgt = v->target[0] ? v->target : "(no program)";
-	int r;
 
 	memset(&a, 0, sizeof(a));
 	a.rule = "loader_exec";
 	a.severity = v->severity;
 	a.mitre = &MITRE_LOADER_EXEC;
-	a.host = en->host;
 	a.ev = ev;
 	a.loader = v;
-	a.nlineage = build_lineage(en, ev, a.lineage, ALERT_LINEAGE_MAX);
+	if (written) {
+		a.file = &written->file;
+		a.written = written;
+	}
+	a.nlineage = build_lineage(en, ev->pid, ev->ppid, a.lineage, ALERT_LINEAGE_MAX);
 	for (unsigned b = 0; b < LR_COUNT_BITS && a.nreasons < ALERT_REASONS_MAX; b++)
 		if (v->reasons & (1u << b))
 			a.reasons[a.nreasons++] = loader_reason_name(1u << b);
@@ -160,16 +205,7 @@ static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
 		 ev->success ? "" : "attempt: ", tgt, (int)(v->loader_path.len > 160 ? 160 : v->loader_path.len),
 		 v->loader_path.s ? v->loader_path.s : "?", ev->pid, ev->uid);
 	a.summary = summary;
-	if (alert_format(&a, en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
-		log_err("cannot format alert for event %s", ev->id);
-		return;
-	}
-	if ((r = output_emit(en->out, a.severity, en->line.data, en->line.len)) < 0) {
-		en->stats.output_errors++;
-		log_err("cannot write alert for event %s: %s", ev->id, strerror(-r));
-		return;
-	}
-	en->stats.alerts++;
+	engine_emit(en, &a, ev->id);
 }
 
 static void engine_note_suppressed(struct engine *en, const struct rec_event *ev,
@@ -184,21 +220,174 @@ static void engine_note_suppressed(struct engine *en, const struct rec_event *ev
 	else
 		en->stats.below_min_severity++;
 	if (log_enabled(LOG_DEBUG)) {
-		char id[sizeof(ev->id)];
-		snprintf(id, sizeof(id), "%s", ev->id);
 		log_debug("loader run not alerted (event %s, pid %lld, %s%s%s): target %.200s",
-			  id, ev->pid, v->suppressed_by, v->allow_comment ? ": " : "",
+			  ev->id, ev->pid, v->suppressed_by, v->allow_comment ? ": " : "",
 			  v->allow_comment ? v->allow_comment : "",
 			  v->target[0] ? v->target : "(none)");
 	}
 }
 
+/* writes_judge_fn: a written file has settled; judge it and raise suspicious_elf_write. */
+static void engine_judge_written(void *ctx, const struct written_file *wf, int fd,
+				 const struct stat *st, struct write_result *ret)
+{
+	struct engine *en = ctx;
+	struct elf_report *rep = &en->report;
+	struct write_verdict wv;
+	struct elf_limits lim;
+	char summary[512];
+	struct alert a;
+	int r;
+
+	elf_limits_default(&lim);
+	lim.read_max = en->cfg.writes.inspect_max_bytes;
+	lim.hash_max = en->cfg.writes.inspect_max_bytes;
+	lim.exec_hint = wf->exec_bit || writes_in_drop_location(&en->cfg, wf->path);
+	if ((r = elf_inspect_fd(fd, st, &en->host, &lim, rep)) < 0) {
+		en->stats.inspect_errors++;
+		log_warn("cannot inspect %.200s (event %s): %s", wf->path, wf->event_id, strerror(-r));
+		return;
+	}
+	ret->is_elf = rep->facts.is_elf;
+	if (!ret->is_elf)
+		return;
+	dropverdict_write(&en->cfg, wf, rep, &wv);
+	ret->verdict = wv.severity;
+	ret->mitre = wv.mitre;
+	if (rep->facts.hashed)
+		memcpy(ret->sha256, rep->facts.sha256, sizeof(ret->sha256));
+	if (wv.severity < SEV_MEDIUM) {
+		if (wv.suppressed_by) {
+			en->stats.write_suppressed_trusted++;
+			log_debug("written file not alerted (event %s, %s %.64s): %.200s", wf->event_id,
+				  wv.suppressed_by, wf->trusted_by, wf->path);
+		}
+		return;
+	}
+
+	memset(&a, 0, sizeof(a));
+	a.rule = "suspicious_elf_write";
+	a.severity = wv.severity;
+	a.mitre = wv.mitre;
+	a.actor = &wf->writer;
+	a.file = wf;
+	a.file_st = st;
+	a.elf = rep;
+	a.verdict = &wv;
+	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
+	for (unsigned i = 0; i < rep->nfindings && a.nreasons < ALERT_REASONS_MAX - 2; i++)
+		if (wv.counts[i] && rep->findings[i].severity >= SEV_LOW)
+			a.reasons[a.nreasons++] = elf_reason_name(rep->findings[i].code);
+	if (wf->download_tool)
+		a.reasons[a.nreasons++] = "download_tool";
+	if (wf->exec_bit)
+		a.reasons[a.nreasons++] = "exec_bit";
+	snprintf(summary, sizeof(summary), "%s ELF %.160s (%s, %s) written by %.64s (pid %lld, uid %lld)",
+		 severity_name(wv.severity), wf->path,
+		 rep->facts.machine_name ? rep->facts.machine_name : "unknown machine",
+		 elf_arch_status_name(rep->facts.arch), wf->writer.comm, wf->writer.pid, wf->writer.uid);
+	a.summary = summary;
+	en->stats.write_alerts++;
+	engine_emit(en, &a, wf->event_id);
+}
+
+static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
+				 const struct write_result *wr)
+{
+	const char *why = NULL;
+	int sev = dropverdict_exec(&en->cfg, wr, &why);
+	char summary[512];
+	struct alert a;
+
+	if (sev < 0) {
+		en->stats.dropped_trusted++;
+		log_debug("exec of a written file not alerted (event %s, %s %.64s): %.200s", ev->id,
+			  why, wr->file.trusted_by, wr->file.path);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.rule = "dropped_exec";
+	a.severity = (enum severity)sev;
+	a.mitre = wr->verdict >= SEV_MEDIUM && wr->mitre ? wr->mitre : &MITRE_DROPPED_EXEC;
+	a.ev = ev;
+	a.file = &wr->file;
+	a.written = wr;
+	a.nlineage = build_lineage(en, ev->pid, ev->ppid, a.lineage, ALERT_LINEAGE_MAX);
+	a.reasons[a.nreasons++] = "recently_written";
+	if (wr->verdict >= SEV_MEDIUM)
+		a.reasons[a.nreasons++] = "suspicious_file";
+	if (wr->file.download_tool)
+		a.reasons[a.nreasons++] = "download_tool";
+	if (writes_in_drop_location(&en->cfg, wr->file.path))
+		a.reasons[a.nreasons++] = "in_drop_location";
+	snprintf(summary, sizeof(summary), "%.160s run %llds after %.64s (pid %lld) wrote it",
+		 wr->file.path, (long long)(ev->sec - wr->file.sec), wr->file.writer.comm,
+		 wr->file.writer.pid);
+	a.summary = summary;
+	en->stats.dropped_execs++;
+	engine_emit(en, &a, ev->id);
+}
+
+static long long engine_clock(struct engine *en, const struct rec_event *ev)
+{
+	struct timespec ts;
+	long long now;
+
+	if (en->opts.event_clock) {
+		now = ev ? (long long)ev->sec * 1000 + ev->msec : en->now_ms;
+		if (now > en->now_ms)
+			en->now_ms = now;
+		return en->now_ms;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	en->now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return en->now_ms;
+}
+
+/* The exec's own image and, for loader runs, the loader's program: were they just written? */
+static void engine_handle_exec(struct engine *en, const struct rec_event *ev, long long now)
+{
+	struct loader_verdict *v = &en->verdict;
+	struct loader_judge_ctx jc = { &en->cfg, en->known, en->procs,
+				       en->cfg.inspect_files || en->opts.artifacts ? &en->probe : NULL };
+	const struct rec_path *p0 = rec_path_item(ev, 0);
+	const struct write_result *image = NULL, *target = NULL;
+	char path0[WRITES_PATH_MAX] = "";
+
+	en->stats.exec_events++;
+	loader_judge(&jc, ev, v);
+	if (ev->success && p0 && en->cfg.writes.enabled) {
+		if (p0->name.s && !(ev->syscall_name && strcmp(ev->syscall_name, "execveat") == 0))
+			path_normalize(ev->cwd.s, p0->name.s, p0->name.len, path0, sizeof(path0));
+		image = writes_on_exec(en->writes, &p0->id, path0, ev, now);
+		if (v->outcome != LOADER_NOT && v->target[0]) {
+			struct file_id none = { 0 };
+			target = writes_on_exec(en->writes, v->have_facts && v->facts.exists ?
+						&v->facts.id : &none, v->target, ev, now);
+		}
+	}
+	if (v->outcome != LOADER_NOT) {
+		en->stats.loader_execs++;
+		if (image)
+			v->reasons |= LR_LOADER_RECENTLY_WRITTEN;
+		if (target)
+			v->reasons |= LR_TARGET_RECENTLY_WRITTEN;
+		v->severity = loader_severity(v->reasons, ev->success);
+		if (v->outcome == LOADER_ALERT)
+			engine_alert_loader(en, ev, v, target ? target : image);
+		else
+			engine_note_suppressed(en, ev, v);
+	} else if (image) {
+		engine_alert_dropped(en, ev, image);
+	}
+	if (ev->success)
+		proctable_record_exec(en->procs, ev);
+}
+
 void engine_handle_event(struct engine *en, auparse_state_t *au)
 {
 	struct rec_event *ev = &en->ev;
-	struct loader_verdict *v = &en->verdict;
-	struct loader_judge_ctx jc = { &en->cfg, en->known, en->procs,
-				       en->cfg.inspect_files ? &en->probe : NULL };
+	long long now;
 	int r;
 
 	en->stats.events++;
@@ -207,18 +396,28 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 		en->stats.extract_errors++;
 		return;
 	}
-	if (r == 0 || ev->kind != REC_EXEC)
+	if (r == 0)
 		return;
-	en->stats.exec_events++;
-	loader_judge(&jc, ev, v);
-	if (v->outcome != LOADER_NOT)
-		en->stats.loader_execs++;
-	if (v->outcome == LOADER_ALERT)
-		engine_alert_loader(en, ev, v);
-	else if (v->outcome == LOADER_SUPPRESSED)
-		engine_note_suppressed(en, ev, v);
-	if (ev->success)
-		proctable_record_exec(en->procs, ev);
+	now = engine_clock(en, ev);
+	if (ev->kind == REC_EXEC) {
+		engine_handle_exec(en, ev, now);
+	} else {
+		en->stats.write_events++;
+		writes_on_event(en->writes, ev, now);
+	}
+	if (en->opts.event_clock)
+		writes_tick(en->writes, now);
+}
+
+void engine_tick(struct engine *en)
+{
+	if (!en->opts.event_clock)
+		writes_tick(en->writes, engine_clock(en, NULL));
+}
+
+void engine_finish(struct engine *en)
+{
+	writes_flush(en->writes, engine_clock(en, NULL));
 }
 
 void engine_log_stats(const struct engine *en)
@@ -227,6 +426,9 @@ void engine_log_stats(const struct engine *en)
 	struct proctable_stats ps;
 
 	proctable_get_stats(en->procs, &ps);
+	struct writes_stats ws;
+
+	writes_get_stats(en->writes, &ws);
 	log_info("events %lu, exec %lu, loader runs %lu, alerts %lu, not alerted: benign %lu, "
 		 "ldd %lu, allow-list %lu, below min_severity %lu; unparsable %lu, output errors %lu; "
 		 "process table %zu (evicted %lu); images opened %lu, refused %lu",
@@ -234,4 +436,12 @@ void engine_log_stats(const struct engine *en)
 		 s->suppressed_ldd_parent, s->suppressed_allow_list, s->below_min_severity,
 		 s->extract_errors, s->output_errors, proctable_size(en->procs), ps.evictions,
 		 en->probe_stats.images_opened, en->probe_stats.images_refused);
+	log_info("writes: events %lu, files followed %lu (renames %lu, exec bits %lu), judged %lu, "
+		 "not ELF %lu, gone before judgement %lu, not regular %lu, replaced %lu, unchanged %lu, "
+		 "timeouts %lu, evicted %lu, unresolved names %lu; write alerts %lu, trusted writers "
+		 "silenced %lu; dropped execs %lu (trusted %lu); inspection errors %lu",
+		 ws.write_events, ws.tracked, ws.renames, ws.chmods, ws.judged, ws.not_elf, ws.gone,
+		 ws.not_regular, ws.identity_changed, ws.duplicates, ws.timeouts, ws.evicted,
+		 ws.unresolved, s->write_alerts, s->write_suppressed_trusted, s->dropped_execs,
+		 s->dropped_trusted, s->inspect_errors);
 }

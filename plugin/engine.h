@@ -1,5 +1,6 @@
-/* engine: what happens to one complete audit event. Extracts it, judges it, formats and emits
- * alerts, keeps the process table current, and counts everything it does not alert on. */
+/* engine: what happens to one complete audit event. Extracts it, judges it (loader runs,
+ * writes, execs of written files), formats and emits alerts, keeps the process table current,
+ * and counts everything it does not alert on. */
 #ifndef ELFWATCH_ENGINE_H
 #define ELFWATCH_ENGINE_H
 
@@ -9,42 +10,64 @@
 
 #include "alert.h"
 #include "config.h"
+#include "dropverdict.h"
+#include "elf_host.h"
+#include "elf_inspect.h"
 #include "loader.h"
 #include "output.h"
 #include "probe.h"
 #include "proctable.h"
 #include "record.h"
 #include "strbuf.h"
+#include "writes.h"
+
+struct engine_options {
+	bool event_clock;           /* replay: time follows the events, not the wall clock */
+	const char *artifacts;      /* replay: recorded files by identity (probe.h), or NULL */
+};
 
 struct engine_stats {
-	unsigned long events, exec_events, extract_errors;
+	unsigned long events, exec_events, write_events, extract_errors;
 	unsigned long loader_execs, alerts, below_min_severity;
 	unsigned long suppressed_benign_form, suppressed_ldd_parent, suppressed_allow_list;
+	unsigned long write_alerts, write_suppressed_trusted, dropped_execs, dropped_trusted,
+		inspect_errors;
 	unsigned long output_errors;
 };
 
 struct engine {
 	struct config cfg;
+	struct engine_options opts;
 	struct loader_set *known;
 	struct proctable *procs;
+	struct writes *writes;
 	struct output *out;
 	struct loader_probe probe;
 	struct probe_stats probe_stats;
+	struct elf_host host;
 	struct rec_event ev;
 	struct loader_verdict verdict;
+	struct elf_report report;
 	struct strbuf line;
-	char host[256];
+	long long now_ms;
+	char hostname[256];
 	struct engine_stats stats;
 };
 
 /* Take ownership of *cfg and set everything up. 0, or negative errno with a logged reason. */
-int engine_init(struct engine *en, struct config *cfg);
+int engine_init(struct engine *en, struct config *cfg, const struct engine_options *opts);
 
 /* Swap in a new configuration (ownership taken); on failure the old one stays. 0 or -errno. */
 int engine_reload(struct engine *en, struct config *cfg);
 
 /* auparse callback body: handle the current event of au. */
 void engine_handle_event(struct engine *en, auparse_state_t *au);
+
+/* Timer: look at files being written (live clock). */
+void engine_tick(struct engine *en);
+
+/* End of input: judge what is still pending. */
+void engine_finish(struct engine *en);
 
 /* Log the counters at info level. */
 void engine_log_stats(const struct engine *en);

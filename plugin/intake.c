@@ -167,6 +167,8 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 			 * holds them until the next feed call) */
 			auparse_feed(au, "", 0);
 		}
+		if (hooks->on_tick)
+			hooks->on_tick(hooks->ctx);
 		long long now = monotonic_ms();
 		if (now - last_age >= INTAKE_AGE_MS) {
 			auparse_feed_age_events(au);

@@ -19,6 +19,7 @@ struct intake_hooks {
 	volatile sig_atomic_t *stop;        /* set: return after flushing */
 	volatile sig_atomic_t *reload;      /* set: on_reload is called between batches */
 	void (*on_reload)(void *ctx);
+	void (*on_tick)(void *ctx);         /* every few hundred ms, between batches; may be NULL */
 	void *ctx;
 };
 

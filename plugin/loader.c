@@ -1,5 +1,7 @@
 #include "loader.h"
 
+#include "path.h"
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
@@ -15,7 +17,7 @@ static const char *const reason_names[LR_COUNT_BITS] = {
 	"target_in_writable_dir", "target_not_executable", "loader_copy", "loader_renamed",
 	"argv0_mismatch", "preload_injection", "audit_injection", "library_path_override",
 	"argv0_option", "relative_target", "via_shebang", "exec_failed",
-	"target_recently_written",
+	"target_recently_written", "loader_recently_written",
 };
 
 const char *loader_reason_name(unsigned bit)
@@ -91,55 +93,6 @@ bool loader_opts_benign(const struct loader_opts *o)
 {
 	return o->target < 0 || o->list || o->verify || o->help || o->version ||
 	       o->list_tunables || o->list_diagnostics;
-}
-
-bool loader_path_normalize(const char *cwd, const char *path, size_t len, char *out, size_t cap)
-{
-	size_t olen = 0, i = 0;
-
-	if (cap < 2 || memchr(path, '\0', len))
-		return false;
-	if (len == 0 || path[0] != '/') {
-		if (!cwd || cwd[0] != '/')
-			return false;
-		/* copy cwd, then treat path as continuing it */
-		size_t clen = strlen(cwd);
-		if (clen >= cap)
-			return false;
-		if (!loader_path_normalize(NULL, cwd, clen, out, cap))
-			return false;
-		olen = strlen(out);
-		if (olen == 1)
-			olen = 0; /* "/" */
-	}
-	while (i < len) {
-		size_t start, seg;
-
-		while (i < len && path[i] == '/')
-			i++;
-		start = i;
-		while (i < len && path[i] != '/')
-			i++;
-		seg = i - start;
-		if (seg == 0 || (seg == 1 && path[start] == '.'))
-			continue;
-		if (seg == 2 && path[start] == '.' && path[start + 1] == '.') {
-			while (olen > 0 && out[olen - 1] != '/')
-				olen--;
-			if (olen > 0)
-				olen--;
-			continue;
-		}
-		if (olen + 1 + seg >= cap)
-			return false;
-		out[olen++] = '/';
-		memcpy(out + olen, path + start, seg);
-		olen += seg;
-	}
-	if (olen == 0)
-		out[olen++] = '/';
-	out[olen] = '\0';
-	return true;
 }
 
 struct loader_set {
@@ -258,14 +211,9 @@ static bool same_base(const struct rec_str *a, const char *b, size_t blen)
 
 static bool in_writable_dir(const struct pattern_list *dirs, const char *path)
 {
-	for (size_t i = 0; path[0] && i < dirs->n; i++) {
-		size_t n = strlen(dirs->v[i]);
-
-		while (n > 1 && dirs->v[i][n - 1] == '/')
-			n--;
-		if (strncmp(path, dirs->v[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+	for (size_t i = 0; path[0] && i < dirs->n; i++)
+		if (path_under(path, dirs->v[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -349,7 +297,7 @@ static bool is_renamed(const struct loader_judge_ctx *ctx, const struct rec_even
 	if (!name->s || name->len == 0)
 		return false;
 	if (name->s[0] == '/' || strcmp(ev->syscall_name ? ev->syscall_name : "", "execveat") != 0)
-		return loader_path_normalize(ev->cwd.s, name->s, name->len, run_as, sizeof(run_as)) &&
+		return path_normalize(ev->cwd.s, name->s, name->len, run_as, sizeof(run_as)) &&
 		       !loader_set_has_path(ctx->known, pat, run_as);
 	base = base_name(name->s, name->len, &blen);
 	if (blen >= sizeof(run_as))
@@ -407,6 +355,13 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 	return false;
 }
 
+enum severity loader_severity(uint32_t reasons, bool exec_succeeded)
+{
+	if (!exec_succeeded)
+		return SEV_MEDIUM;
+	return reasons & LR_RAISING ? SEV_CRITICAL : SEV_HIGH;
+}
+
 void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 		  struct loader_verdict *v)
 {
@@ -423,7 +378,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	loader_parse_args(ev->argv, ev->argc_kept, &v->opts);
 	if (v->opts.target >= 0) {
 		target = &ev->argv[v->opts.target];
-		if (!loader_path_normalize(ev->cwd.s, target->s, target->len, v->target, sizeof(v->target))) {
+		if (!path_normalize(ev->cwd.s, target->s, target->len, v->target, sizeof(v->target))) {
 			size_t n = target->len < sizeof(v->target) - 1 ? target->len : sizeof(v->target) - 1;
 			memcpy(v->target, target->s, n);
 			v->target[n] = '\0';
@@ -473,11 +428,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 		}
 	}
 
-	v->severity = SEV_HIGH;
-	if (v->reasons & LR_RAISING)
-		v->severity = SEV_CRITICAL;
-	if (!ev->success && v->severity > SEV_MEDIUM)
-		v->severity = SEV_MEDIUM;
+	v->severity = loader_severity(v->reasons, ev->success);
 
 	/* suppression, reason kept */
 	v->outcome = LOADER_ALERT;

@@ -28,11 +28,13 @@ enum loader_reason {
 	LR_RELATIVE_TARGET = 1u << 9,
 	LR_VIA_SHEBANG = 1u << 10,            /* a script's #! line runs the loader */
 	LR_EXEC_FAILED = 1u << 11,            /* the exec itself failed: an attempt */
-	LR_TARGET_RECENTLY_WRITTEN = 1u << 12,
-	LR_COUNT_BITS = 13
+	LR_TARGET_RECENTLY_WRITTEN = 1u << 12,  /* raises: the program was just dropped */
+	LR_LOADER_RECENTLY_WRITTEN = 1u << 13,  /* raises: the loader itself was just written */
+	LR_COUNT_BITS = 14
 };
 #define LR_RAISING (LR_TARGET_IN_WRITABLE_DIR | LR_TARGET_NOT_EXECUTABLE | LR_LOADER_COPY | \
-		    LR_LOADER_RENAMED | LR_ARGV0_MISMATCH | LR_PRELOAD_INJECTION | LR_AUDIT_INJECTION)
+		    LR_LOADER_RENAMED | LR_ARGV0_MISMATCH | LR_PRELOAD_INJECTION | LR_AUDIT_INJECTION | \
+		    LR_TARGET_RECENTLY_WRITTEN | LR_LOADER_RECENTLY_WRITTEN)
 
 const char *loader_reason_name(unsigned bit);
 
@@ -52,10 +54,6 @@ void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_
 /* True for forms that cannot run a program: --verify, --list, --help, --version, --list-*,
  * or no target. */
 bool loader_opts_benign(const struct loader_opts *o);
-
-/* Lexically normalise path (relative ones joined to cwd): "." and ".." removed, slashes
- * squeezed. Returns false when the result does not fit or no absolute base is known. */
-bool loader_path_normalize(const char *cwd, const char *path, size_t len, char *out, size_t cap);
 
 /* The host's loaders: resolved from path patterns at start and on reload. */
 struct loader_set;
@@ -118,6 +116,10 @@ struct loader_judge_ctx {
 	struct proctable *procs;
 	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
 };
+
+/* Severity from the reasons (after callers add some): high, critical when any raises, at
+ * most medium for a failed exec. */
+enum severity loader_severity(uint32_t reasons, bool exec_succeeded);
 
 /* Judge one exec event. Fills *ret; never fails. */
 void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,

@@ -89,6 +89,7 @@ struct run_options {
 	const char *replay;
 	const char *format;
 	const char *output;
+	const char *artifacts;
 	bool check_config;
 	bool debug;
 };
@@ -104,7 +105,8 @@ static void usage(FILE *f)
 		"  -c, --config FILE       configuration (default %s)\n"
 		"  --format json|kv        alert format (overrides the configuration)\n"
 		"  --output syslog|stdout|PATH   alert sink (replay default: stdout)\n"
-		"  -d, --debug             log at debug level (shows loader runs not alerted)\n"
+		"  --artifacts DIR         replay: files the events name, as DIR/MAJOR:MINOR:INODE\n"
+		"  -d, --debug             log at debug level (shows what was not alerted, and why)\n"
 		"  --version, --help\n", CONFIG_DEFAULT_PATH);
 }
 
@@ -173,6 +175,13 @@ static void do_reload(void *arg)
 	}
 }
 
+static void do_tick(void *arg)
+{
+	struct reload_ctx *rc = arg;
+
+	engine_tick(rc->engine);
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 {
 	if (type == AUPARSE_CB_EVENT_READY)
@@ -181,13 +190,13 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 static int run(const struct run_options *o)
 {
-	static const char *const syscalls[] = { "execve", "execveat", NULL };
 	struct intake_stats istats = { 0 };
-	struct intake_options iopts = { 0, o->replay != NULL, syscalls };
+	struct intake_options iopts = { 0, o->replay != NULL, rec_syscall_names };
 	struct engine engine;
 	struct config cfg;
 	struct reload_ctx rc = { o, &engine };
-	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, &rc };
+	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick, &rc };
+	struct engine_options eopts = { o->replay != NULL, o->artifacts };
 	auparse_state_t *au;
 	int fd = STDIN_FILENO, r;
 
@@ -202,7 +211,7 @@ static int run(const struct run_options *o)
 			return 1;
 		}
 	}
-	if (engine_init(&engine, &cfg) < 0) {
+	if (engine_init(&engine, &cfg, &eopts) < 0) {
 		config_free(&cfg);
 		return 1;
 	}
@@ -219,6 +228,7 @@ static int run(const struct run_options *o)
 	r = intake_run(fd, au, &iopts, &hooks, &istats);
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
+	engine_finish(&engine);
 	log_info("intake: %llu bytes, %llu records kept, %llu dropped by type, %llu by syscall, "
 		 "%llu as part of dropped events, %llu unparsed; queue: %llu dropped, high water "
 		 "%zu bytes; %llu oversize lines", istats.bytes, istats.filter.kept,
@@ -235,13 +245,15 @@ static int run(const struct run_options *o)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE };
+	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE,
+	       OPT_ARTIFACTS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "artifacts", required_argument, NULL, OPT_ARTIFACTS },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -262,10 +274,15 @@ int main(int argc, char **argv)
 		case OPT_FORMAT: o.format = optarg; break;
 		case OPT_OUTPUT: o.output = optarg; break;
 		case OPT_CHECK: o.check_config = true; break;
+		case OPT_ARTIFACTS: o.artifacts = optarg; break;
 		case OPT_VERSION: printf("audisp-elfwatch %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (o.artifacts && !o.replay) {
+		fprintf(stderr, "audisp-elfwatch: --artifacts goes with --replay\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "audisp-elfwatch: unexpected argument '%s'\n", argv[optind]);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <sys/sysmacros.h>
 
 #include <linux/magic.h>
 
@@ -74,5 +75,109 @@ static int live_target_facts(void *ctx, const char *path, struct target_facts *r
 struct loader_probe probe_live(struct probe_stats *stats)
 {
 	struct loader_probe p = { live_image_is_loader, live_target_facts, stats };
+	return p;
+}
+
+static int live_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	(void)ctx;
+	return safefile_stat(path, id, ret);
+}
+
+static int live_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	(void)ctx;
+	return safefile_open(path, id, ret);
+}
+
+static int live_fd_path(void *ctx, long long pid, long long fd, char *out, size_t cap)
+{
+	char link[64];
+	ssize_t n;
+
+	(void)ctx;
+	if (pid <= 0 || fd < 0)
+		return -EINVAL;
+	snprintf(link, sizeof(link), "/proc/%lld/fd/%lld", pid, fd);
+	n = readlink(link, out, cap - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	/* "(deleted)" or "socket:[...]" is no directory we can use */
+	if (out[0] != '/' || strstr(out, " (deleted)"))
+		return -ENOENT;
+	return 0;
+}
+
+struct writes_fs probe_writes_live(void)
+{
+	struct writes_fs fs = { live_stat, live_open, live_fd_path, NULL };
+	return fs;
+}
+
+static int artifact_path(const char *dir, const struct file_id *id, char *out, size_t cap)
+{
+	if (!id || !id->valid)
+		return -ENOENT;
+	if ((size_t)snprintf(out, cap, "%s/%x:%x:%llu", dir, id->major, id->minor,
+			     (unsigned long long)id->ino) >= cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* An artifact stands in for the recorded file: report the recorded identity. */
+static int artifact_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	char p[PATH_MAX];
+	int r;
+
+	(void)path;
+	if ((r = artifact_path(ctx, id, p, sizeof(p))) < 0)
+		return r;
+	if ((r = safefile_stat(p, NULL, ret)) < 0)
+		return r;
+	ret->st_dev = makedev(id->major, id->minor);
+	ret->st_ino = (ino_t)id->ino;
+	return 0;
+}
+
+static int artifact_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	(void)path;
+	if ((fd = artifact_path(ctx, id, p, sizeof(p))) < 0)
+		return fd;
+	if ((fd = safefile_open(p, NULL, ret)) < 0)
+		return fd;
+	ret->st_dev = makedev(id->major, id->minor);
+	ret->st_ino = (ino_t)id->ino;
+	return fd;
+}
+
+struct writes_fs probe_writes_artifacts(const char *dir)
+{
+	struct writes_fs fs = { artifact_stat, artifact_open, NULL, (void *)dir };
+	return fs;
+}
+
+static int artifact_image_is_loader(void *ctx, const char *exe, const struct file_id *expect,
+				    char *soname, size_t soname_cap)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = artifact_open(ctx, exe, expect, &st);
+	if (fd < 0)
+		return fd;
+	r = elf_loader_identity(fd, &st, soname, soname_cap);
+	close(fd);
+	return r;
+}
+
+struct loader_probe probe_artifacts(const char *dir)
+{
+	struct loader_probe p = { artifact_image_is_loader, NULL, (void *)dir };
 	return p;
 }

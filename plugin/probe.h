@@ -4,6 +4,7 @@
 #define ELFWATCH_PROBE_H
 
 #include "loader.h"
+#include "writes.h"
 
 struct probe_stats {
 	unsigned long images_opened, images_loader, images_refused, targets_checked;
@@ -12,5 +13,17 @@ struct probe_stats {
 /* A loader_probe that reads the live file system; stats (may be NULL) count its work and must
  * outlive the probe. */
 struct loader_probe probe_live(struct probe_stats *stats);
+
+/* File access for write tracking on the live file system: no symlink followed anywhere in a
+ * path, nothing opened that could block, identity checked; /proc/PID/fd for *at() dirfds. */
+struct writes_fs probe_writes_live(void);
+
+/* File access for replays of recorded logs with the files collected beside them: a file is
+ * looked up by identity as DIR/MAJOR:MINOR:INODE (hex major/minor, decimal inode); names
+ * are ignored. dir is borrowed. */
+struct writes_fs probe_writes_artifacts(const char *dir);
+
+/* Loader probe for such replays: executed images are looked up by identity the same way. */
+struct loader_probe probe_artifacts(const char *dir);
 
 #endif

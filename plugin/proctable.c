@@ -153,9 +153,7 @@ static void join_argv(char *dst, size_t cap, const struct rec_event *ev)
 
 void proctable_record_exec(struct proctable *pt, const struct rec_event *ev)
 {
-	const struct rec_path *p0 = rec_path_item(ev, 0);
 	uint32_t i = find(pt, ev->pid);
-	struct proc_entry *e;
 
 	if (ev->pid < 0)
 		return;
@@ -179,7 +177,14 @@ void proctable_record_exec(struct proctable *pt, const struct rec_event *ev)
 		pt->stats.inserts++;
 	}
 	recency_push_newest(pt, i);
-	e = &pt->slots[i].e;
+	proc_entry_fill(&pt->slots[i].e, ev);
+}
+
+void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev)
+{
+	const struct rec_path *p0 = rec_path_item(ev, 0);
+
+	e->pid = ev->pid;
 	e->ppid = ev->ppid;
 	e->uid = ev->uid;
 	e->auid = ev->auid;

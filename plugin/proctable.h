@@ -33,6 +33,9 @@ void proctable_free(struct proctable *pt);
 /* Record a successful exec event as the process's current image. */
 void proctable_record_exec(struct proctable *pt, const struct rec_event *ev);
 
+/* Fill e from the process fields of ev (pid, ids, exe, comm, PATH item 0, argv summary). */
+void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev);
+
 /* Entry for pid, or NULL. The pointer is valid until the next record call. */
 const struct proc_entry *proctable_get(struct proctable *pt, long long pid);
 

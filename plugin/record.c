@@ -201,15 +201,32 @@ struct syscall_cache_entry {
 	const char *name;
 };
 
+static const struct {
+	const char *name;
+	enum rec_kind kind;
+} syscall_kinds[] = {
+	{ "execve", REC_EXEC }, { "execveat", REC_EXEC },
+	{ "open", REC_OPEN }, { "openat", REC_OPEN }, { "openat2", REC_OPEN }, { "creat", REC_OPEN },
+	{ "rename", REC_RENAME }, { "renameat", REC_RENAME }, { "renameat2", REC_RENAME },
+	{ "link", REC_LINK }, { "linkat", REC_LINK },
+	{ "chmod", REC_CHMOD }, { "fchmod", REC_CHMOD }, { "fchmodat", REC_CHMOD },
+};
+
+const char *const rec_syscall_names[] = {
+	"execve", "execveat", "open", "openat", "openat2", "creat", "rename", "renameat",
+	"renameat2", "link", "linkat", "chmod", "fchmod", "fchmodat", NULL
+};
+
 enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 {
 	/* A handful of (arch, nr) pairs covers a host; the lookup in libaudit is a search by
 	 * number over a generated table, so it runs once per pair. Not thread-safe by design:
 	 * one worker thread extracts records. */
-	static struct syscall_cache_entry cache[32];
+	static struct syscall_cache_entry cache[64];
 	static unsigned used, next;
 	const char *name;
 	enum rec_kind kind = REC_OTHER;
+	const char *known = NULL;
 	int machine;
 	unsigned i;
 
@@ -221,18 +238,15 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 	}
 	machine = audit_elf_to_machine(arch);
 	name = machine >= 0 && nr >= 0 && nr <= INT32_MAX ? audit_syscall_to_name((int)nr, machine) : NULL;
-	if (name && strcmp(name, "execve") == 0) {
-		kind = REC_EXEC;
-		name = "execve";
-	} else if (name && strcmp(name, "execveat") == 0) {
-		kind = REC_EXEC;
-		name = "execveat";
-	} else {
-		name = NULL;
+	for (i = 0; name && i < sizeof(syscall_kinds) / sizeof(syscall_kinds[0]); i++) {
+		if (strcmp(name, syscall_kinds[i].name) == 0) {
+			kind = syscall_kinds[i].kind;
+			known = syscall_kinds[i].name;
+		}
 	}
-	i = used < 32 ? used++ : next++ % 32;
-	cache[i] = (struct syscall_cache_entry){ arch, nr, kind, name };
-	*ret_name = name;
+	i = used < 64 ? used++ : next++ % 64;
+	cache[i] = (struct syscall_cache_entry){ arch, nr, kind, known };
+	*ret_name = known;
 	return kind;
 }
 
@@ -249,8 +263,12 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 			continue;
 		switch (name[0]) {
 		case 'a':
-			if (strcmp(name, "auid") == 0)
+			if (strcmp(name, "auid") == 0) {
 				ev->auid = parse_ll(v, 10);
+			} else if (name[1] >= '0' && name[1] <= '3' && name[2] == '\0') {
+				errno = 0;
+				ev->args[name[1] - '0'] = strtoull(v, NULL, 16);
+			}
 			break;
 		case 'c':
 			if (strcmp(name, "comm") == 0)
@@ -438,6 +456,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 int rec_extract(auparse_state_t *au, struct rec_event *ev)
 {
 	const au_event_t *ts;
+	const char *flags;
 	bool have_syscall = false;
 
 	rec_event_clear(ev);
@@ -486,6 +505,12 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case AUDIT_PATH:
 			extract_path(au, ev);
+			break;
+		case 1337: /* AUDIT_OPENAT2; not in every libaudit header */
+			if ((flags = auparse_find_field(au, "oflag")) != NULL) {
+				ev->oflag = strtoull(flags, NULL, 8);
+				ev->has_oflag = true;
+			}
 			break;
 		default:
 			break;

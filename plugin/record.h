@@ -37,7 +37,14 @@ struct rec_path {
 enum rec_kind {
 	REC_OTHER = 0,
 	REC_EXEC,               /* execve/execveat, success or failure */
+	REC_OPEN,               /* open/openat/openat2/creat */
+	REC_RENAME,             /* rename/renameat/renameat2 */
+	REC_LINK,               /* link/linkat */
+	REC_CHMOD,              /* chmod/fchmod/fchmodat */
 };
+
+/* Names of every syscall rec_extract handles, NULL-terminated (for the prefilter). */
+extern const char *const rec_syscall_names[];
 
 struct rec_limits {
 	size_t argv_max_bytes;  /* decoded argv bytes kept, all arguments together */
@@ -55,6 +62,9 @@ struct rec_event {
 	const char *syscall_name;
 	bool success;
 	long long exit;
+	unsigned long long args[4];     /* a0..a3 as the SYSCALL record printed them */
+	bool has_oflag;
+	unsigned long long oflag;       /* openat2's flags, from its OPENAT2 record */
 	long long pid, ppid, uid, euid, auid, ses;
 	char tty[16];
 	struct rec_str comm, exe, cwd, key;

@@ -11,21 +11,21 @@
 
 #define SAFEFILE_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
-static int open_no_symlinks(const char *path)
+static int open_no_symlinks(const char *path, int flags)
 {
 	int fd;
 #ifdef SYS_openat2
 	struct open_how how;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = SAFEFILE_FLAGS;
+	how.flags = (unsigned)flags;
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
 		return fd < 0 ? -errno : fd;
 #endif
 	/* Kernels before 5.6 (or seccomp'd openat2): only the last component is protected. */
-	fd = open(path, SAFEFILE_FLAGS);
+	fd = open(path, flags);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -36,7 +36,7 @@ int safefile_open(const char *path, const struct file_id *expect, struct stat *r
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
-	fd = open_no_symlinks(path);
+	fd = open_no_symlinks(path, SAFEFILE_FLAGS);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0) {
@@ -58,6 +58,32 @@ int safefile_open(const char *path, const struct file_id *expect, struct stat *r
 	}
 	*ret_st = st;
 	return fd;
+}
+
+int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	fd = open_no_symlinks(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	close(fd);
+	if (r == 0 && expect && expect->valid) {
+		struct file_id got = file_id_from_stat(&st);
+
+		if (!file_id_equal(&got, expect))
+			r = -ESTALE;
+	}
+	if (r == 0)
+		*ret_st = st;
+	return r;
 }
 
 int safefile_read(int fd, size_t cap, unsigned char **ret_buf, size_t *ret_len)

@@ -15,6 +15,11 @@
  *   -ESTALE  identity differs from expect         other: open/fstat errors (-ENOENT, -EACCES...) */
 int safefile_open(const char *path, const struct file_id *expect, struct stat *ret_st);
 
+/* fstat of path without opening it for reading (O_PATH) and without following any symlink:
+ * 0 with *ret_st, -EINVAL if not a regular file, -ESTALE if the identity differs from expect,
+ * -ELOOP for symlinks, other -errno. Never blocks on FIFOs or devices. */
+int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st);
+
 /* Read up to cap bytes from offset 0 of fd into a new buffer (caller frees). Never blocks on
  * FIFOs (the fd is O_NONBLOCK and regular); short files give short buffers. 0 or -errno. */
 int safefile_read(int fd, size_t cap, unsigned char **ret_buf, size_t *ret_len);

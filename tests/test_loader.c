@@ -2,7 +2,11 @@
  * events with a fake file-system probe. */
 #include <string.h>
 
+/* event_spec rows list only the fields a case needs; the rest are zero on purpose */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #include "loader.h"
+#include "path.h"
 #include "tap.h"
 
 #define LD "/lib64/ld-linux-x86-64.so.2"
@@ -81,7 +85,7 @@ static void test_normalize(void)
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char out[64];
-		bool ok = loader_path_normalize(rows[i].cwd, rows[i].path, strlen(rows[i].path), out,
+		bool ok = path_normalize(rows[i].cwd, rows[i].path, strlen(rows[i].path), out,
 						sizeof(out));
 
 		if (rows[i].want)
@@ -92,9 +96,9 @@ static void test_normalize(void)
 	}
 	{
 		char small[8];
-		tap_ok(!loader_path_normalize(NULL, "/a/very/long/path", 17, small, sizeof(small)),
+		tap_ok(!path_normalize(NULL, "/a/very/long/path", 17, small, sizeof(small)),
 		       "normalize refuses what does not fit");
-		tap_ok(!loader_path_normalize(NULL, "/tmp/a\0b", 8, small, sizeof(small)),
+		tap_ok(!path_normalize(NULL, "/tmp/a\0b", 8, small, sizeof(small)),
 		       "normalize refuses embedded NUL");
 	}
 }

@@ -1,0 +1,131 @@
+#include "emit.h"
+
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+
+void emit_key(struct emitter *e, const char *name)
+{
+	if (e->fmt == FORMAT_JSON) {
+		if (!e->first[e->depth])
+			strbuf_putc(e->sb, ',');
+		e->first[e->depth] = false;
+		if (name) {
+			strbuf_putc(e->sb, '"');
+			strbuf_puts(e->sb, name);
+			strbuf_puts(e->sb, "\":");
+		}
+		return;
+	}
+	if (e->sb->len)
+		strbuf_putc(e->sb, ' ');
+	strbuf_add(e->sb, e->prefix, e->plen[e->depth]);
+	strbuf_puts(e->sb, name);
+	strbuf_putc(e->sb, '=');
+}
+
+void emit_open(struct emitter *e, const char *name, char bracket)
+{
+	if (e->depth + 1 >= EMIT_DEPTH)
+		return;
+	if (e->fmt == FORMAT_JSON) {
+		emit_key(e, name);
+		strbuf_putc(e->sb, bracket);
+	} else {
+		size_t p = e->plen[e->depth], n = strlen(name);
+
+		if (p + n + 1 < sizeof(e->prefix)) {
+			memcpy(e->prefix + p, name, n);
+			e->prefix[p + n] = '_';
+			p += n + 1;
+		}
+		e->plen[e->depth + 1] = p;
+	}
+	e->depth++;
+	e->first[e->depth] = true;
+}
+
+void emit_close(struct emitter *e, char bracket)
+{
+	if (e->depth == 0)
+		return;
+	e->depth--;
+	if (e->fmt == FORMAT_JSON)
+		strbuf_putc(e->sb, bracket);
+}
+
+void emit_str(struct emitter *e, const char *name, const char *s, size_t len)
+{
+	emit_key(e, name);
+	if (!s) {
+		strbuf_puts(e->sb, e->fmt == FORMAT_JSON ? "null" : "\"\"");
+		return;
+	}
+	strbuf_putc(e->sb, '"');
+	if (e->fmt == FORMAT_JSON)
+		strbuf_json_escape(e->sb, s, len, e->str_cap, &e->cut);
+	else
+		strbuf_kv_escape(e->sb, s, len, e->str_cap, &e->cut);
+	strbuf_putc(e->sb, '"');
+}
+
+void emit_cstr(struct emitter *e, const char *name, const char *s)
+{
+	emit_str(e, name, s, s ? strlen(s) : 0);
+}
+
+/* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
+ * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
+void emit_word(struct emitter *e, const char *name, const char *s)
+{
+	size_t cap = e->str_cap;
+
+	e->str_cap = SIZE_MAX;
+	emit_cstr(e, name, s);
+	e->str_cap = cap;
+}
+
+void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
+{
+	emit_str(e, name, r ? r->s : NULL, r && r->s ? r->len : 0);
+}
+
+void emit_int(struct emitter *e, const char *name, long long v)
+{
+	emit_key(e, name);
+	strbuf_printf(e->sb, "%lld", v);
+}
+
+/* Audit ids: -1 (absent) and 4294967295 (unset auid/ses) print as -1 in both formats. */
+void emit_id(struct emitter *e, const char *name, long long v)
+{
+	emit_int(e, name, v == REC_AUID_UNSET ? -1 : v);
+}
+
+void emit_bool(struct emitter *e, const char *name, bool v)
+{
+	emit_key(e, name);
+	strbuf_puts(e->sb, v ? "true" : "false");
+}
+
+/* A list of trusted, code-made words (reasons, option names). */
+void emit_words(struct emitter *e, const char *name, const char *const *w, size_t n)
+{
+	if (e->fmt == FORMAT_JSON) {
+		emit_open(e, name, '[');
+		for (size_t i = 0; i < n; i++)
+			emit_word(e, NULL, w[i]);
+		emit_close(e, ']');
+		return;
+	}
+	emit_key(e, name);
+	strbuf_putc(e->sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_putc(e->sb, ',');
+		strbuf_kv_escape(e->sb, w[i], strlen(w[i]), SIZE_MAX, NULL);
+	}
+	strbuf_putc(e->sb, '"');
+}
+

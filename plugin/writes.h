@@ -1,0 +1,98 @@
+/* writes: follows files being written, from audit records, until they settle; then has them
+ * judged, and remembers them so a later exec of the same inode can be tied to its writer.
+ * Tables are bounded; time is passed in (wall clock live, event time in replay) and file
+ * access is injected, so replay and tests are deterministic. */
+#ifndef ELFWATCH_WRITES_H
+#define ELFWATCH_WRITES_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "fileid.h"
+#include "mitre.h"
+#include "proctable.h"
+#include "record.h"
+#include "severity.h"
+
+#define WRITES_PATH_MAX 1024
+
+/* A file being written or written recently. */
+struct written_file {
+	struct file_id id;
+	char path[WRITES_PATH_MAX];     /* best known name */
+	char event_id[48];              /* the write */
+	time_t sec;
+	unsigned msec;
+	char syscall[16];
+	struct proc_entry writer;       /* who wrote it (snapshot) */
+	char trusted_by[64];            /* trusted-producer pattern that matched, "" if none */
+	bool download_tool;             /* writer is curl, wget, scp, ... */
+	bool exec_bit;                  /* created with, or later given, an exec bit */
+	char settled_by[16];            /* "stable", "rename", "chmod", "exec", "timeout", ... */
+	char trigger_event[48];         /* event that made it settle at once, "" if none */
+};
+
+/* What became of a judged file (kept in the recent table for exec correlation). */
+struct write_result {
+	struct written_file file;
+	bool is_elf;
+	enum severity verdict;          /* engine verdict after trusted-producer filtering */
+	const struct mitre *mitre;      /* static */
+	char sha256[65];
+	long long judged_ms;
+};
+
+/* File-system access, injected. Each returns 0/fd or a negative errno. */
+struct writes_fs {
+	/* lstat-like: never follows a final symlink, never opens */
+	int (*stat)(void *ctx, const char *path, const struct file_id *id, struct stat *ret);
+	/* open for reading, identity checked (safefile semantics); returns an fd */
+	int (*open)(void *ctx, const char *path, const struct file_id *id, struct stat *ret);
+	/* where a process's descriptor points (live: /proc/PID/fd/N) */
+	int (*fd_path)(void *ctx, long long pid, long long fd, char *out, size_t cap);
+	void *ctx;
+};
+
+/* Called for a settled ELF candidate: fd is open on it (st its fstat). The callee judges it
+ * and fills ret (verdict, sha256, technique, is_elf). */
+typedef void (*writes_judge_fn)(void *ctx, const struct written_file *wf, int fd,
+				const struct stat *st, struct write_result *ret);
+
+struct writes_stats {
+	unsigned long write_events, tracked, renames, chmods, judged, not_elf, gone, not_regular,
+		identity_changed, duplicates, timeouts, evicted, unresolved, recent_evicted;
+};
+
+struct writes;
+
+/* New tracker using cfg->writes settings and procs for writers' argv (both borrowed; cfg must
+ * outlive it or be replaced with writes_set_config). NULL on allocation failure. */
+struct writes *writes_new(const struct config *cfg, struct proctable *procs,
+			  const struct writes_fs *fs, writes_judge_fn judge, void *judge_ctx);
+void writes_free(struct writes *w);
+void writes_set_config(struct writes *w, const struct config *cfg);
+
+/* Take one write-related event (REC_OPEN/RENAME/LINK/CHMOD; others are ignored). */
+void writes_on_event(struct writes *w, const struct rec_event *ev, long long now_ms);
+
+/* An exec of id happened (event ev): judge it now if it is still pending. Returns the recent
+ * write of that inode within the correlation window, or NULL. Also matches by path when id
+ * is not valid (replay without files). */
+const struct write_result *writes_on_exec(struct writes *w, const struct file_id *id,
+					  const char *path, const struct rec_event *ev,
+					  long long now_ms);
+
+/* Look at pending files whose time has come; judge the settled ones. */
+void writes_tick(struct writes *w, long long now_ms);
+
+/* End of input: judge everything still pending. */
+void writes_flush(struct writes *w, long long now_ms);
+
+/* True for paths under the configured drop locations (loader.writable_dirs). */
+bool writes_in_drop_location(const struct config *cfg, const char *path);
+
+void writes_get_stats(const struct writes *w, struct writes_stats *ret);
+size_t writes_pending_count(const struct writes *w);
+
+#endif
