@@ -7,7 +7,8 @@ PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev
 auditd rsyslog python3 clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
-curl file musl"
+curl file musl
+laurel hyperfine time"
 
 missing=""
 for p in $PKGS; do
