@@ -9,6 +9,8 @@
 #   ew_audit_stop                    auditctl -D, stop our auditd, restore saved state (idempotent)
 #   ew_rsyslog_start DIR             private rsyslogd on /dev/log: ident "elfwatch" -> DIR/alerts.log
 #   ew_rsyslog_stop                  stop it (idempotent)
+#   ew_httpd_start DIR               loopback python3 -m http.server serving DIR; sets ew_httpd_port
+#   ew_httpd_stop                    stop it (idempotent)
 #   ew_at_exit FUNC                  run FUNC (a function name) first during cleanup
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
 # the test (not root, no kernel audit, a foreign audit or syslog daemon), or 1 with $ew_error set.
@@ -19,6 +21,7 @@ EW_SKIP=77
 : "${ew_auditd_pid:=}" "${ew_audit_dir:=}" "${ew_audit_saved_enabled:=}" "${ew_audit_rules_loaded:=}"
 : "${ew_audit_pidfile_saved:=}" "${ew_audit_plugin_pids:=}"
 : "${ew_rsyslog_pid:=}" "${ew_rsyslog_dir:=}" "${ew_devlog_created:=}"
+: "${ew_httpd_pid:=}" "${ew_httpd_port:=}"
 : "${ew_cleanup_fns:=}" "${ew_cleaning:=}"
 
 ew_log() { printf '# %s\n' "$*" >&2; }
@@ -307,6 +310,42 @@ ew_rsyslog_stop() {
 	return 0
 }
 
+# ew_httpd_start DIR: serve DIR read-only on 127.0.0.1, on a port the kernel picks (printed by
+# http.server, unbuffered), for the download scenarios. Loopback only, stopped by ew_cleanup.
+ew_httpd_start() {
+	[ -z "$ew_httpd_pid" ] || { ew__fail "ew_httpd_start: http.server already started"; return 1; }
+	ew__py=/usr/bin/python3
+	[ -x "$ew__py" ] || ew__py=python3
+	ew__out=$(mktemp /var/tmp/elfwatch-httpd.XXXXXX) || { ew__fail "mktemp failed"; return 1; }
+	"$ew__py" -u -m http.server --bind 127.0.0.1 --directory "$1" 0 > "$ew__out" 2>&1 &
+	ew_httpd_pid=$!
+	ew__n=0
+	ew_httpd_port=
+	while [ -z "$ew_httpd_port" ]; do
+		ew_httpd_port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9][0-9]*\) .*/\1/p' "$ew__out")
+		[ -n "$ew_httpd_port" ] && break
+		if ! ew__alive "$ew_httpd_pid" || [ "$ew__n" -ge 100 ]; then
+			ew__fail "http.server did not start: $(head -n 3 "$ew__out" | tr '\n' ' ')"
+			ew_httpd_stop
+			rm -f "$ew__out"
+			return 1
+		fi
+		sleep 0.1
+		ew__n=$((ew__n + 1))
+	done
+	rm -f "$ew__out"
+	return 0
+}
+
+ew_httpd_stop() {
+	if [ -n "$ew_httpd_pid" ]; then
+		ew__stop_pid "$ew_httpd_pid" http.server || ew_log "http.server pid $ew_httpd_pid would not stop"
+		ew_httpd_pid=
+	fi
+	ew_httpd_port=
+	return 0
+}
+
 # ew_at_exit FUNC: run function FUNC during cleanup, before the daemons stop (last in, first run).
 ew_at_exit() { ew_cleanup_fns="$1 $ew_cleanup_fns"; }
 
@@ -317,6 +356,7 @@ ew_cleanup() {
 	for ew__f in $ew_cleanup_fns; do
 		"$ew__f"
 	done
+	ew_httpd_stop
 	ew_audit_stop
 	ew_rsyslog_stop
 	ew_cleaning=

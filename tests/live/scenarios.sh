@@ -3,12 +3,21 @@
 # (tests/test_live.sh) and the fixture recorder (tests/record/record-scenarios.sh).
 #
 #   scenarios.sh prepare          build payload, libraries, loader copy/links under $EW_T
-#   scenarios.sh loader|benign    run one family; appends one line per scenario to $EW_T/scenarios.tsv
-#   scenarios.sh clean            remove $EW_T and $EW_VT
+#                                 and the write families' sources under $EW_T/src
+#   scenarios.sh loader|benign|writes|writes-quiet
+#                                 run one family; appends one line per scenario to $EW_T/scenarios.tsv
+#   scenarios.sh manifest         after the write families: $EW_T/writes-files.plan -> the
+#                                 files written, with dev/inode/size/sha256, on stdout
+#   scenarios.sh clean            remove $EW_T, $EW_VT and $EW_SHM
 #
 # scenarios.tsv columns: family, id, pid, expected verdict, command (bash %q quoted).
-# The expected verdict is "none" (no alert), "skip" (not asserted: see tests/data/README.md) or
-# "SEVERITY:reason,reason" for exactly one loader_exec alert with that reason set (sorted).
+# The expected verdict of a loader/benign scenario is "none" (no alert), "skip" (not asserted:
+# see tests/data/README.md) or "SEVERITY:reason,reason" for exactly one loader_exec alert with
+# that reason set (sorted). Write scenarios use tests/live/check_alerts.py's spec language:
+# "quiet" (nothing at medium or higher), or ";"-separated RULE>=SEVERITY:reason,reason#TECHNIQUE
+# items (reasons are a subset, "a|b" either; a trailing "?" makes the item optional).
+# The writes family needs $EW_HTTP_PORT: a loopback http.server serving $EW_T/src
+# (tests/live/lib.sh ew_httpd_start).
 #
 # While a family runs, this script itself only uses bash builtins: every exec in its audit
 # session belongs to a scenario. Each scenario runs as a background job so its pid is known.
@@ -16,6 +25,7 @@ set -eu
 
 EW_T=${EW_T:-/tmp/ew}          # world-writable location: targets here are "in writable dir"
 EW_VT=${EW_VT:-/var/tmp/ew}    # same file system as /usr: the hard link to the loader
+EW_SHM=${EW_SHM:-/dev/shm/ew}  # tmpfs drop location
 LDSO=/lib64/ld-linux-x86-64.so.2
 LDSO_CANON=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 LDMUSL=/lib/ld-musl-x86_64.so.1
@@ -57,6 +67,29 @@ prepare() {
 	chmod 0755 "$EW_T/shebang-loader" "$EW_T/hello.sh" "$EW_T/garbage"
 	cp "$here/execveat.py" "$EW_T/execveat.py"
 	chmod 0644 "$EW_T/execveat.py"
+	prepare_writes "$here"
+}
+
+# The write families' sources: every file a scenario drops is one of these generator outputs
+# (tests/record/make-artifacts.sh), so a replay can rebuild it. Modes matter: 0644 sources get
+# their exec bit from a chmod scenario, 0755 ones keep it through cp.
+prepare_writes() {
+	local here=$1 gen mk
+	mk=$here/../record/make-artifacts.sh
+	rm -rf "$EW_SHM"
+	mkdir -p "$EW_T/src" "$EW_T/sub" "$EW_T/sub2" "$EW_SHM"
+	chmod 0755 "$EW_T/src" "$EW_T/sub" "$EW_T/sub2" "$EW_SHM"
+	for gen in aarch64-tiny static-hello classflip-static shoff-static gcc-hello \
+		elfwatch-test-hello.deb upx-sample upx-sample-scrubbed; do
+		# a missing tool (cross binutils, static libc, the UPX sample) skips the scenarios
+		# that need the file: see have()
+		bash "$mk" "$gen" "$EW_T/src/$gen" ||
+			echo "scenarios: generator $gen failed; its scenarios are skipped" >&2
+	done
+	[ ! -e "$EW_T/src/shoff-static" ] || chmod 0755 "$EW_T/src/shoff-static"
+	bash "$mk" hello-c "$EW_T/hello.c"
+	cp "$here/writer.py" "$EW_T/writer.py"
+	chmod 0644 "$EW_T/writer.py"
 }
 
 # Helpers run as the background job itself, so `exec` keeps the job's pid.
@@ -64,23 +97,48 @@ in_dir() { cd "$1" && shift && exec "$@"; }
 exec_as() { local a=$1; shift; exec -a "$a" "$@"; }
 
 family=
+# begin FAMILY: open the driver's output files once (fd 3: scenario output, fd 4: scenarios.tsv,
+# fd 5: the write plan), so jobs inherit descriptors and never open a file of their own: with
+# the write rules loaded, every `>>` would be an O_CREAT open in a watched directory.
+begin() {
+	family=$1
+	exec 3>> "$EW_T/scenarios.out" 4>> "$EW_T/scenarios.tsv" 5>> "$EW_T/writes-files.plan"
+}
+
 # run ID EXPECT CMD...: run CMD as a job, wait for it, record its pid and the expectation.
 run() {
 	local id=$1 expect=$2 pid desc
 	shift 2
-	"$@" < /dev/null >> "$EW_T/scenarios.out" 2>&1 &
+	"$@" < /dev/null >&3 2>&3 &
 	pid=$!
 	wait "$pid" || :
 	printf -v desc '%q ' "$@"
 	[ "${#desc}" -le 300 ] || desc="${desc:0:300}..."
-	printf '%s\t%s\t%s\t%s\t%s\n' "$family" "$id" "$pid" "$expect" "${desc% }" >> "$EW_T/scenarios.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$family" "$id" "$pid" "$expect" "${desc% }" >&4
 }
 
 # skip ID WHY: a scenario this machine cannot run (recorded so the gap is visible).
-skip() { printf '%s\t%s\t-\tskip\t# not run: %s\n' "$family" "$1" "$2" >> "$EW_T/scenarios.tsv"; }
+skip() { printf '%s\t%s\t-\tskip\t# not run: %s\n' "$family" "$1" "$2" >&4; }
+
+# have ID... -- GEN...: true when every source GEN was built; else skip scenarios ID... .
+have() {
+	local ids=() g i
+	while [ "$1" != -- ]; do ids+=("$1"); shift; done
+	shift
+	for g in "$@"; do
+		if [ ! -e "$EW_T/src/$g" ]; then
+			for i in "${ids[@]}"; do skip "$i" "source $g could not be built (see prepare)"; done
+			return 1
+		fi
+	done
+}
+
+# wrote ID GEN FINAL [CREATED]: scenario ID wrote generator GEN's bytes, created as CREATED
+# (default FINAL) and found at FINAL afterwards ("-" when deleted); for the manifest.
+wrote() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-$3}" >&5; }
 
 loader_family() {
-	family=loader
+	begin loader
 	local big
 	printf -v big '%9000s' ''
 	big=${big// /B}                         # > 8 KiB: split EXECVE records, aN_len / aN[k]
@@ -125,7 +183,7 @@ loader_family() {
 }
 
 benign_family() {
-	family=benign
+	begin benign
 	run B01 none ldd /bin/true
 	run B02 none "$LDSO" --verify /bin/true
 	run B03 none "$LDSO" --list /bin/true
@@ -145,10 +203,124 @@ benign_family() {
 	run B17 none "$PAY"
 }
 
+# Each write is followed by what a dropper does next (chmod +x, rename into place, run). The
+# sources are in $EW_T/src (prepare_writes); expectations use check_alerts.py's spec language.
+writes_family() {
+	begin writes
+	local S=$EW_T/src T=$EW_T M=$EW_SHM sw="suspicious_elf_write>=medium" dl
+	dl="loader_exec>=high"
+	if [ -z "${EW_HTTP_PORT:-}" ]; then
+		skip W01 "no loopback http.server (EW_HTTP_PORT unset)"
+		skip W02 "follows W01"
+	elif have W01 W02 -- aarch64-tiny; then
+		run W01 "$sw:foreign_arch,download_tool#T1105" \
+			curl -s -o "$T/dropbear" "http://127.0.0.1:$EW_HTTP_PORT/aarch64-tiny"
+		wrote W01 aarch64-tiny "$T/dropbear"
+		run W02 none chmod +x "$T/dropbear"
+	fi
+	if have W03 W04 W05 W06 W07 W08 -- upx-sample upx-sample-scrubbed; then
+		run W03 "$sw:upx_packed#T1027.002" cp "$S/upx-sample" "$M/packed"
+		wrote W03 upx-sample "$M/packed"
+		run W04 none chmod +x "$M/packed"
+		run W05 "dropped_exec>=medium" "$M/packed" --version
+		run W06 "$sw:upx_magic_scrubbed#T1027.002" cp "$S/upx-sample-scrubbed" "$M/scrubbed"
+		wrote W06 upx-sample-scrubbed "$M/scrubbed"
+		run W07 none chmod +x "$M/scrubbed"
+		run W08 "dropped_exec>=medium" "$M/scrubbed" --version
+	fi
+	if have W09 -- aarch64-tiny; then
+		run W09 "$sw:foreign_arch" "$PY" -B "$T/writer.py" fchmod "$S/aarch64-tiny" "$T/fchmod-elf"
+		wrote W09 aarch64-tiny "$T/fchmod-elf"
+	fi
+	if have W10 W11 -- classflip-static; then
+		run W10 "$sw:class_flip#T1027" in_dir / "$PY" -B "$T/writer.py" at "$S/classflip-static" \
+			"$T/sub" at-elf
+		run W11 none in_dir / "$PY" -B "$T/writer.py" renameat "$T/sub" at-elf "$T/sub2" at-elf-moved
+		wrote W10 classflip-static "$T/sub2/at-elf-moved" "$T/sub/at-elf"
+	fi
+	if have W12 W13 W14 W17 W18 -- shoff-static; then
+		run W12 "$sw:sht_beyond_eof#T1027" cp "$S/shoff-static" "$T/.tmp.x"
+		run W13 none mv "$T/.tmp.x" "$T/x"
+		wrote W12 shoff-static "$T/x" "$T/.tmp.x"
+		run W14 "dropped_exec>=medium" "$T/x"
+	fi
+	if have W15 W16 -- aarch64-tiny; then
+		run W15 "$sw:foreign_arch" cp "$S/aarch64-tiny" "$T/tool.dpkg-new"
+		run W16 none mv "$T/tool.dpkg-new" "$T/tool"
+		wrote W15 aarch64-tiny "$T/tool" "$T/tool.dpkg-new"
+	fi
+	if [ -e "$S/shoff-static" ]; then
+		run W17 none ln "$T/x" "$T/x-link"
+		run W18 "dropped_exec>=medium" "$T/x-link"
+	fi
+	run W19 skip cp "$LDSO" "$T/ldcopy"
+	wrote W19 ldso-copy "$T/ldcopy"
+	run W20 "$dl:loader_copy,target_recently_written|recently_written;dropped_exec>=medium?" \
+		"$T/ldcopy" /bin/true
+	if have W21 W22 -- gcc-hello; then
+		run W21 quiet cp "$S/gcc-hello" "$T/pay2"
+		wrote W21 gcc-hello "$T/pay2"
+		run W22 "$dl:target_recently_written,target_in_writable_dir;dropped_exec>=medium?" \
+			"$LDSO" "$T/pay2"
+	fi
+	if have W23 W24 -- aarch64-tiny; then
+		run W23 none cp "$S/aarch64-tiny" "$T/gone"
+		run W24 none rm -f "$T/gone"
+		wrote W23 aarch64-tiny - "$T/gone"
+	fi
+	if have W25 W26 W27 -- classflip-static; then
+		run W25 "$sw:class_flip#T1027" cp "$S/classflip-static" "$T/flip"
+		wrote W25 classflip-static "$T/flip"
+		run W26 none chmod +x "$T/flip"
+		run W27 "dropped_exec>=medium" "$T/flip"
+	fi
+}
+
+# Everyday writes of executables that must stay below medium: compilers, venv, a copy of a
+# system binary, a package manager.
+quiet_family() {
+	begin writes-quiet
+	local T=$EW_T
+	run Q01 quiet in_dir "$T" gcc -o hello hello.c
+	wrote Q01 gcc-hello "$T/hello"
+	run Q02 quiet "$T/hello"
+	run Q03 quiet "$PY" -m venv --without-pip "$T/venv"
+	run Q04 quiet cp /bin/ls "$T/ls"
+	wrote Q04 bin-ls "$T/ls"
+	run Q05 quiet "$T/ls" -d "$T"
+	if have Q06 Q07 -- elfwatch-test-hello.deb; then
+		run Q06 quiet dpkg -i "$T/src/elfwatch-test-hello.deb"
+		wrote Q06 x86_64-tiny /usr/local/bin/elfwatch-test-hello
+		run Q07 quiet /usr/local/bin/elfwatch-test-hello
+	fi
+	# With pip: ensurepip writes ~750 files (and runs lsb_release, rustc --version): live only,
+	# too many events for a committed fixture.
+	if [ -n "${EW_LIVE:-}" ]; then
+		run Q08 quiet "$PY" -m venv "$T/venv-pip"
+	fi
+}
+
+# Remove what the scenarios put outside their directories (the quiet family's package).
+clean() {
+	if command -v dpkg-query >/dev/null 2>&1 &&
+		dpkg-query -W -f '${Status}' elfwatch-test-hello 2>/dev/null | grep -q ' installed'; then
+		dpkg -r elfwatch-test-hello > /dev/null
+	fi
+	rm -rf "$EW_T" "$EW_VT" "$EW_SHM"
+}
+
 case ${1:-} in
 prepare) prepare ;;
 loader) loader_family ;;
 benign) benign_family ;;
-clean) rm -rf "$EW_T" "$EW_VT" ;;
-*) echo "usage: $0 prepare|loader|benign|clean" >&2; exit 2 ;;
+writes) writes_family ;;
+writes-quiet) quiet_family ;;
+manifest)
+	"$PY" -B "${0%/*}/../record/audit_events.py" files "$EW_T/writes-files.plan" "${@:2}"
+	for d in "$EW_T" "$EW_T/sub" "$EW_T/sub2" "$EW_SHM"; do
+		printf '# dir\t%s\t%s\n' "$d" "$(stat -c %i "$d")"
+	done
+	;;
+clean) clean ;;
+*) echo "usage: $0 prepare|loader|benign|writes|writes-quiet|manifest [LOG...]|clean" >&2; exit 2 ;;
 esac

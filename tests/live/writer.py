@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Write files the way droppers do, for the write scenarios (tests/live/scenarios.sh).
+
+writer.py fchmod SRC DST
+    open(DST, O_CREAT|O_EXCL|O_WRONLY, 0644), write SRC's bytes, fchmod(fd, 0755): the exec bit
+    arrives through fchmod, whose PATH record has no name.
+writer.py at SRC DIR NAME
+    openat(dirfd(DIR), NAME, O_CREAT|O_EXCL|O_WRONLY, 0644): NAME is relative to the dirfd,
+    not to the working directory.
+writer.py renameat DIR1 NAME1 DIR2 NAME2
+    renameat(dirfd(DIR1), NAME1, dirfd(DIR2), NAME2).
+writer.py hold SRC DST SECONDS
+    write SRC's bytes to DST, then keep the file open for SECONDS and truncate it to 0 bytes
+    halfway: a file that changes while it is being judged.
+"""
+import os
+import sys
+import time
+
+
+def slurp(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    cmd, args = argv[1], argv[2:]
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
+    if cmd == "fchmod" and len(args) == 2:
+        data = slurp(args[0])
+        fd = os.open(args[1], flags, 0o644)
+        write_all(fd, data)
+        os.fchmod(fd, 0o755)
+        os.close(fd)
+    elif cmd == "at" and len(args) == 3:
+        data = slurp(args[0])
+        dfd = os.open(args[1], os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(args[2], flags, 0o644, dir_fd=dfd)
+        write_all(fd, data)
+        os.close(fd)
+        os.close(dfd)
+    elif cmd == "renameat" and len(args) == 4:
+        d1 = os.open(args[0], os.O_RDONLY | os.O_DIRECTORY)
+        d2 = os.open(args[2], os.O_RDONLY | os.O_DIRECTORY)
+        os.rename(args[1], args[3], src_dir_fd=d1, dst_dir_fd=d2)
+        os.close(d1)
+        os.close(d2)
+    elif cmd == "hold" and len(args) == 3:
+        data = slurp(args[0])
+        secs = float(args[2])
+        fd = os.open(args[1], flags, 0o755)
+        write_all(fd, data)
+        time.sleep(secs / 2)
+        os.ftruncate(fd, 0)
+        time.sleep(secs / 2)
+        os.close(fd)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
