@@ -267,6 +267,21 @@ static bool resolve_name(struct writes *w, const struct rec_event *ev, const str
 	return path_normalize(dir, item->name.s, item->name.len, out, cap);
 }
 
+/* A name we could not make absolute: keep it as given, so alerts still show it. Opening such
+ * a name fails on the live file system (it is relative); replays with artifacts do not need it. */
+static void name_hint(const struct rec_path *item, char *out, size_t cap, struct writes_stats *st)
+{
+	size_t n = item->name.s ? item->name.len : 0;
+
+	st->unresolved++;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, item->name.s ? item->name.s : "", n);
+	out[n] = '\0';
+	if (memchr(out, '\0', n))
+		out[0] = '\0';
+}
+
 static const struct rec_path *find_item(const struct rec_event *ev, const char *nametype)
 {
 	for (unsigned i = 0; i < ev->npaths; i++)
@@ -284,8 +299,12 @@ static struct pending *track(struct writes *w, const struct rec_event *ev, const
 	struct pending *p = pending_find(w, id);
 
 	if (p) {
+		/* written again (or the inode was reused): the last writer owns the content */
 		if (path && path[0])
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
+		snapshot_writer(w, ev, &p->wf);
+		classify_writer(w->cfg, &p->wf);
+		p->looked = false;
 		return p;
 	}
 	if (w->npending == w->npending_cap) {
@@ -362,7 +381,7 @@ static void on_open(struct writes *w, const struct rec_event *ev, long long now_
 	if (!item || (item->has_mode && !S_ISREG(item->mode)))
 		return;
 	if (!resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path)))
-		w->stats.unresolved++;
+		name_hint(item, path, sizeof(path), &w->stats);
 	p = track(w, ev, &item->id, path, now_ms);
 	if (p && item->has_mode && (item->mode & 0111))
 		p->wf.exec_bit = true;
@@ -388,7 +407,7 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	if (created->has_mode && !S_ISREG(created->mode))
 		return;
 	if (!resolve_name(w, ev, created, at_call, ev->args[2], path, sizeof(path)))
-		w->stats.unresolved++;
+		name_hint(created, path, sizeof(path), &w->stats);
 	w->stats.renames++;
 	p = pending_find(w, &id);
 	if (!p) {

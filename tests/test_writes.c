@@ -1,0 +1,413 @@
+/* Write tracking: settling, renames, exec bits, exec correlation, bounds and the verdict
+ * policy, on hand-built events with a fake file system (files are memfds). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "dropverdict.h"
+#include "tap.h"
+#include "writes.h"
+
+/* event_spec-like literals name only what a case needs */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#define MAX_FILES 8
+
+struct fake_file {
+	struct file_id id;
+	char path[64];
+	off_t size;
+	long mtime;
+	bool elf, exists;
+};
+
+struct fake_fs {
+	struct fake_file files[MAX_FILES];
+	int opens, stats;
+};
+
+static struct fake_file *fake_find(struct fake_fs *fs, const struct file_id *id)
+{
+	for (int i = 0; i < MAX_FILES; i++)
+		if (fs->files[i].exists && file_id_equal(&fs->files[i].id, id))
+			return &fs->files[i];
+	return NULL;
+}
+
+static void fill_stat(const struct fake_file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFREG | 0755;
+	st->st_size = f->size;
+	st->st_mtim.tv_sec = f->mtime;
+	st->st_dev = makedev(f->id.major, f->id.minor);
+	st->st_ino = (ino_t)f->id.ino;
+}
+
+static int fake_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	struct fake_fs *fs = ctx;
+	struct fake_file *f = fake_find(fs, id);
+
+	(void)path;
+	fs->stats++;
+	if (!f)
+		return -ENOENT;
+	fill_stat(f, ret);
+	return 0;
+}
+
+static int fake_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	struct fake_fs *fs = ctx;
+	struct fake_file *f = fake_find(fs, id);
+	int fd;
+
+	(void)path;
+	fs->opens++;
+	if (!f)
+		return -ENOENT;
+	fd = memfd_create("fake", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, f->elf ? "\177ELF" : "#!/b", 4) != 4) {
+		close(fd);
+		return -EIO;
+	}
+	fill_stat(f, ret);
+	return fd;
+}
+
+struct judged {
+	int n;
+	char last_path[WRITES_PATH_MAX];
+	char last_cause[16];
+	enum severity verdict;
+};
+
+static void fake_judge(void *ctx, const struct written_file *wf, int fd, const struct stat *st,
+		       struct write_result *ret)
+{
+	struct judged *j = ctx;
+
+	(void)fd, (void)st;
+	j->n++;
+	snprintf(j->last_path, sizeof(j->last_path), "%s", wf->path);
+	snprintf(j->last_cause, sizeof(j->last_cause), "%s", wf->settled_by);
+	ret->is_elf = true;
+	ret->verdict = j->verdict;
+}
+
+static struct rec_str S(const char *s)
+{
+	struct rec_str r = { s, s ? strlen(s) : 0, false };
+	return r;
+}
+
+struct spec {
+	enum rec_kind kind;
+	const char *syscall;
+	unsigned long long a0, a1, a2;
+	const char *name, *nametype;
+	unsigned long ino;
+	unsigned mode;
+	const char *comm, *exe;
+	long long pid;
+	time_t sec;
+};
+
+static void make(struct rec_event *ev, const struct spec *s)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = s->kind;
+	ev->syscall_name = s->syscall;
+	ev->success = true;
+	ev->args[0] = s->a0;
+	ev->args[1] = s->a1;
+	ev->args[2] = s->a2;
+	ev->pid = s->pid ? s->pid : 100;
+	ev->ppid = 1;
+	ev->uid = ev->auid = 1000;
+	ev->sec = s->sec ? s->sec : 1000;
+	snprintf(ev->id, sizeof(ev->id), "%lld.000:%lu", (long long)ev->sec, s->ino);
+	ev->comm = S(s->comm ? s->comm : "cp");
+	ev->exe = S(s->exe ? s->exe : "/usr/bin/cp");
+	ev->cwd = S("/home/u");
+	ev->paths[0] = (struct rec_path){ .item = 0, .name = S("/tmp/"), .id = { 0xfe, 0, 2, true } };
+	snprintf(ev->paths[0].nametype, sizeof(ev->paths[0].nametype), "PARENT");
+	ev->paths[1] = (struct rec_path){ .item = 1, .name = S(s->name),
+					  .id = { 0xfe, 0, s->ino, s->ino != 0 },
+					  .mode = s->mode ? s->mode : 0100644, .has_mode = true };
+	snprintf(ev->paths[1].nametype, sizeof(ev->paths[1].nametype), "%s",
+		 s->nametype ? s->nametype : "CREATE");
+	ev->npaths = ev->paths_seen = 2;
+}
+
+static struct fake_file *add_file(struct fake_fs *fs, unsigned long ino, const char *path, bool elf)
+{
+	for (int i = 0; i < MAX_FILES; i++) {
+		if (!fs->files[i].exists) {
+			fs->files[i] = (struct fake_file){ { 0xfe, 0, ino, true }, "", 1000, 1, elf, true };
+			snprintf(fs->files[i].path, sizeof(fs->files[i].path), "%s", path);
+			return &fs->files[i];
+		}
+	}
+	return NULL;
+}
+
+#define OPEN_CREATE(ino_, name_) (&(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, \
+	O_CREAT | O_WRONLY | O_TRUNC, name_, "CREATE", ino_ })
+
+static void test_settle(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct judged j = { 0 };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	struct writes_stats st;
+	struct rec_event ev;
+	struct fake_file *f = add_file(&fs, 10, "/tmp/a", true);
+
+	make(&ev, OPEN_CREATE(10, "/tmp/a"));
+	writes_on_event(w, &ev, 0);
+	tap_is_int(writes_pending_count(w), 1, "a created file is followed");
+	writes_tick(w, 100);
+	tap_is_int(j.n, 0, "not judged before the first look");
+	writes_tick(w, 300);
+	f->size = 2000;
+	f->mtime = 2;
+	writes_tick(w, 600);
+	tap_is_int(j.n, 0, "still growing: not judged");
+	writes_tick(w, 900);
+	tap_ok(j.n == 1 && strcmp(j.last_cause, "stable") == 0, "judged once size and mtime held");
+	tap_is_str(j.last_path, "/tmp/a", "path kept");
+	writes_tick(w, 5000);
+	tap_is_int(j.n, 1, "judged only once");
+
+	/* written again with the same content: not judged twice */
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_WRONLY | O_TRUNC,
+				  "/tmp/a", "NORMAL", 10 });
+	writes_on_event(w, &ev, 6000);
+	writes_tick(w, 6300);
+	writes_tick(w, 6600);
+	writes_get_stats(w, &st);
+	tap_ok(j.n == 1 && st.duplicates == 1, "same (dev, inode, size, mtime) is not judged twice");
+
+	/* relative name against the CWD record; read-only opens ignored */
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_RDONLY, "x",
+				  "NORMAL", 11 });
+	writes_on_event(w, &ev, 7000);
+	tap_is_int(writes_pending_count(w), 0, "read-only open is not a write");
+
+	/* not ELF: dropped at the first look */
+	add_file(&fs, 12, "/tmp/text", false);
+	make(&ev, OPEN_CREATE(12, "/tmp/text"));
+	writes_on_event(w, &ev, 8000);
+	writes_tick(w, 8300);
+	writes_get_stats(w, &st);
+	tap_ok(writes_pending_count(w) == 0 && st.not_elf == 1 && j.n == 1,
+	       "non-ELF file dropped after a 4-byte look");
+
+	/* gone before judgement */
+	make(&ev, OPEN_CREATE(13, "/tmp/gone"));
+	writes_on_event(w, &ev, 9000);
+	writes_tick(w, 9300);
+	writes_get_stats(w, &st);
+	tap_ok(writes_pending_count(w) == 0 && st.gone == 1, "a file gone before judgement is counted");
+
+	/* never settles: judged at max_wait anyway */
+	f = add_file(&fs, 14, "/tmp/slow", true);
+	make(&ev, OPEN_CREATE(14, "/tmp/slow"));
+	writes_on_event(w, &ev, 10000);
+	for (long long t = 10000; t <= 10300 + cfg->writes.max_wait_ms; t += 300) {
+		f->size += 10;
+		writes_tick(w, t);
+	}
+	writes_get_stats(w, &st);
+	tap_ok(j.n == 2 && st.timeouts == 1 && strcmp(j.last_cause, "timeout") == 0,
+	       "a file that keeps changing is judged at max_wait");
+	writes_free(w);
+}
+
+static void test_triggers(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct judged j = { .verdict = SEV_HIGH };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	const struct write_result *r;
+	struct rec_event ev;
+
+	add_file(&fs, 20, "/tmp/dl", true);
+	make(&ev, OPEN_CREATE(20, "/tmp/.dl.part"));
+	writes_on_event(w, &ev, 0);
+	/* rename into place: item CREATE is the new name with the moved inode */
+	make(&ev, &(struct spec){ REC_RENAME, "rename", 0, 0, 0, "/tmp/dl", "CREATE", 20 });
+	writes_on_event(w, &ev, 50);
+	writes_tick(w, 60);
+	tap_ok(j.n == 1 && strcmp(j.last_cause, "rename") == 0 && strcmp(j.last_path, "/tmp/dl") == 0,
+	       "rename into place: judged at once under the new name");
+
+	/* fchmod: PATH has no name, only the inode */
+	add_file(&fs, 21, "/tmp/b", true);
+	make(&ev, OPEN_CREATE(21, "/tmp/b"));
+	writes_on_event(w, &ev, 100);
+	make(&ev, &(struct spec){ REC_CHMOD, "fchmod", 3, 0755, 0, NULL, "NORMAL", 21 });
+	writes_on_event(w, &ev, 120);
+	writes_tick(w, 130);
+	tap_ok(j.n == 2 && strcmp(j.last_cause, "chmod") == 0 && strcmp(j.last_path, "/tmp/b") == 0,
+	       "fchmod +x of a followed inode: judged at once");
+	make(&ev, &(struct spec){ REC_CHMOD, "chmod", 0, 0644, 0, "/tmp/b", "NORMAL", 21 });
+	writes_on_event(w, &ev, 140);
+	tap_is_int(writes_pending_count(w), 0, "chmod without an exec bit is not a trigger");
+
+	/* exec of a pending file: judged now, correlated */
+	add_file(&fs, 22, "/tmp/c", true);
+	make(&ev, OPEN_CREATE(22, "/tmp/c"));
+	writes_on_event(w, &ev, 200);
+	struct file_id id = { 0xfe, 0, 22, true };
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .name = "/tmp/c", .nametype = "NORMAL",
+				  .ino = 22, .sec = 1010 });
+	r = writes_on_exec(w, &id, "/tmp/c", &ev, 210);
+	tap_ok(j.n == 3 && r && r->verdict == SEV_HIGH && strcmp(r->file.settled_by, "exec") == 0,
+	       "exec of a pending file: judged first, then tied to its write");
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1000 + cfg->writes.exec_window_s + 5 });
+	tap_ok(writes_on_exec(w, &id, "/tmp/c", &ev, 300) == NULL, "outside the window: not tied");
+	struct file_id none = { 0 };
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1020 });
+	tap_ok(writes_on_exec(w, &none, "/tmp/c", &ev, 300) != NULL,
+	       "without an identity (replay) the path ties it");
+	writes_free(w);
+}
+
+static void test_bounds(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct judged j = { 0 };
+	struct config small = *cfg;
+	struct writes *w;
+	struct writes_stats st;
+	struct rec_event ev;
+
+	small.writes.pending_size = 16;
+	small.writes.recent_size = 16;
+	w = writes_new(&small, NULL, &wfs, fake_judge, &j);
+	add_file(&fs, 1000, "/tmp/f1000", true);
+	for (unsigned long i = 0; i < 40; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "/tmp/f%lu", 1000 + i);
+		make(&ev, OPEN_CREATE(1000 + i, name));
+		writes_on_event(w, &ev, (long long)i);
+	}
+	writes_get_stats(w, &st);
+	tap_ok(writes_pending_count(w) == 16 && st.evicted == 24,
+	       "pending table stays at its bound; the oldest are judged, not forgotten");
+	tap_is_int(j.n, 1, "evicted file that exists was judged (the others were gone)");
+	writes_flush(w, 100);
+	tap_is_int(writes_pending_count(w), 0, "flush judges everything pending");
+	writes_free(w);
+}
+
+static void test_policy(struct config *cfg)
+{
+	struct written_file wf = { 0 };
+	struct elf_report rep;
+	struct write_verdict v;
+	struct write_result wr = { 0 };
+	const char *why;
+
+	elf_report_init(&rep);
+	elf_report_add(&rep, ELF_R_FOREIGN_ARCH, SEV_HIGH, "e_machine=183");
+	elf_report_add(&rep, ELF_R_NO_SECTION_HEADERS, SEV_INFO, "-");
+	dropverdict_write(cfg, &wf, &rep, &v);
+	tap_ok(v.severity == SEV_HIGH && strcmp(v.mitre->technique, "T1105") == 0,
+	       "foreign executable: high, T1105");
+	snprintf(wf.trusted_by, sizeof(wf.trusted_by), "/usr/bin/dpkg");
+	dropverdict_write(cfg, &wf, &rep, &v);
+	tap_ok(v.severity == SEV_INFO && v.suppressed_by && !v.counts[0],
+	       "same file from a package manager: silenced, and it says so");
+	elf_report_add(&rep, ELF_R_CLASS_FLIP, SEV_HIGH, "EI_CLASS=1");
+	dropverdict_write(cfg, &wf, &rep, &v);
+	tap_ok(v.severity == SEV_HIGH && v.counts[2] && strcmp(v.mitre->technique, "T1027") == 0,
+	       "structural tampering counts even from a trusted producer (T1027)");
+	wf.trusted_by[0] = '\0';
+	elf_report_init(&rep);
+	elf_report_add(&rep, ELF_R_UPX_MAGIC_SCRUBBED, SEV_HIGH, "ABCD");
+	dropverdict_write(cfg, &wf, &rep, &v);
+	tap_is_str(v.mitre->technique, "T1027.002", "scrubbed UPX: software packing");
+	wf.download_tool = true;
+	dropverdict_write(cfg, &wf, &rep, &v);
+	tap_is_str(v.mitre->technique, "T1105", "downloaded by a download tool: T1105");
+
+	snprintf(wr.file.path, sizeof(wr.file.path), "/tmp/x");
+	wr.verdict = SEV_CRITICAL;
+	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_CRITICAL, "exec of a critical file: critical");
+	wr.verdict = SEV_MEDIUM;
+	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_HIGH, "exec of a suspicious file: at least high");
+	wr.verdict = SEV_INFO;
+	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_LOW, "clean file run from /tmp: low");
+	snprintf(wr.file.path, sizeof(wr.file.path), "/home/u/bin/tool");
+	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_INFO, "clean file run from home: info");
+	wr.file.download_tool = true;
+	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_HIGH, "downloaded and run: high");
+	snprintf(wr.file.trusted_by, sizeof(wr.file.trusted_by), "/usr/bin/*-ld*");
+	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 && strcmp(why, "trusted_producer") == 0,
+	       "linker output run: not an alert");
+}
+
+static void test_writer_class(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct judged j = { 0 };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	const struct write_result *r;
+	struct rec_event ev;
+	struct file_id id = { 0xfe, 0, 30, true };
+
+	add_file(&fs, 30, "/tmp/a.out", true);
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_CREAT | O_RDWR,
+				  "/tmp/a.out", "CREATE", 30, 0100755, "ld",
+				  "/usr/bin/x86_64-linux-gnu-ld.bfd" });
+	writes_on_event(w, &ev, 0);
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1001 });
+	r = writes_on_exec(w, &id, "/tmp/a.out", &ev, 10);
+	tap_ok(r && r->file.trusted_by[0] && r->file.exec_bit, "linker is a trusted producer; mode 0755 seen");
+
+	add_file(&fs, 31, "/tmp/dl", true);
+	id.ino = 31;
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_CREAT | O_WRONLY,
+				  "/tmp/dl", "CREATE", 31, 0, "wget", "/usr/bin/busybox" });
+	writes_on_event(w, &ev, 20);
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1001 });
+	r = writes_on_exec(w, &id, "/tmp/dl", &ev, 30);
+	tap_ok(r && r->file.download_tool && !r->file.trusted_by[0], "busybox wget is a download tool");
+
+	add_file(&fs, 32, "/tmp/fake-ld", true);
+	id.ino = 32;
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_CREAT | O_WRONLY,
+				  "/tmp/x", "CREATE", 32, 0, "ld", "/tmp/ld" });
+	writes_on_event(w, &ev, 40);
+	r = writes_on_exec(w, &id, "/tmp/x", &ev, 50);
+	tap_ok(r && !r->file.trusted_by[0], "a program named ld outside system dirs is not trusted");
+	writes_free(w);
+}
+
+int main(void)
+{
+	struct config cfg;
+
+	config_defaults(&cfg);
+	test_settle(&cfg);
+	test_triggers(&cfg);
+	test_bounds(&cfg);
+	test_policy(&cfg);
+	test_writer_class(&cfg);
+	config_free(&cfg);
+	return tap_done();
+}
