@@ -69,5 +69,56 @@ else
 	not_ok "truncated log made the replay fail"
 fi
 
+# Write families: the files they wrote are rebuilt from tests/data/writes-files.tsv by
+# tests/record/make-artifacts.sh and looked up by (dev, inode) with --artifacts. The golden
+# alerts hold SHA-256 sums, so they are compared only when every rebuilt file is
+# byte-identical to the recorded one (same toolchain and package versions as the recording).
+skip_reason=""
+art="$tmp/artifacts"
+mkdir -p "$art"
+if [ ! -f "${SHARED_DIR:-/nonexistent}/samples/upx/amd64-upx-3.95" ]; then
+	skip_reason="../shared/samples is absent (the UPX scenarios need it)"
+else
+	mismatched=""
+	while IFS="$(printf '\t')" read -r sc gen path dev ino size sha ev; do
+		case "$sc" in ''|'#'*) continue ;; esac
+		[ "$size" = "-" ] && continue
+		out=$(printf '%s/%x:%x:%s' "$art" "0x${dev%%:*}" "0x${dev##*:}" "$ino")
+		if ! SHARED_DIR="$SHARED_DIR" bash "$top_srcdir/tests/record/make-artifacts.sh" "$gen" "$out" \
+			>/dev/null 2>&1; then
+			mismatched="$mismatched $gen(build failed)"
+			continue
+		fi
+		got=$(sha256sum "$out" | cut -c1-64)
+		[ "$got" = "$sha" ] || mismatched="$mismatched $gen"
+	done < "$data/writes-files.tsv"
+	[ -z "$mismatched" ] ||
+		skip_reason="rebuilt artifacts differ from the recording machine's:$mismatched"
+fi
+
+for fam in writes writes-quiet; do
+	for form in stream audit; do
+		if [ -n "$skip_reason" ]; then
+			n=$((n + 1)); echo "ok $n # SKIP $fam-$form.log golden: $skip_reason"
+			continue
+		fi
+		"$ELFWATCH" -c "$data/replay.conf" --replay "$data/$fam-$form.log" --artifacts "$art" \
+			2>"$tmp/$fam.err" | sed -e 's/"host":"[^"]*"/"host":"HOST"/' > "$tmp/$fam-$form.json"
+		if cmp -s "$tmp/$fam-$form.json" "$golden/$fam.json"; then
+			ok "$fam-$form.log with artifacts: alerts match golden/$fam.json"
+		else
+			not_ok "$fam-$form.log with artifacts: alerts differ from golden/$fam.json"
+			diff -u "$golden/$fam.json" "$tmp/$fam-$form.json" | sed 's/^/# /' | head -40
+		fi
+	done
+done
+if [ -z "$skip_reason" ]; then
+	high=$(python3 -c 'import json,sys
+print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["severity"] in ("medium","high","critical")))' \
+		"$tmp/writes-quiet-stream.json")
+	if [ "$high" -eq 0 ]; then ok "quiet write family: nothing at medium or above"
+	else not_ok "quiet write family raised $high alerts at medium or above"; fi
+fi
+
 echo "1..$n"
 exit $fail
