@@ -1,8 +1,12 @@
 #!/bin/bash
 # tests/test_live.sh: live end-to-end test (TAP). A private rsyslogd owns /dev/log, a private
 # auditd runs the built plugin from a private plugins.d with rules.d/50-elfwatch.rules, the
-# scenarios of tests/live/scenarios.sh run, and the alerts rsyslog wrote are judged by
-# tests/live/check_alerts.py. Everything is stopped on every exit path (tests/live/lib.sh).
+# scenarios of tests/live/scenarios.sh run (loader, benign, writes with a loopback
+# http.server for the download, writes-quiet including a dpkg install that is removed again,
+# and hostile files that must not stall the plugin: the probes after them must alert within
+# 5 s), and the alerts rsyslog wrote are judged by tests/live/check_alerts.py. Everything is
+# stopped on every exit path (tests/live/lib.sh). Needs SHARED_DIR (../shared) for the UPX
+# scenarios; without it they are reported as skipped.
 # Skips (1..0 # SKIP) when not root, without kernel audit, or when another audit or syslog
 # daemon owns the kernel interface or /dev/log.
 # Env (set by `make check`): ELFWATCH, top_srcdir, top_builddir.
@@ -40,8 +44,12 @@ command -v cc >/dev/null 2>&1 || skip_all "no C compiler for the scenario payloa
 dir=$(mktemp -d /var/tmp/elfwatch-live.XXXXXX)
 EW_T=$(mktemp -d /tmp/elfwatch-live.XXXXXX)
 EW_VT=$(mktemp -d /var/tmp/elfwatch-live-vt.XXXXXX)
-export EW_T EW_VT
+EW_SHM=$(mktemp -d /dev/shm/elfwatch-live.XXXXXX)
+SHARED_DIR=${SHARED_DIR:-$(cd "$top_srcdir/.." && pwd)/shared}
+EW_LIVE=1
+export EW_T EW_VT EW_SHM SHARED_DIR EW_LIVE
 chmod 0750 "$dir"
+chmod 0755 "$EW_T" "$EW_VT" "$EW_SHM"
 # shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
 remove_dirs() {
 	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
@@ -49,7 +57,8 @@ remove_dirs() {
 	else
 		rm -rf "$dir"
 	fi
-	rm -rf "$EW_T" "$EW_VT"
+	# also removes the quiet family's test package (dpkg -r) and the 5 GB sparse file
+	bash "$live/scenarios.sh" clean || ew_log "scenario clean-up failed"
 }
 ew_at_exit remove_dirs
 
@@ -104,17 +113,53 @@ fi
 ew_audit_load_rules "$top_srcdir/rules.d/50-elfwatch.rules" || bail "$ew_error"
 tap ok "rules.d/50-elfwatch.rules loaded"
 
+# The download scenario's loopback server (serves the scenario sources; stopped on exit).
+if ew_httpd_start "$EW_T/src"; then
+	export EW_HTTP_PORT=$ew_httpd_port
+else
+	ew_log "no loopback http.server ($ew_error): the download scenario is skipped"
+fi
+
 # ---- scenarios: each family in its own audit session so alerts can be attributed ----
 : > "$EW_T/scenarios.tsv"
 ses_args=()
-for fam in loader benign; do
-	bash -c 'echo 0 > /proc/self/loginuid 2>/dev/null && read -r s < /proc/self/sessionid &&
+families="loader benign writes writes-quiet hostile"
+for fam in $families; do
+	if [ "$fam" = hostile ]; then
+		# Nothing may stall the plugin: after the hostile files the probes must alert at once.
+		probe_start=$(date +%s%N)
+	fi
+	# (sessionid has no trailing newline: read fails at EOF but still sets s)
+	bash -c 'echo 0 > /proc/self/loginuid 2>/dev/null && { read -r s < /proc/self/sessionid || [ -n "$s" ]; } &&
 		printf "%s\n" "$s" > "$1"; exec bash "$2" "$3"' ses "$dir/$fam.ses" "$live/scenarios.sh" "$fam"
 	if [ -s "$dir/$fam.ses" ]; then
 		ses_args+=(--ses "$fam=$(cat "$dir/$fam.ses")")
 	fi
 done
-[ "${#ses_args[@]}" -eq 4 ] || ses_args=()   # loginuid locked: attribute by pid only
+[ "${#ses_args[@]}" -eq 10 ] || ses_args=()   # loginuid locked: attribute by pid only
+
+# ---- hostile files must not stall the plugin ----
+probe_end=$(date +%s%N)
+got_exec=no got_write=no
+for _ in $(seq 100); do
+	grep -q '"rule":"loader_exec".*ew-hostile-probe' "$dir/syslog/alerts.log" && got_exec=yes
+	grep -q '"rule":"suspicious_elf_write".*ew-hostile-probe' "$dir/syslog/alerts.log" && got_write=yes
+	[ "$got_exec" = no ] || [ "$got_write" = no ] || break
+	sleep 0.1
+done
+waited=$((($(date +%s%N) - probe_end) / 1000000))
+family_ms=$(((probe_end - probe_start) / 1000000))
+desc="after a FIFO, a symlink swapped to /dev/zero, a 5 GB sparse ELF and a file truncated while judged"
+if [ "$got_exec" = yes ] && [ "$got_write" = yes ] && [ "$waited" -le 5000 ]; then
+	tap ok "$desc: loader_exec and suspicious_elf_write probes alerted ${waited} ms after the family ended"
+else
+	tap fail "$desc: probes alerted within 5 s (loader_exec $got_exec, suspicious_elf_write $got_write, waited ${waited} ms; hostile family took ${family_ms} ms)"
+fi
+if ew__alive "$plugin_pid"; then
+	tap ok "plugin ($plugin_pid) still running after the hostile files"
+else
+	tap fail "plugin ($plugin_pid) still running after the hostile files (died: see $dir/syslog)"
+fi
 
 # A last loader run marks the end: alerts come out in event order.
 /lib64/ld-linux-x86-64.so.2 /bin/true ew-live-sentinel &
@@ -125,6 +170,8 @@ for _ in $(seq 300); do
 	if grep -q ew-live-sentinel "$dir/syslog/alerts.log"; then arrived=yes; break; fi
 	sleep 0.1
 done
+# Write verdicts come when a file settles (settle_ms twice), after the exec alerts before them.
+sleep 2
 if [ "$arrived" = yes ]; then
 	tap ok "alerts reached rsyslog (sentinel alert seen)"
 else
@@ -147,8 +194,11 @@ done < <(python3 "$live/check_alerts.py" --scenarios "$EW_T/scenarios.tsv" \
 # ---- stop and prove nothing is left behind ----
 apid=$ew_auditd_pid
 rpid=$ew_rsyslog_pid
+ew_httpd_stop
 ew_audit_stop
 ew_rsyslog_stop
+# The plugin's closing counters (writes followed, judged, gone, unresolved names...).
+grep -v '^ *{' "$dir/syslog/alerts.log" | tail -n 4 | sed 's/^ */# plugin log at exit: /' || :
 left=
 for p in "$apid" "$plugin_pid" "$rpid"; do
 	! ew__alive "$p" || left="$left $p"

@@ -7,11 +7,107 @@ check_alerts.py --scenarios TSV --alerts ALERTS.log --pri ELFWATCH.log --audit-l
 Prints one result per line for tests/test_live.sh to number: "ok|DESC", "not ok|DESC",
 "skip|DESC", and "# ..." diagnostics. An alert belongs to a family when its process.ses is
 that family's audit session (so other activity on the machine is ignored), and to a scenario
-when its process.pid is the scenario's job pid (see tests/live/scenarios.sh).
+when its process.pid is the scenario's job pid (see tests/live/scenarios.sh): the writer's
+pid for suspicious_elf_write, the exec'ing pid for dropped_exec and loader_exec.
+
+Expected verdicts: "none", "skip", "SEVERITY:r1,r2" (exactly one loader_exec with exactly
+these reasons), "quiet" (nothing at medium or higher), or spec items separated by ";":
+    RULE>=SEVERITY[:r1,r2|r3][#TECHNIQUE][?]
+exactly one RULE alert at SEVERITY or above whose reasons include r1 and one of r2/r3, with
+mitre.technique TECHNIQUE; "?" makes the item optional (zero or one such alert). An alert of a
+rule no item names fails the scenario.
 """
 import argparse
+import hashlib
 import json
+import os
 import re
+
+RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec"}
+SEVERITIES = ["info", "low", "medium", "high", "critical"]
+
+
+def sev_rank(s):
+    return SEVERITIES.index(s) if s in SEVERITIES else -1
+
+
+def parse_spec(expect):
+    """[(rule, min severity, [set of alternatives...], technique, optional)]"""
+    items = []
+    for item in expect.split(";"):
+        optional = item.endswith("?")
+        item = item.rstrip("?")
+        item, _, tech = item.partition("#")
+        head, _, reasons = item.partition(":")
+        rule, _, sev = head.partition(">=")
+        groups = [set(g.split("|")) for g in reasons.split(",") if g]
+        items.append((rule, sev, groups, tech or None, optional))
+    return items
+
+
+def spec_match(a, sev, groups, tech):
+    why = []
+    if sev_rank(a.get("severity")) < sev_rank(sev):
+        why.append("severity %s < %s" % (a.get("severity"), sev))
+    have = set(a.get("reasons", []))
+    for g in groups:
+        if not g & have:
+            why.append("no reason of %s" % "|".join(sorted(g)))
+    got_tech = a.get("mitre", {}).get("technique")
+    if tech and got_tech != tech:
+        why.append("technique %s != %s" % (got_tech, tech))
+    return why
+
+
+def check_spec(expect, got):
+    """[] when the alerts satisfy the spec, else what is wrong."""
+    if expect == "quiet":
+        return ["%s at %s" % (a.get("rule"), a.get("severity")) for a in got
+                if sev_rank(a.get("severity")) >= sev_rank("medium")]
+    problems = []
+    items = parse_spec(expect)
+    named = set(i[0] for i in items)
+    for rule, sev, groups, tech, optional in items:
+        mine = [a for a in got if a.get("rule") == rule]
+        if not mine and optional:
+            continue
+        if len(mine) != 1:
+            problems.append("want one %s, got %d" % (rule, len(mine)))
+            continue
+        problems += ["%s: %s" % (rule, w) for w in spec_match(mine[0], sev, groups, tech)]
+    problems += ["unexpected %s" % a.get("rule") for a in got if a.get("rule") not in named]
+    return problems
+
+
+def file_problems(a):
+    """An alert about a file must name it so an analyst can find it: absolute path, and when
+    the file is still there, the same inode and content."""
+    f = a.get("file")
+    if a.get("rule") == "loader_exec":
+        return []
+    if not isinstance(f, dict):
+        return ["no file object"]
+    out = []
+    path = f.get("path") or ""
+    if not path.startswith("/"):
+        out.append("file.path %r is not absolute" % path)
+    for k in ("dev", "inode", "sha256"):
+        if k not in f:
+            out.append("file.%s missing" % k)
+    if path.startswith("/") and os.path.isfile(path) and not os.path.islink(path):
+        st = os.stat(path)
+        if str(f.get("inode")) != str(st.st_ino):
+            out.append("file.inode %s != %s on disk" % (f.get("inode"), st.st_ino))
+        elif st.st_size < (64 << 20) and f.get("sha256"):
+            with open(path, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+            if digest != f.get("sha256"):
+                out.append("file.sha256 differs from the file on disk")
+    if a.get("rule") == "dropped_exec":
+        w = a.get("written")
+        if not isinstance(w, dict) or not w.get("event_id") or not isinstance(w.get("writer"), dict):
+            out.append("written.{event_id,writer} missing")
+    return out
 
 
 def result(status, desc, diags=()):
@@ -22,8 +118,15 @@ def result(status, desc, diags=()):
 
 def brief(a):
     p = a.get("process", {})
-    return "pid=%s ses=%s severity=%s reasons=%s argv=%s" % (
-        p.get("pid"), p.get("ses"), a.get("severity"), a.get("reasons"), p.get("argv"))
+    extra = ""
+    if a.get("rule") != "loader_exec":
+        f = a.get("file", {}) if isinstance(a.get("file"), dict) else {}
+        extra = " file=%s inode=%s technique=%s event=%s" % (
+            f.get("path"), f.get("inode"), a.get("mitre", {}).get("technique"),
+            a.get("event", {}).get("id"))
+    return "%s pid=%s ses=%s severity=%s reasons=%s argv=%s%s" % (
+        a.get("rule"), p.get("pid"), p.get("ses"), a.get("severity"), a.get("reasons"),
+        p.get("argv"), extra)
 
 
 def main():
@@ -70,8 +173,9 @@ def main():
     result("not ok" if wrong or not pris else "ok",
            "alerts are sent with the configured facility auth", wrong)
 
-    rules = sorted(set(a.get("rule") for a in alerts) - {"loader_exec"})
-    result("not ok" if rules else "ok", "every alert has rule loader_exec", rules)
+    rules = sorted(set(str(a.get("rule")) for a in alerts) - RULES)
+    result("not ok" if rules else "ok", "every alert has a known rule (%s)" % ", ".join(sorted(RULES)),
+           rules)
 
     fam_of_ses = {v: k for k, v in ses.items()}
     scoped = {}
@@ -83,7 +187,8 @@ def main():
         if ses and p.get("ses") not in fam_of_ses:
             foreign.append(a)
             continue
-        scoped.setdefault(p.get("pid"), []).append(a)
+        a["_family"] = fam_of_ses.get(p.get("ses"))
+        scoped.setdefault((a["_family"], p.get("pid")), []).append(a)
     for a in foreign:
         print("# ignored (not a scenario's session): " + brief(a))
 
@@ -93,14 +198,21 @@ def main():
         if pid == "-":
             result("skip", "%s %s" % (sid, cmd.lstrip("# ")))
             continue
-        pid = int(pid)
-        known.add(pid)
-        got = scoped.get(pid, [])
+        key = (fam if ses else None, int(pid))
+        known.add(key)
+        got = scoped.get(key, [])
         if expect == "skip":
-            result("skip", desc + " (not asserted; got %d alert(s))" % len(got))
+            result("skip", desc + " (not asserted; got %d alert(s))" % len(got), [brief(a) for a in got])
             continue
         if expect == "none":
             result("ok" if not got else "not ok", desc, [brief(a) for a in got])
+            continue
+        if expect == "quiet" or ">=" in expect:
+            problems = check_spec(expect, got)
+            for a in got:
+                problems += ["%s: %s" % (a.get("rule"), w) for w in file_problems(a)]
+            result("ok" if not problems else "not ok", desc,
+                   problems + [brief(a) for a in got] if problems else [])
             continue
         sev, _, reasons = expect.partition(":")
         want = set(r for r in reasons.split(",") if r)
@@ -110,10 +222,17 @@ def main():
                                  (sev, sorted(want), len(got))] + [brief(a) for a in got]
         result("ok" if good else "not ok", desc, diags)
 
+    # Children of scenario jobs (ldd's subshells, gcc's cc1/as/ld, dpkg's helpers): in the
+    # quiet family nothing may reach medium; elsewhere they may not alert at all.
     stray = [a for pid, lst in scoped.items() if pid not in known for a in lst]
-    result("not ok" if stray else "ok",
-           "no alert from a scenario session outside the scenario jobs (ldd's children etc.)",
-           [brief(a) for a in stray])
+    bad = [a for a in stray if a.get("_family") != "writes-quiet" or
+           sev_rank(a.get("severity")) >= sev_rank("medium")]
+    result("not ok" if bad else "ok",
+           "no alert from a scenario session outside the scenario jobs (ldd's, gcc's, dpkg's "
+           "children; below medium allowed in writes-quiet)", [brief(a) for a in bad])
+    for a in stray:
+        if a not in bad:
+            print("# below medium, allowed: " + brief(a))
 
     # Each alert must name an event auditd logged for the same pid: `ausearch -a ID` works.
     text = open(opt.audit_log, "rb").read()

@@ -144,15 +144,18 @@ ew_audit_start() {
 			wait "$ew_auditd_pid" 2>/dev/null || :
 			ew_auditd_pid=
 			ew__pid=$(ew_audit_status pid)
-			ew__rc=1
 			if [ -n "$ew__pid" ] && [ "$ew__pid" != 0 ]; then
+				# Lost the race: the enabled flag and the rules now belong to the daemon
+				# that won. Restoring what we saved before it started (enabled=0, no
+				# rules) would switch auditing off under it.
 				ew__skip "another audit daemon registered first (pid $ew__pid)"
-				ew__rc=$EW_SKIP
-			else
-				ew__fail "auditd exited at start: $(tail -n 3 "$ew__dir/auditd.out" | tr '\n' ' ')"
+				ew_audit_saved_enabled=
+				ew_audit_dir=
+				return "$EW_SKIP"
 			fi
+			ew__fail "auditd exited at start: $(tail -n 3 "$ew__dir/auditd.out" | tr '\n' ' ')"
 			ew__restore_audit_state
-			return "$ew__rc"
+			return 1
 		fi
 		if [ "$ew__n" -ge 100 ]; then
 			ew__fail "auditd (pid $ew_auditd_pid) did not register with the kernel in 10 s"

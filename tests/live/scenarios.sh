@@ -4,7 +4,7 @@
 #
 #   scenarios.sh prepare          build payload, libraries, loader copy/links under $EW_T
 #                                 and the write families' sources under $EW_T/src
-#   scenarios.sh loader|benign|writes|writes-quiet
+#   scenarios.sh loader|benign|writes|writes-quiet|hostile
 #                                 run one family; appends one line per scenario to $EW_T/scenarios.tsv
 #   scenarios.sh manifest         after the write families: $EW_T/writes-files.plan -> the
 #                                 files written, with dev/inode/size/sha256, on stdout
@@ -255,7 +255,7 @@ writes_family() {
 	fi
 	run W19 skip cp "$LDSO" "$T/ldcopy"
 	wrote W19 ldso-copy "$T/ldcopy"
-	run W20 "$dl:loader_copy,target_recently_written|recently_written;dropped_exec>=medium?" \
+	run W20 "$dl:loader_copy,loader_recently_written|target_recently_written|recently_written;dropped_exec>=medium?" \
 		"$T/ldcopy" /bin/true
 	if have W21 W22 -- gcc-hello; then
 		run W21 quiet cp "$S/gcc-hello" "$T/pay2"
@@ -300,6 +300,31 @@ quiet_family() {
 	fi
 }
 
+# Files built to stall a careless judge, in a watched directory, then the probes: a loader
+# run and a download-like drop that must still alert promptly (tests/test_live.sh times them
+# by their "ew-hostile-probe" names). Live only: a 5 GB sparse file is not a fixture.
+hostile_family() {
+	begin hostile
+	local S=$EW_T/src H=$EW_T/hostile
+	mkdir -p "$H"
+	run H01 skip "$PY" -B "$EW_T/writer.py" fifo "$H/fifo"
+	if have H02 -- static-hello; then
+		run H02 skip "$PY" -B "$EW_T/writer.py" swap "$S/static-hello" "$H/zero" /dev/zero
+	fi
+	if have H03 H04 -- aarch64-tiny; then
+		run H03 skip cp "$S/aarch64-tiny" "$H/sparse"
+		run H04 skip truncate -s 5G "$H/sparse"
+	fi
+	run H05 skip chmod +x "$H/sparse"
+	if have H06 -- static-hello; then
+		run H06 skip "$PY" -B "$EW_T/writer.py" flap "$S/static-hello" "$H/flap" 3
+	fi
+	run H07 "loader_exec>=high" "$LDSO" "$PAY" ew-hostile-probe
+	if have H08 -- aarch64-tiny; then
+		run H08 "suspicious_elf_write>=medium:foreign_arch" cp "$S/aarch64-tiny" "$H/ew-hostile-probe"
+	fi
+}
+
 # Remove what the scenarios put outside their directories (the quiet family's package).
 clean() {
 	if command -v dpkg-query >/dev/null 2>&1 &&
@@ -315,6 +340,7 @@ loader) loader_family ;;
 benign) benign_family ;;
 writes) writes_family ;;
 writes-quiet) quiet_family ;;
+hostile) hostile_family ;;
 manifest)
 	"$PY" -B "${0%/*}/../record/audit_events.py" files "$EW_T/writes-files.plan" "${@:2}"
 	for d in "$EW_T" "$EW_T/sub" "$EW_T/sub2" "$EW_SHM"; do
@@ -322,5 +348,5 @@ manifest)
 	done
 	;;
 clean) clean ;;
-*) echo "usage: $0 prepare|loader|benign|writes|writes-quiet|manifest [LOG...]|clean" >&2; exit 2 ;;
+*) echo "usage: $0 prepare|loader|benign|writes|writes-quiet|hostile|manifest [LOG...]|clean" >&2; exit 2 ;;
 esac

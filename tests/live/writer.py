@@ -9,9 +9,16 @@ writer.py at SRC DIR NAME
     not to the working directory.
 writer.py renameat DIR1 NAME1 DIR2 NAME2
     renameat(dirfd(DIR1), NAME1, dirfd(DIR2), NAME2).
-writer.py hold SRC DST SECONDS
-    write SRC's bytes to DST, then keep the file open for SECONDS and truncate it to 0 bytes
-    halfway: a file that changes while it is being judged.
+writer.py flap SRC DST SECONDS
+    write SRC's bytes to DST (mode 0755), then for SECONDS keep truncating it to 0 and
+    writing it back every 20 ms: a file truncated while it is being judged (a reader that
+    maps it would take SIGBUS).
+writer.py fifo DST
+    mkfifo DST, open it O_RDWR|O_CREAT (audited like a write, never blocks), chmod it 0755:
+    a reader that opens it O_RDONLY without O_NONBLOCK blocks forever.
+writer.py swap SRC DST TARGET
+    write SRC's bytes to DST, then rename a symlink to TARGET over it: the name the write
+    event gave now leads to TARGET (e.g. /dev/zero, endless).
 """
 import os
 import sys
@@ -54,15 +61,31 @@ def main(argv):
         os.rename(args[1], args[3], src_dir_fd=d1, dst_dir_fd=d2)
         os.close(d1)
         os.close(d2)
-    elif cmd == "hold" and len(args) == 3:
+    elif cmd == "flap" and len(args) == 3:
         data = slurp(args[0])
-        secs = float(args[2])
+        end = time.monotonic() + float(args[2])
         fd = os.open(args[1], flags, 0o755)
         write_all(fd, data)
-        time.sleep(secs / 2)
-        os.ftruncate(fd, 0)
-        time.sleep(secs / 2)
+        while time.monotonic() < end:
+            time.sleep(0.02)
+            os.ftruncate(fd, 0)
+            time.sleep(0.02)
+            os.lseek(fd, 0, os.SEEK_SET)
+            write_all(fd, data)
         os.close(fd)
+    elif cmd == "fifo" and len(args) == 1:
+        os.mkfifo(args[0], 0o644)
+        fd = os.open(args[0], os.O_RDWR | os.O_CREAT)
+        os.close(fd)
+        os.chmod(args[0], 0o755)
+    elif cmd == "swap" and len(args) == 3:
+        data = slurp(args[0])
+        fd = os.open(args[1], flags, 0o755)
+        write_all(fd, data)
+        os.close(fd)
+        tmp = args[1] + ".swap"
+        os.symlink(args[2], tmp)
+        os.rename(tmp, args[1])
     else:
         sys.exit(__doc__)
 
