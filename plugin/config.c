@@ -39,6 +39,9 @@ static const char *const default_trusted_producers[] = {
 	"/usr/bin/strip", "/usr/lib/llvm-*/bin/*", "/usr/bin/rustc", "/usr/bin/cargo",
 	"/usr/lib/go-*/bin/go", "/usr/lib/go-*/pkg/tool/*/link", "/usr/lib/go-*/pkg/tool/*/compile",
 };
+static const char *const default_search_dirs[] = {
+	"/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root",
+};
 static const char *const default_download_tools[] = {
 	"curl", "wget", "wget2", "scp", "sftp", "sftp-server", "tftp", "atftp", "ftp", "lftp", "nc",
 	"ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "aria2c", "rsync", "axel",
@@ -122,6 +125,7 @@ void config_free(struct config *cfg)
 	patterns_free(&cfg->loader.writable_dirs);
 	patterns_free(&cfg->writes.trusted_producers);
 	patterns_free(&cfg->writes.download_tools);
+	patterns_free(&cfg->writes.search_dirs);
 	for (size_t i = 0; i < cfg->loader.nallow; i++) {
 		free(cfg->loader.allow[i].parent_exe);
 		free(cfg->loader.allow[i].target);
@@ -162,6 +166,7 @@ int config_defaults(struct config *cfg)
 			 N_ELEMS(default_trusted_producers)) ||
 	    patterns_set(&cfg->writes.download_tools, default_download_tools,
 			 N_ELEMS(default_download_tools)) ||
+	    patterns_set(&cfg->writes.search_dirs, default_search_dirs, N_ELEMS(default_search_dirs)) ||
 	    patterns_set(&cfg->loader.paths, default_loader_paths, N_ELEMS(default_loader_paths)) ||
 	    patterns_set(&cfg->loader.benign_parents, default_benign_parents,
 			 N_ELEMS(default_benign_parents)) ||
@@ -287,7 +292,7 @@ static const char *const top_keys[] = {
 };
 static const char *const writes_keys[] = {
 	"enabled", "pending_size", "recent_size", "settle_ms", "max_wait_ms", "exec_window",
-	"inspect_max_bytes", "trusted_producers", "download_tools", NULL
+	"inspect_max_bytes", "trusted_producers", "download_tools", "search_dirs", NULL
 };
 static const char *const loader_keys[] = {
 	"paths", "benign_parents", "writable_dirs", "benign_alerts", "allow", NULL
@@ -327,7 +332,8 @@ static int load_writes(struct loader_ctx *c, const config_setting_t *root, struc
 	    (r = get_size(c, w, "recent_size", 16, 1 << 20, &cfg->writes.recent_size)) < 0 ||
 	    (r = get_size(c, w, "inspect_max_bytes", 4096, 1LL << 30, &cfg->writes.inspect_max_bytes)) < 0 ||
 	    (r = get_patterns(c, w, "trusted_producers", &cfg->writes.trusted_producers)) < 0 ||
-	    (r = get_list(c, w, "download_tools", false, &cfg->writes.download_tools)) < 0)
+	    (r = get_list(c, w, "download_tools", false, &cfg->writes.download_tools)) < 0 ||
+	    (r = get_patterns(c, w, "search_dirs", &cfg->writes.search_dirs)) < 0)
 		return r;
 	if ((r = get_size(c, w, "settle_ms", 50, 60000, &v)) < 0)
 		return r;
@@ -386,9 +392,12 @@ static int load_allow(struct loader_ctx *c, const config_setting_t *loader, stru
 			return -ENOMEM;
 		uid = config_setting_get_member(e, "uid");
 		if (uid) {
-			if (config_setting_type(uid) != CONFIG_TYPE_INT || config_setting_get_int(uid) < 0)
-				return fail(c, uid, "'uid' must be a non-negative integer");
-			a->uid = config_setting_get_int(uid);
+			long long v = config_setting_type(uid) == CONFIG_TYPE_INT ? config_setting_get_int(uid) :
+				      config_setting_type(uid) == CONFIG_TYPE_INT64 ? config_setting_get_int64(uid) : -1;
+
+			if (v < 0 || v > 4294967294LL)
+				return fail(c, uid, "'uid' must be an integer from 0 to 4294967294");
+			a->uid = v;
 		}
 		if (!a->parent_exe && !a->target && a->uid < 0)
 			return fail(c, e, "an 'allow' entry needs parent_exe, target or uid");
@@ -468,7 +477,7 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 				    "min_severity must be info, low, medium, high or critical");
 		cfg->min_severity = (enum severity)v;
 	}
-	if ((r = get_size(c, root, "max_alert_bytes", 512, 65536, &cfg->max_alert_bytes)) < 0 ||
+	if ((r = get_size(c, root, "max_alert_bytes", 2048, 65536, &cfg->max_alert_bytes)) < 0 ||
 	    (r = get_size(c, root, "max_argv_bytes", 256, 1 << 20, &cfg->max_argv_bytes)) < 0 ||
 	    (r = get_size(c, root, "process_table_size", 64, 1 << 20, &cfg->process_table_size)) < 0 ||
 	    (r = get_size(c, root, "queue_size", 256 << 10, 1 << 30, &cfg->queue_size)) < 0 ||

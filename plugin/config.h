@@ -55,6 +55,7 @@ struct config {
 		size_t inspect_max_bytes;           /* bytes of one file read for judgement */
 		struct pattern_list trusted_producers;  /* exe or script paths (patterns) */
 		struct pattern_list download_tools;     /* exe basenames or comm names */
+		struct pattern_list search_dirs;        /* where a dirfd's directory is looked for */
 	} writes;
 };
 

@@ -88,6 +88,9 @@ void emit_word(struct emitter *e, const char *name, const char *s)
 
 void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
 {
+	/* a string already cut when the record was extracted is a cut too */
+	if (r && r->cut)
+		e->cut = true;
 	emit_str(e, name, r ? r->s : NULL, r && r->s ? r->len : 0);
 }
 

@@ -1,6 +1,8 @@
 #include "probe.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -109,9 +111,72 @@ static int live_fd_path(void *ctx, long long pid, long long fd, char *out, size_
 	return 0;
 }
 
+#define FIND_DIR_MAX_DIRS 4096
+#define FIND_DIR_MAX_DEPTH 4
+
+/* Breadth-first, bounded: at most FIND_DIR_MAX_DIRS directories opened, FIND_DIR_MAX_DEPTH
+ * levels, no symlink followed, other file systems included (/dev/shm, /run are tmpfs). */
+static int live_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
+			 char *out, size_t cap)
+{
+	struct { char path[PATH_MAX]; int depth; } *queue;
+	size_t head = 0, tail = 0, visited = 0;
+	int r = -ENOENT;
+
+	(void)ctx;
+	queue = malloc(FIND_DIR_MAX_DIRS * sizeof(*queue));
+	if (!queue)
+		return -ENOMEM;
+	for (size_t i = 0; i < roots->n && tail < FIND_DIR_MAX_DIRS; i++) {
+		snprintf(queue[tail].path, sizeof(queue[tail].path), "%s", roots->v[i]);
+		queue[tail++].depth = 0;
+	}
+	while (head < tail && r != 0 && visited < FIND_DIR_MAX_DIRS) {
+		char *dir = queue[head].path;
+		int depth = queue[head++].depth;
+		struct stat st;
+		struct dirent *de;
+		int fd;
+		DIR *d;
+
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		visited++;
+		if (fstat(fd, &st) == 0) {
+			struct file_id got = file_id_from_stat(&st);
+
+			if (file_id_equal(&got, id)) {
+				snprintf(out, cap, "%s", dir);
+				r = 0;
+				close(fd);
+				break;
+			}
+		}
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while (depth < FIND_DIR_MAX_DEPTH && (de = readdir(d)) != NULL && tail < FIND_DIR_MAX_DIRS) {
+			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((size_t)snprintf(queue[tail].path, sizeof(queue[tail].path), "%s/%s",
+					     strcmp(dir, "/") == 0 ? "" : dir, de->d_name) >=
+			    sizeof(queue[tail].path))
+				continue;
+			queue[tail++].depth = depth + 1;
+		}
+		closedir(d);
+	}
+	free(queue);
+	return r;
+}
+
 struct writes_fs probe_writes_live(void)
 {
-	struct writes_fs fs = { live_stat, live_open, live_fd_path, NULL };
+	struct writes_fs fs = { live_stat, live_open, live_fd_path, live_find_dir, NULL };
 	return fs;
 }
 
@@ -158,7 +223,7 @@ static int artifact_open(void *ctx, const char *path, const struct file_id *id, 
 
 struct writes_fs probe_writes_artifacts(const char *dir)
 {
-	struct writes_fs fs = { artifact_stat, artifact_open, NULL, (void *)dir };
+	struct writes_fs fs = { artifact_stat, artifact_open, NULL, NULL, (void *)dir };
 	return fs;
 }
 

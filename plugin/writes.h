@@ -51,6 +51,9 @@ struct writes_fs {
 	int (*open)(void *ctx, const char *path, const struct file_id *id, struct stat *ret);
 	/* where a process's descriptor points (live: /proc/PID/fd/N) */
 	int (*fd_path)(void *ctx, long long pid, long long fd, char *out, size_t cap);
+	/* the path of directory id, searched (bounded) under roots; may be NULL */
+	int (*find_dir)(void *ctx, const struct pattern_list *roots, const struct file_id *id,
+			char *out, size_t cap);
 	void *ctx;
 };
 

@@ -72,8 +72,8 @@ static const struct bad_case bad_cases[] = {
 	{ "log_level = \"emerg\";\n", 1, "log_level must be", "log_level above err" },
 	{ "log_level = \"chatty\";\n", 1, "log_level must be", "unknown log_level" },
 	{ "min_severity = \"severe\";\n", 1, "min_severity must be", "unknown min_severity" },
-	{ "max_alert_bytes = 511;\n", 1, "between 512 and 65536", "max_alert_bytes too small" },
-	{ "max_alert_bytes = 65537;\n", 1, "between 512 and 65536", "max_alert_bytes too large" },
+	{ "max_alert_bytes = 2047;\n", 1, "between 2048 and 65536", "max_alert_bytes too small" },
+	{ "max_alert_bytes = 65537;\n", 1, "between 2048 and 65536", "max_alert_bytes too large" },
 	{ "max_alert_bytes = -1;\n", 1, "between", "negative size" },
 	{ "max_alert_bytes = 9999999999L;\n", 1, "between", "int64 out of range" },
 	{ "max_alert_bytes = 1.5;\n", 1, "must be an integer", "float size" },
@@ -97,7 +97,7 @@ static const struct bad_case bad_cases[] = {
 	{ "loader: { allow = ( \"/opt/*\" ); };\n", 1, "entries must be groups", "allow entry a string" },
 	{ "loader: {\n allow = (\n { comment = \"nothing to match\"; }\n ); };\n", 3,
 	  "needs parent_exe, target or uid", "allow entry without a matcher" },
-	{ "loader: { allow = ( { uid = -1; } ); };\n", 1, "'uid' must be a non-negative integer",
+	{ "loader: { allow = ( { uid = -1; } ); };\n", 1, "'uid' must be an integer from 0 to 4294967294",
 	  "negative uid" },
 	{ "loader: { allow = ( { uid = \"root\"; } ); };\n", 1, "'uid' must be", "uid by name" },
 	{ "loader: { allow = ( { target = 5; } ); };\n", 1, "'target' must be a string",
@@ -152,7 +152,7 @@ static void test_good(void)
 		"syslog_priority = { info = \"debug\"; critical = \"alert\"; };\n"
 		"log_level = \"debug\";\n"
 		"min_severity = \"high\";\n"
-		"max_alert_bytes = 512;\n"
+		"max_alert_bytes = 2048;\n"
 		"max_argv_bytes = 1048576L;\n"
 		"process_table_size = 64;\n"
 		"inspect_files = false;\n"
@@ -164,7 +164,7 @@ static void test_good(void)
 		"  allow = (\n"
 		"    { parent_exe = \"/usr/bin/make\"; comment = \"build\"; },\n"
 		"    { target = \"/opt/*\"; uid = 0; },\n"
-		"    { uid = 2147483647; }\n"
+		"    { uid = 4294967294L; }\n"
 		"  );\n"
 		"};\n";
 	struct config c;
@@ -181,7 +181,7 @@ static void test_good(void)
 	tap_ok(c.syslog_priority[SEV_INFO] == LOG_DEBUG && c.syslog_priority[SEV_CRITICAL] == LOG_ALERT &&
 	       c.syslog_priority[SEV_HIGH] == LOG_ERR, "priorities set, others default");
 	tap_ok(c.log_level == LOG_DEBUG && c.min_severity == SEV_HIGH, "log level, min severity");
-	tap_ok(c.max_alert_bytes == 512 && c.max_argv_bytes == 1048576 && c.process_table_size == 64,
+	tap_ok(c.max_alert_bytes == 2048 && c.max_argv_bytes == 1048576 && c.process_table_size == 64,
 	       "sizes at their bounds (int64 accepted)");
 	tap_ok(!c.inspect_files && c.loader.benign_alerts, "booleans");
 	tap_ok(c.loader.paths.n == 1 && strcmp(c.loader.paths.v[0], "/opt/ld/ld-*.so*") == 0,
@@ -198,7 +198,7 @@ static void test_good(void)
 		       "allow 0: parent_exe + comment");
 		tap_ok(!a[1].parent_exe && a[1].target && a[1].uid == 0 && !a[1].comment,
 		       "allow 1: target + uid 0");
-		tap_ok(a[2].uid == 2147483647 && !a[2].target, "allow 2: uid only");
+		tap_ok(a[2].uid == 4294967294LL && !a[2].target, "allow 2: uid only (int64)");
 	}
 	config_free(&c);
 

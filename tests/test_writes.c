@@ -164,7 +164,7 @@ static struct fake_file *add_file(struct fake_fs *fs, unsigned long ino, const c
 static void test_settle(struct config *cfg)
 {
 	struct fake_fs fs = { 0 };
-	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
 	struct judged j = { 0 };
 	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
 	struct writes_stats st;
@@ -235,7 +235,7 @@ static void test_settle(struct config *cfg)
 static void test_triggers(struct config *cfg)
 {
 	struct fake_fs fs = { 0 };
-	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
 	struct judged j = { .verdict = SEV_HIGH };
 	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
 	const struct write_result *r;
@@ -286,7 +286,7 @@ static void test_triggers(struct config *cfg)
 static void test_bounds(struct config *cfg)
 {
 	struct fake_fs fs = { 0 };
-	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
 	struct judged j = { 0 };
 	struct config small = *cfg;
 	struct writes *w;
@@ -363,7 +363,7 @@ static void test_policy(struct config *cfg)
 static void test_writer_class(struct config *cfg)
 {
 	struct fake_fs fs = { 0 };
-	struct writes_fs wfs = { fake_stat, fake_open, NULL, &fs };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
 	struct judged j = { 0 };
 	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
 	const struct write_result *r;
