@@ -29,7 +29,7 @@ static int analyze_main(int argc, char **argv)
 #include "intake.h"
 #include "log.h"
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, stats_requested;
 static bool under_auditd;
 
 static void on_term(int sig, siginfo_t *info, void *uctx)
@@ -56,8 +56,10 @@ static int drop_capabilities(void)
 
 static void on_hup(int sig)
 {
-	(void)sig;
-	reload_requested = 1;
+	if (sig == SIGUSR1)
+		stats_requested = 1;
+	else
+		reload_requested = 1;
 }
 
 static void setup_signals(void)
@@ -80,6 +82,7 @@ static void setup_signals(void)
 	sa.sa_flags = 0;
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -179,6 +182,10 @@ static void do_tick(void *arg)
 {
 	struct reload_ctx *rc = arg;
 
+	if (stats_requested) {
+		stats_requested = 0;
+		engine_log_stats(rc->engine);
+	}
 	engine_tick(rc->engine);
 }
 

@@ -61,36 +61,47 @@ void writes_snapshot_writer(struct writes *w, const struct rec_event *ev, struct
 	snprintf(wf->syscall, sizeof(wf->syscall), "%s", ev->syscall_name ? ev->syscall_name : "");
 }
 
-/* The directory an *at() call's dirfd named: where the descriptor pointed if the process is
- * still there, else the PARENT item's directory found by its identity under the search dirs. */
-static bool dirfd_path(struct writes *w, const struct rec_event *ev, unsigned long long dirfd,
-		       char *out, size_t cap)
-{
-	const struct rec_path *parent = NULL;
-
-	if (w->fs.fd_path && w->fs.fd_path(w->fs.ctx, ev->pid, (long long)(int)dirfd, out, cap) == 0)
-		return true;
-	for (unsigned i = 0; i < ev->npaths; i++)
-		if (strcmp(ev->paths[i].nametype, "PARENT") == 0 && ev->paths[i].id.valid)
-			parent = &ev->paths[i];
-	return parent && w->fs.find_dir &&
-	       w->fs.find_dir(w->fs.ctx, &w->cfg->writes.search_dirs, &parent->id, out, cap) == 0;
-}
-
 /* Resolve a PATH item's name: absolute as is, relative against the CWD record, or for *at()
- * calls with a real dirfd against that descriptor's directory. */
+ * calls with a real dirfd against that descriptor's directory: where the descriptor pointed
+ * if the writer is still there, else each PARENT item's directory found by its identity
+ * under the search dirs (renameat lists both directories, in no fixed order). A candidate
+ * whose result has the item's identity wins. */
 static bool resolve_name(struct writes *w, const struct rec_event *ev, const struct rec_path *item,
 			 bool at_call, unsigned long long dirfd, char *out, size_t cap)
 {
-	char dir[WRITES_PATH_MAX];
+	char dir[WRITES_PATH_MAX], cand[WRITES_PATH_MAX];
+	bool have = false;
+	struct stat st;
 
 	if (!item->name.s || item->name.len == 0)
 		return false;
 	if (item->name.s[0] == '/' || !at_call || dirfd == AT_FDCWD_ARG || (int)dirfd == AT_FDCWD)
 		return path_normalize(ev->cwd.s, item->name.s, item->name.len, out, cap);
-	if (!dirfd_path(w, ev, dirfd, dir, sizeof(dir)))
-		return false;
-	return path_normalize(dir, item->name.s, item->name.len, out, cap);
+	if (w->fs.fd_path && w->fs.fd_path(w->fs.ctx, ev->pid, (long long)(int)dirfd, dir,
+					   sizeof(dir)) == 0 &&
+	    path_normalize(dir, item->name.s, item->name.len, cand, sizeof(cand))) {
+		snprintf(out, cap, "%s", cand);
+		if (w->fs.stat(w->fs.ctx, cand, &item->id, &st) == 0)
+			return true;
+		have = true;
+	}
+	for (unsigned i = 0; w->fs.find_dir && i < ev->npaths; i++) {
+		const struct rec_path *p = &ev->paths[i];
+
+		if (strcmp(p->nametype, "PARENT") != 0 || !p->id.valid ||
+		    w->fs.find_dir(w->fs.ctx, &w->cfg->writes.search_dirs, &p->id, dir, sizeof(dir)) < 0 ||
+		    !path_normalize(dir, item->name.s, item->name.len, cand, sizeof(cand)))
+			continue;
+		bool verified = w->fs.stat(w->fs.ctx, cand, &item->id, &st) == 0;
+
+		if (verified || !have) {
+			snprintf(out, cap, "%s", cand);
+			if (verified)
+				return true;
+			have = true;
+		}
+	}
+	return have;
 }
 
 /* A name we could not make absolute: keep it as given, so alerts still show it. Opening such

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev
-auditd rsyslog python3 clang libclang-rt-dev valgrind
+auditd rsyslog python3 python3-venv clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
 curl file musl
 laurel hyperfine time"
