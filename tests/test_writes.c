@@ -52,9 +52,8 @@ static int fake_stat(void *ctx, const char *path, const struct file_id *id, stru
 	struct fake_fs *fs = ctx;
 	struct fake_file *f = fake_find(fs, id);
 
-	(void)path;
 	fs->stats++;
-	if (!f)
+	if (!f || (path && strcmp(path, f->path) != 0))
 		return -ENOENT;
 	fill_stat(f, ret);
 	return 0;
@@ -388,13 +387,60 @@ static void test_writer_class(struct config *cfg)
 	r = writes_on_exec(w, &id, "/tmp/dl", &ev, 30);
 	tap_ok(r && r->file.download_tool && !r->file.trusted_by[0], "busybox wget is a download tool");
 
-	add_file(&fs, 32, "/tmp/fake-ld", true);
+	add_file(&fs, 32, "/tmp/x", true);
 	id.ino = 32;
 	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_CREAT | O_WRONLY,
 				  "/tmp/x", "CREATE", 32, 0, "ld", "/tmp/ld" });
 	writes_on_event(w, &ev, 40);
 	r = writes_on_exec(w, &id, "/tmp/x", &ev, 50);
 	tap_ok(r && !r->file.trusted_by[0], "a program named ld outside system dirs is not trusted");
+	writes_free(w);
+}
+
+static int fake_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
+			 char *out, size_t cap)
+{
+	(void)ctx, (void)roots;
+	if (id->ino == 501)
+		snprintf(out, cap, "/tmp/src");
+	else if (id->ino == 502)
+		snprintf(out, cap, "/tmp/dst");
+	else
+		return -ENOENT;
+	return 0;
+}
+
+/* renameat(srcfd, "a", dstfd, "b") after the writer exited: no /proc, two PARENT items in
+ * either order; only the identity check can tell which directory holds the new name. */
+static void test_dirfd(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, fake_find_dir, &fs };
+	struct judged j = { .verdict = SEV_HIGH };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	struct rec_event ev;
+
+	add_file(&fs, 40, "/tmp/dst/b", true);
+	make(&ev, &(struct spec){ REC_RENAME, "renameat", 3, 0, 4, "b", "CREATE", 40 });
+	ev.paths[0].id.ino = 502;       /* destination directory first ... */
+	ev.paths[2] = ev.paths[1];
+	ev.paths[1] = ev.paths[0];
+	ev.paths[1].item = 1;
+	ev.paths[1].id.ino = 501;       /* ... then the source directory, as the kernel did */
+	ev.paths[2].item = 2;
+	ev.npaths = ev.paths_seen = 3;
+	writes_on_event(w, &ev, 0);
+	writes_tick(w, 10);
+	tap_is_str(j.last_path, "/tmp/dst/b", "renameat with dirfds: the directory holding that inode wins");
+
+	ev.paths[0].id.ino = 501;
+	ev.paths[1].id.ino = 502;
+	ev.paths[2].id.ino = 41;
+	add_file(&fs, 41, "/tmp/dst/b2", true);
+	ev.paths[2].name = S("b2");
+	writes_on_event(w, &ev, 20);
+	writes_tick(w, 30);
+	tap_is_str(j.last_path, "/tmp/dst/b2", "the other order too");
 	writes_free(w);
 }
 
@@ -408,6 +454,7 @@ int main(void)
 	test_bounds(&cfg);
 	test_policy(&cfg);
 	test_writer_class(&cfg);
+	test_dirfd(&cfg);
 	config_free(&cfg);
 	return tap_done();
 }
