@@ -349,7 +349,8 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 {
 	struct loader_verdict *v = &en->verdict;
 	struct loader_judge_ctx jc = { &en->cfg, en->known, en->procs,
-				       en->cfg.inspect_files || en->opts.artifacts ? &en->probe : NULL };
+				       en->cfg.inspect_files || en->opts.artifacts ? &en->probe : NULL,
+				       &en->ldd };
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct write_result *image = NULL, *target = NULL;
 	char path0[WRITES_PATH_MAX] = "";
@@ -380,8 +381,10 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	} else if (image) {
 		engine_alert_dropped(en, ev, image);
 	}
-	if (ev->success)
+	if (ev->success) {
 		proctable_record_exec(en->procs, ev);
+		loader_note_exec(&en->cfg, &en->ldd, proctable_get(en->procs, ev->pid));
+	}
 }
 
 void engine_handle_event(struct engine *en, auparse_state_t *au)

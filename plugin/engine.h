@@ -40,6 +40,7 @@ struct engine {
 	struct engine_options opts;
 	struct loader_set *known;
 	struct proctable *procs;
+	struct ldd_runs ldd;
 	struct writes *writes;
 	struct output *out;
 	struct loader_probe probe;

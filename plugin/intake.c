@@ -12,6 +12,7 @@
 #include "log.h"
 
 #define INTAKE_READ_CHUNK (64 * 1024)
+#define INTAKE_BATCH LINEQUEUE_MAX_LINE     /* a batch always holds one whole line */
 #define INTAKE_TICK_MS 250
 #define INTAKE_AGE_MS 1000
 #define INTAKE_DROP_REPORT_MS 10000
@@ -26,6 +27,9 @@ struct reader {
 	/* a line split across reads */
 	char *carry;
 	size_t carry_len;
+	/* kept lines of the current read, queued together */
+	char *batch;
+	size_t batch_len;
 	bool skipping;              /* inside an oversize line: drop until its end */
 };
 
@@ -37,10 +41,22 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void reader_flush(struct reader *r)
+{
+	if (r->batch_len) {
+		linequeue_push_lines(r->q, r->batch, r->batch_len);
+		r->batch_len = 0;
+	}
+}
+
 static void reader_line(struct reader *r, const char *line, size_t len)
 {
-	if (prefilter_keep(r->pf, line, len))
-		linequeue_push(r->q, line, len);
+	if (!prefilter_keep(r->pf, line, len))
+		return;
+	if (r->batch_len + len > INTAKE_BATCH)
+		reader_flush(r);
+	memcpy(r->batch + r->batch_len, line, len);
+	r->batch_len += len;
 }
 
 /* Split buf into lines; whole ones go to the queue, the tail waits in carry. */
@@ -93,6 +109,7 @@ static void *reader_main(void *arg)
 			r->bytes += (unsigned long long)n;
 			r->reads++;
 			reader_take(r, buf, (size_t)n);
+			reader_flush(r);
 			continue;
 		}
 		if (n == 0)
@@ -106,6 +123,7 @@ static void *reader_main(void *arg)
 		r->carry[r->carry_len++] = '\n';
 		reader_line(r, r->carry, r->carry_len);
 	}
+	reader_flush(r);
 	linequeue_close(r->q);
 	return NULL;
 }
@@ -134,8 +152,9 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	r.q = linequeue_new(opts->queue_bytes, opts->block_when_full);
 	r.pf = prefilter_new(opts->syscalls);
 	r.carry = malloc(LINEQUEUE_MAX_LINE + 1);
+	r.batch = malloc(INTAKE_BATCH);
 	batch = malloc(LINEQUEUE_MAX_LINE);
-	if (!r.q || !r.pf || !r.carry || !batch) {
+	if (!r.q || !r.pf || !r.carry || !r.batch || !batch) {
 		result = -ENOMEM;
 		goto out;
 	}
@@ -195,6 +214,7 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	stats->oversize_lines = r.oversize;
 out:
 	free(batch);
+	free(r.batch);
 	free(r.carry);
 	prefilter_free(r.pf);
 	linequeue_free(r.q);

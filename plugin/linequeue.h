@@ -26,6 +26,10 @@ void linequeue_free(struct linequeue *q);
  * queue was closed. Lines longer than the capacity are always dropped. */
 bool linequeue_push(struct linequeue *q, const char *line, size_t len);
 
+/* Append a block of complete lines (each ending in '\n') under one lock: the whole block
+ * when it fits, otherwise line by line as linequeue_push does. Returns the lines dropped. */
+size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len);
+
 /* Mark the end of input: the consumer drains what is queued, then pop returns -1. */
 void linequeue_close(struct linequeue *q);
 

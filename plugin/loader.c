@@ -163,8 +163,8 @@ bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id)
 
 static bool match_any(const struct pattern_list *patterns, const char *path)
 {
-	for (size_t i = 0; i < patterns->n; i++)
-		if (fnmatch(patterns->v[i], path, FNM_PATHNAME) == 0)
+	for (size_t i = 0; path && i < patterns->n; i++)
+		if (path_match(patterns->v[i], path, FNM_PATHNAME))
 			return true;
 	return false;
 }
@@ -217,53 +217,59 @@ static bool in_writable_dir(const struct pattern_list *dirs, const char *path)
 	return false;
 }
 
-struct ldd_search {
-	const struct config *cfg;
-	const struct rec_event *ev;
-	const char *target;
-};
+void loader_note_exec(const struct config *cfg, struct ldd_runs *runs, const struct proc_entry *e)
+{
+	const struct pattern_list *bp = &cfg->loader.benign_parents;
+
+	if (!match_any(bp, e->image) && !match_any(bp, e->exe))
+		return;
+	runs->run[runs->next++ % LOADER_LDD_RUNS] = *e;
+	if (runs->n < LOADER_LDD_RUNS)
+		runs->n++;
+}
+
+static bool argv_names(const char *argv, const char *target)
+{
+	size_t tl = strlen(target);
+
+	for (const char *p = strstr(argv, target); tl && p; p = strstr(p + 1, target))
+		if ((p == argv || p[-1] == ' ') && (p[tl] == ' ' || p[tl] == '\0'))
+			return true;
+	return false;
+}
 
 /* ldd runs its tracing loader from a subshell that never exec'd, so that parent is missing
  * from the table. Accept it only as ldd's shape: an ldd in the same session and uid that
  * started moments before, whose pid lies below the unknown parent's, naming this target. */
-static bool is_matching_ldd(const struct proc_entry *e, void *arg)
+static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *ev,
+			    const char *target, const char *raw)
 {
-	const struct ldd_search *s = arg;
-	size_t tl = strlen(s->target);
-	const char *p;
-
-	if (e->ses != s->ev->ses || e->uid != s->ev->uid || e->pid >= s->ev->ppid ||
-	    s->ev->ppid >= s->ev->pid)
+	if (e->sec < ev->sec - LDD_WINDOW_SEC || e->sec > ev->sec || e->ses != ev->ses ||
+	    e->uid != ev->uid || e->pid >= ev->ppid || ev->ppid >= ev->pid)
 		return false;
-	if (!match_any(&s->cfg->loader.benign_parents, e->image) &&
-	    !match_any(&s->cfg->loader.benign_parents, e->exe))
-		return false;
-	for (p = strstr(e->argv, s->target); p; p = strstr(p + 1, s->target))
-		if ((p == e->argv || p[-1] == ' ') && (p[tl] == ' ' || p[tl] == '\0'))
-			return true;
-	return false;
+	return argv_names(e->argv, target) || argv_names(e->argv, raw);
 }
 
 static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 			     const struct loader_verdict *v, const struct rec_str *raw_target)
 {
 	const struct pattern_list *bp = &ctx->cfg->loader.benign_parents;
-	struct ldd_search s = { ctx->cfg, ev, v->target };
+	char raw[REC_STR_MAX];
+	size_t n;
 
 	if (v->parent)
 		return match_any(bp, v->parent->image) || match_any(bp, v->parent->exe);
 	/* ldd's tracing run passes no loader options */
-	if (!ctx->procs || !raw_target || v->opts.nnames > 0)
+	if (!ctx->ldd || !raw_target || v->opts.nnames > 0)
 		return false;
-	if (proctable_find_recent(ctx->procs, ev->sec - LDD_WINDOW_SEC, is_matching_ldd, &s))
-		return true;
-	/* ldd passes the file as the user wrote it; compare that too */
-	char raw[REC_STR_MAX];
-	size_t n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
+	/* ldd passes the file as the user wrote it: compare that and the resolved path */
+	n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
 	memcpy(raw, raw_target->s, n);
 	raw[n] = '\0';
-	s.target = raw;
-	return proctable_find_recent(ctx->procs, ev->sec - LDD_WINDOW_SEC, is_matching_ldd, &s);
+	for (unsigned i = 0; i < ctx->ldd->n; i++)
+		if (is_matching_ldd(&ctx->ldd->run[i], ev, v->target, raw))
+			return true;
+	return false;
 }
 
 static const char *allow_match(const struct config *cfg, const struct rec_event *ev,

@@ -110,11 +110,23 @@ struct loader_verdict {
 	const struct proc_entry *parent;
 };
 
+/* Recent runs of benign parents (ldd), so an unknown parent can be checked against a handful
+ * of them instead of the whole process table. */
+#define LOADER_LDD_RUNS 16
+struct ldd_runs {
+	struct proc_entry run[LOADER_LDD_RUNS];
+	unsigned n, next;
+};
+
+/* Remember e (a process that just exec'd) if it runs a benign parent's image. Cheap. */
+void loader_note_exec(const struct config *cfg, struct ldd_runs *runs, const struct proc_entry *e);
+
 struct loader_judge_ctx {
 	const struct config *cfg;
 	const struct loader_set *known;
 	struct proctable *procs;
 	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
+	const struct ldd_runs *ldd;         /* NULL: no ldd subshell heuristic */
 };
 
 /* Severity from the reasons (after callers add some): high, critical when any raises, at

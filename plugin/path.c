@@ -1,5 +1,6 @@
 #include "path.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 bool path_normalize(const char *base, const char *path, size_t len, char *out, size_t cap)
@@ -60,4 +61,15 @@ bool path_under(const char *path, const char *dir)
 	if (n == 1 && dir[0] == '/')
 		return path[0] == '/';
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+bool path_match(const char *pattern, const char *path, int flags)
+{
+	size_t lit = strcspn(pattern, "*?[\\");
+
+	if (pattern[lit] == '\0')
+		return strcmp(pattern, path) == 0;
+	if (strncmp(pattern, path, lit) != 0)
+		return false;
+	return fnmatch(pattern, path, flags) == 0;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+
 #include <libaudit.h>
 
 #define DROPPED_SLOTS 4096      /* recent events whose SYSCALL said "not ours" */
@@ -15,6 +17,24 @@ struct syscall_memo {
 	long nr;
 	bool keep;
 	bool used;
+	bool need_success;      /* only successful calls matter (all but execs) */
+	int arg;                /* argument that must have a bit of mask set, or -1 */
+	unsigned long mask;
+};
+
+/* Calls that matter only with some argument bits: opens that may write (access mode, O_CREAT,
+ * O_TRUNC), mode changes that add an exec bit. The bundled rules filter the same way; this
+ * also drops the read-only opens other rule sets log. */
+static const struct {
+	const char *name;
+	int arg;
+	unsigned long mask;
+} arg_filters[] = {
+	{ "open", 1, O_ACCMODE | O_CREAT | O_TRUNC },
+	{ "openat", 2, O_ACCMODE | O_CREAT | O_TRUNC },
+	{ "chmod", 1, 0111 },
+	{ "fchmod", 1, 0111 },
+	{ "fchmodat", 2, 0111 },
 };
 
 struct prefilter {
@@ -90,7 +110,7 @@ static bool parse_ulong(const char *p, const char *end, int base, unsigned long 
 	return p > start;
 }
 
-static bool syscall_wanted(struct prefilter *pf, uint32_t arch, long nr)
+static const struct syscall_memo *syscall_memo(struct prefilter *pf, uint32_t arch, long nr)
 {
 	struct syscall_memo *m;
 	const char *name;
@@ -98,18 +118,47 @@ static bool syscall_wanted(struct prefilter *pf, uint32_t arch, long nr)
 
 	for (unsigned i = 0; i < SYSCALL_CACHE; i++)
 		if (pf->memo[i].used && pf->memo[i].arch == arch && pf->memo[i].nr == nr)
-			return pf->memo[i].keep;
+			return &pf->memo[i];
 	m = &pf->memo[pf->memo_next++ % SYSCALL_CACHE];
+	memset(m, 0, sizeof(*m));
 	m->arch = arch;
 	m->nr = nr;
 	m->used = true;
-	m->keep = false;
+	m->arg = -1;
 	machine = audit_elf_to_machine(arch);
 	name = machine >= 0 && nr <= INT32_MAX ? audit_syscall_to_name((int)nr, machine) : NULL;
 	for (size_t i = 0; name && pf->syscalls[i]; i++)
 		if (strcmp(name, pf->syscalls[i]) == 0)
 			m->keep = true;
-	return m->keep;
+	if (m->keep) {
+		m->need_success = strcmp(name, "execve") != 0 && strcmp(name, "execveat") != 0;
+		for (size_t i = 0; i < sizeof(arg_filters) / sizeof(arg_filters[0]); i++) {
+			if (strcmp(name, arg_filters[i].name) == 0) {
+				m->arg = arg_filters[i].arg;
+				m->mask = arg_filters[i].mask;
+			}
+		}
+	}
+	return m;
+}
+
+/* Does the SYSCALL record text [p, end) pass the call's success and argument conditions? */
+static bool syscall_args_wanted(const struct syscall_memo *m, const char *p, const char *end)
+{
+	static const char *const arg_names[] = { "a0=", "a1=", "a2=", "a3=" };
+	unsigned long v;
+	const char *a;
+
+	if (m->need_success) {
+		const char *s = find_field(p, end, "success=");
+		if (s && (size_t)(end - s) >= 2 && s[0] == 'n' && s[1] == 'o')
+			return false;
+	}
+	if (m->arg < 0)
+		return true;
+	a = find_field(p, end, arg_names[m->arg]);
+	/* no readable argument: let the record through, the engine decides */
+	return !a || !parse_ulong(a, end, 16, &v) || (v & m->mask) != 0;
 }
 
 bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
@@ -145,7 +194,9 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 		if (!a || !s || !parse_ulong(a, end, 16, &arch) || !parse_ulong(s, end, 10, &nr) ||
 		    arch > UINT32_MAX || nr > INT32_MAX)
 			goto malformed;
-		if (syscall_wanted(pf, (uint32_t)arch, (long)nr)) {
+		const struct syscall_memo *m = syscall_memo(pf, (uint32_t)arch, (long)nr);
+
+		if (m->keep && syscall_args_wanted(m, close, end)) {
 			pf->stats.kept++;
 			return true;
 		}

@@ -207,20 +207,6 @@ const struct proc_entry *proctable_get(struct proctable *pt, long long pid)
 	return &pt->slots[i].e;
 }
 
-const struct proc_entry *proctable_find_recent(struct proctable *pt, time_t since,
-	bool (*visit)(const struct proc_entry *e, void *arg), void *arg)
-{
-	for (uint32_t i = pt->newest; i != NIL; i = pt->slots[i].older) {
-		const struct proc_entry *e = &pt->slots[i].e;
-
-		if (e->sec < since)
-			break;
-		if (visit(e, arg))
-			return e;
-	}
-	return NULL;
-}
-
 void proctable_get_stats(const struct proctable *pt, struct proctable_stats *ret)
 {
 	*ret = pt->stats;

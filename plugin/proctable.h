@@ -39,11 +39,6 @@ void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev);
 /* Entry for pid, or NULL. The pointer is valid until the next record call. */
 const struct proc_entry *proctable_get(struct proctable *pt, long long pid);
 
-/* Visit entries from most to least recently recorded until visit returns true (found) or the
- * entry is older than since. Returns the entry visit accepted, or NULL. */
-const struct proc_entry *proctable_find_recent(struct proctable *pt, time_t since,
-	bool (*visit)(const struct proc_entry *e, void *arg), void *arg);
-
 void proctable_get_stats(const struct proctable *pt, struct proctable_stats *ret);
 size_t proctable_size(const struct proctable *pt);
 

@@ -190,8 +190,16 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 	}
 	while (i < n) {
 		unsigned char c = u[i];
-		size_t l;
+		size_t l, run = i;
 
+		/* plain printable ASCII goes out in one piece */
+		while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\')
+			run++;
+		if (run > i) {
+			strbuf_add(sb, s + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (c) {
 		case '"': strbuf_add(sb, "\\\"", 2); i++; continue;
 		case '\\': strbuf_add(sb, "\\\\", 2); i++; continue;
@@ -230,17 +238,24 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 {
 	const unsigned char *u = (const unsigned char *)s;
 	bool cut = false;
-	size_t i;
+	size_t i = 0;
 
 	if (n > max_in) {
 		n = max_in;
 		cut = true;
 	}
-	for (i = 0; i < n; i++) {
-		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\')
-			strbuf_putc(sb, (char)u[i]);
-		else
-			strbuf_printf(sb, "\\x%02x", u[i]);
+	while (i < n) {
+		size_t run = i;
+
+		while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\')
+			run++;
+		if (run > i) {
+			strbuf_add(sb, s + i, run - i);
+			i = run;
+			continue;
+		}
+		strbuf_printf(sb, "\\x%02x", u[i]);
+		i++;
 	}
 	if (cut)
 		strbuf_add(sb, "...", 3);

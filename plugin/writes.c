@@ -110,7 +110,7 @@ struct pending *writes_pending_find(struct writes *w, const struct file_id *id)
 
 static struct pending *pending_find_path(struct writes *w, const char *path)
 {
-	for (size_t i = 0; path && path[0] && i < w->npending_cap; i++)
+	for (size_t i = 0; w->npending && path && path[0] && i < w->npending_cap; i++)
 		if (w->pending[i].used && strcmp(w->pending[i].wf.path, path) == 0)
 			return &w->pending[i];
 	return NULL;
@@ -145,7 +145,8 @@ static const struct recent *recent_find_path(const struct writes *w, const char 
 {
 	const struct recent *best = NULL;
 
-	for (size_t i = 0; path && path[0] && i < w->nrecent_cap; i++)
+	/* only replays without files get here: a linear look, skipped while nothing was judged */
+	for (size_t i = 0; w->recent_next && path && path[0] && i < w->nrecent_cap; i++)
 		if (w->recent[i].used && strcmp(w->recent[i].r.file.path, path) == 0 &&
 		    (!best || w->recent[i].r.judged_ms > best->r.judged_ms))
 			best = &w->recent[i];

@@ -14,7 +14,7 @@
 static bool matches_any(const struct pattern_list *l, const char *s, int flags)
 {
 	for (size_t i = 0; s && s[0] && i < l->n; i++)
-		if (fnmatch(l->v[i], s, flags) == 0)
+		if (path_match(l->v[i], s, flags))
 			return true;
 	return false;
 }
@@ -31,8 +31,8 @@ void writes_classify_writer(const struct config *cfg, struct written_file *wf)
 
 	wf->trusted_by[0] = '\0';
 	for (size_t i = 0; i < tp->n; i++) {
-		if (fnmatch(tp->v[i], wf->writer.exe, FNM_PATHNAME) == 0 ||
-		    (wf->writer.image[0] && fnmatch(tp->v[i], wf->writer.image, FNM_PATHNAME) == 0)) {
+		if (path_match(tp->v[i], wf->writer.exe, FNM_PATHNAME) ||
+		    (wf->writer.image[0] && path_match(tp->v[i], wf->writer.image, FNM_PATHNAME))) {
 			snprintf(wf->trusted_by, sizeof(wf->trusted_by), "%s", tp->v[i]);
 			break;
 		}

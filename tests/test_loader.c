@@ -204,10 +204,11 @@ static void test_judge(void)
 	struct loader_judge_ctx ctx;
 	struct loader_verdict v;
 	struct rec_event ev;
+	static struct ldd_runs ldd;
 
 	config_defaults(&cfg);
 	loader_set_add(ls, LD_REAL, &ld);
-	ctx = (struct loader_judge_ctx){ &cfg, ls, pt, &probe };
+	ctx = (struct loader_judge_ctx){ &cfg, ls, pt, &probe, &ldd };
 
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/tmp", { LD, "/tmp/p" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
@@ -286,6 +287,7 @@ static void test_judge(void)
 					       "/usr/bin/id" }, "/usr/bin/ldd", INO_OTHER, "/bin/bash",
 					       INO_BASH, .pid = 600, .ppid = 400 });
 	proctable_record_exec(pt, &ev);
+	loader_note_exec(&cfg, &ldd, proctable_get(pt, 600));
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 610, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
