@@ -91,8 +91,11 @@ void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_
 
 bool loader_opts_benign(const struct loader_opts *o)
 {
-	return o->target < 0 || o->list || o->verify || o->help || o->version ||
-	       o->list_tunables || o->list_diagnostics;
+	/* --list traces a program, but rtld loads --audit modules first and runs their
+	 * constructors and la_version(): "ld.so --list --audit /tmp/x.so /bin/true" runs code.
+	 * A listing that injects libraries is no listing. */
+	return o->target < 0 || (o->list && !o->audit && !o->preload) || o->verify || o->help ||
+	       o->version || o->list_tunables || o->list_diagnostics;
 }
 
 struct loader_set {

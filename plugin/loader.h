@@ -51,8 +51,9 @@ struct loader_opts {
 /* Parse argv (argv[0] is the loader itself). Pure; never fails. */
 void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret);
 
-/* True for forms that cannot run a program: --verify, --list, --help, --version, --list-*,
- * or no target. */
+/* True for forms that cannot run a program: --verify, --list (without --audit/--preload,
+ * whose modules rtld loads and runs even when listing), --help, --version, --list-*, or no
+ * target. */
 bool loader_opts_benign(const struct loader_opts *o);
 
 /* The host's loaders: resolved from path patterns at start and on reload. */

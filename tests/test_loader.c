@@ -29,6 +29,14 @@ static void test_parse(void)
 		{ { LD, "/tmp/p" }, 1, false, "plain target" },
 		{ { LD, "--verify", "/bin/true" }, 2, true, "--verify is benign" },
 		{ { LD, "--list", "/bin/true" }, 2, true, "--list is benign" },
+		{ { LD, "--list", "--audit", "/tmp/a.so", "/bin/true" }, 4, false,
+		  "--list with --audit runs the module's code: not benign" },
+		{ { LD, "--audit", "/tmp/a.so", "--list", "/bin/true" }, 4, false,
+		  "--audit before --list: not benign either" },
+		{ { LD, "--list", "--preload", "/tmp/p.so", "/bin/true" }, 4, false,
+		  "--list with --preload: not benign" },
+		{ { LD, "--verify", "--audit", "/tmp/a.so", "/bin/true" }, 4, true,
+		  "--verify exits before rtld loads audit modules: benign" },
 		{ { LD, "--help" }, -1, true, "--help" },
 		{ { LD, "--version", "/tmp/p" }, -1, true, "--version acts at once" },
 		{ { LD }, -1, true, "no target" },
@@ -275,6 +283,12 @@ static void test_judge(void)
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "benign_alerts = true alerts on --verify too");
 	cfg.loader.benign_alerts = false;
+
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--list", "--audit", "/tmp/a.so",
+					       "/bin/true" }, LD, INO_LD });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_AUDIT_INJECTION) &&
+	       v.severity == SEV_CRITICAL, "--list --audit runs the module: alerts, critical");
 
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
 					       "/usr/bin/id" }, LD, INO_LD });
