@@ -34,7 +34,11 @@ static const char *const default_trusted_producers[] = {
 	/* compilers, assemblers, linkers, binary tools */
 	"/usr/lib/gcc/*/*/cc1", "/usr/lib/gcc/*/*/cc1plus", "/usr/lib/gcc/*/*/collect2",
 	"/usr/lib/gcc/*/*/lto1", "/usr/lib/gcc/*/*/lto-wrapper",
-	"/usr/bin/*-linux-gnu*-as", "/usr/bin/as", "/usr/bin/*-linux-gnu*-ld*", "/usr/bin/ld*",
+	/* linkers by exact name: "ld*" would also trust /usr/bin/ldd (a bash script that runs
+	 * $BASH_ENV) and /usr/bin/ld.so (the loader: anything run as "ld.so PROG") */
+	"/usr/bin/*-linux-gnu*-as", "/usr/bin/as", "/usr/bin/*-linux-gnu*-ld",
+	"/usr/bin/*-linux-gnu*-ld.bfd", "/usr/bin/*-linux-gnu*-ld.gold", "/usr/bin/ld",
+	"/usr/bin/ld.bfd", "/usr/bin/ld.gold", "/usr/bin/ld.lld", "/usr/bin/ld.lld-*",
 	"/usr/bin/*-linux-gnu*-objcopy", "/usr/bin/objcopy", "/usr/bin/*-linux-gnu*-strip",
 	"/usr/bin/strip", "/usr/lib/llvm-*/bin/*", "/usr/bin/rustc", "/usr/bin/cargo",
 	"/usr/lib/go-*/bin/go", "/usr/lib/go-*/pkg/tool/*/link", "/usr/lib/go-*/pkg/tool/*/compile",

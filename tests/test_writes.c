@@ -10,6 +10,7 @@
 #include "dropverdict.h"
 #include "tap.h"
 #include "writes.h"
+#include "writes_internal.h"
 
 /* event_spec-like literals name only what a case needs */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -397,6 +398,37 @@ static void test_writer_class(struct config *cfg)
 	writes_free(w);
 }
 
+/* The default trusted producers name linkers exactly: /usr/bin/ldd is a bash script (it
+ * sources $BASH_ENV) and /usr/bin/ld.so is the loader (it runs any program), so "ld*" would
+ * trust whatever they write. */
+static void test_trusted_defaults(struct config *cfg)
+{
+	static const struct {
+		const char *exe, *image;
+		bool trusted;
+	} rows[] = {
+		{ "/usr/bin/x86_64-linux-gnu-ld.bfd", "/usr/bin/ld", true },
+		{ "/usr/bin/x86_64-linux-gnu-ld.gold", "", true },
+		{ "/usr/bin/aarch64-linux-gnu-ld", "", true },
+		{ "/usr/bin/ld.lld-14", "", true },
+		{ "/usr/bin/bash", "/usr/bin/ldd", false },
+		{ "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/usr/bin/ld.so", false },
+		{ "/usr/bin/ld-musl-config", "", false },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct written_file wf;
+
+		memset(&wf, 0, sizeof(wf));
+		snprintf(wf.writer.exe, sizeof(wf.writer.exe), "%s", rows[i].exe);
+		snprintf(wf.writer.image, sizeof(wf.writer.image), "%s", rows[i].image);
+		writes_classify_writer(cfg, &wf);
+		tap_ok((wf.trusted_by[0] != '\0') == rows[i].trusted, "writer %s (image %s) trusted=%d%s%s",
+		       rows[i].exe, rows[i].image[0] ? rows[i].image : "-", rows[i].trusted,
+		       wf.trusted_by[0] ? " by " : "", wf.trusted_by);
+	}
+}
+
 static int fake_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
 			 char *out, size_t cap)
 {
@@ -454,6 +486,7 @@ int main(void)
 	test_bounds(&cfg);
 	test_policy(&cfg);
 	test_writer_class(&cfg);
+	test_trusted_defaults(&cfg);
 	test_dirfd(&cfg);
 	config_free(&cfg);
 	return tap_done();
