@@ -165,7 +165,7 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 			emit_close(e, ']');
 		} else {
 			for (size_t i = 1; i < a->nlineage; i++) {
-				char key[24];
+				char key[32];   /* "ancestor" + any size_t: gcc checks the full range */
 				snprintf(key, sizeof(key), "ancestor%zu", i);
 				alert_emit_proc_entry(e, key, a->lineage[i]);
 			}
