@@ -77,10 +77,33 @@ void emit_cstr(struct emitter *e, const char *name, const char *s)
 
 /* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
  * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
+/* Characters every code-made word is made of; they need no escaping in either format. */
+static bool word_safe(const char *s, size_t *ret_len)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.' || c == ':' || c == ' ' || c == '/' || c == '+'))
+			return false;
+	}
+	*ret_len = i;
+	return true;
+}
+
 void emit_word(struct emitter *e, const char *name, const char *s)
 {
-	size_t cap = e->str_cap;
+	size_t cap = e->str_cap, len;
 
+	if (s && word_safe(s, &len)) {
+		emit_key(e, name);
+		strbuf_putc(e->sb, '"');
+		strbuf_add(e->sb, s, len);
+		strbuf_putc(e->sb, '"');
+		return;
+	}
 	e->str_cap = SIZE_MAX;
 	emit_cstr(e, name, s);
 	e->str_cap = cap;
@@ -97,7 +120,7 @@ void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
 void emit_int(struct emitter *e, const char *name, long long v)
 {
 	emit_key(e, name);
-	strbuf_printf(e->sb, "%lld", v);
+	strbuf_put_int(e->sb, v);
 }
 
 /* Audit ids: -1 (absent) and 4294967295 (unset auid/ses) print as -1 in both formats. */

@@ -416,11 +416,15 @@ void engine_tick(struct engine *en)
 {
 	if (!en->opts.event_clock)
 		writes_tick(en->writes, engine_clock(en, NULL));
+	if (output_flush(en->out) < 0)
+		en->stats.output_errors++;
 }
 
 void engine_finish(struct engine *en)
 {
 	writes_flush(en->writes, engine_clock(en, NULL));
+	if (output_flush(en->out) < 0)
+		en->stats.output_errors++;
 }
 
 void engine_log_stats(const struct engine *en)

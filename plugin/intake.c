@@ -12,7 +12,6 @@
 #include "log.h"
 
 #define INTAKE_READ_CHUNK (64 * 1024)
-#define INTAKE_BATCH LINEQUEUE_MAX_LINE     /* a batch always holds one whole line */
 #define INTAKE_TICK_MS 250
 #define INTAKE_AGE_MS 1000
 #define INTAKE_DROP_REPORT_MS 10000
@@ -28,8 +27,8 @@ struct reader {
 	char *carry;
 	size_t carry_len;
 	/* kept lines of the current read, queued together */
-	char *batch;
-	size_t batch_len;
+	const char *run;
+	size_t run_len;
 	bool skipping;              /* inside an oversize line: drop until its end */
 };
 
@@ -41,22 +40,34 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Queue the run of kept lines gathered so far (they sit contiguous in the read buffer). */
 static void reader_flush(struct reader *r)
 {
-	if (r->batch_len) {
-		linequeue_push_lines(r->q, r->batch, r->batch_len);
-		r->batch_len = 0;
+	if (r->run_len) {
+		linequeue_push_lines(r->q, r->run, r->run_len);
+		r->run_len = 0;
 	}
 }
 
-static void reader_line(struct reader *r, const char *line, size_t len)
+/* Kept lines next to each other in the read buffer are queued together, without a copy of
+ * their own; a line rebuilt from two reads (carry) goes alone. */
+static void reader_line(struct reader *r, const char *line, size_t len, bool in_buffer)
 {
-	if (!prefilter_keep(r->pf, line, len))
-		return;
-	if (r->batch_len + len > INTAKE_BATCH)
+	if (!prefilter_keep(r->pf, line, len)) {
 		reader_flush(r);
-	memcpy(r->batch + r->batch_len, line, len);
-	r->batch_len += len;
+		return;
+	}
+	if (in_buffer && r->run_len && r->run + r->run_len == line) {
+		r->run_len += len;
+		return;
+	}
+	reader_flush(r);
+	if (in_buffer) {
+		r->run = line;
+		r->run_len = len;
+	} else {
+		linequeue_push_lines(r->q, line, len);
+	}
 }
 
 /* Split buf into lines; whole ones go to the queue, the tail waits in carry. */
@@ -79,14 +90,15 @@ static void reader_take(struct reader *r, const char *buf, size_t len)
 			memcpy(r->carry + r->carry_len, p, n);
 			r->carry_len += n;
 			if (nl) {
-				reader_line(r, r->carry, r->carry_len);
+				reader_line(r, r->carry, r->carry_len, false);
 				r->carry_len = 0;
 			}
 		} else {
-			reader_line(r, p, n);
+			reader_line(r, p, n, true);
 		}
 		p += n;
 	}
+	reader_flush(r);    /* buf is reused by the next read */
 }
 
 static void *reader_main(void *arg)
@@ -109,7 +121,6 @@ static void *reader_main(void *arg)
 			r->bytes += (unsigned long long)n;
 			r->reads++;
 			reader_take(r, buf, (size_t)n);
-			reader_flush(r);
 			continue;
 		}
 		if (n == 0)
@@ -121,9 +132,8 @@ static void *reader_main(void *arg)
 	}
 	if (r->carry_len > 0 && !r->skipping && r->carry_len < LINEQUEUE_MAX_LINE) {
 		r->carry[r->carry_len++] = '\n';
-		reader_line(r, r->carry, r->carry_len);
+		reader_line(r, r->carry, r->carry_len, false);
 	}
-	reader_flush(r);
 	linequeue_close(r->q);
 	return NULL;
 }
@@ -152,9 +162,8 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	r.q = linequeue_new(opts->queue_bytes, opts->block_when_full);
 	r.pf = prefilter_new(opts->syscalls);
 	r.carry = malloc(LINEQUEUE_MAX_LINE + 1);
-	r.batch = malloc(INTAKE_BATCH);
 	batch = malloc(LINEQUEUE_MAX_LINE);
-	if (!r.q || !r.pf || !r.carry || !r.batch || !batch) {
+	if (!r.q || !r.pf || !r.carry || !batch) {
 		result = -ENOMEM;
 		goto out;
 	}
@@ -214,7 +223,6 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	stats->oversize_lines = r.oversize;
 out:
 	free(batch);
-	free(r.batch);
 	free(r.carry);
 	prefilter_free(r.pf);
 	linequeue_free(r.q);

@@ -13,6 +13,7 @@ struct linequeue {
 	char *ring;
 	size_t cap, head, used;     /* bytes [head, head+used) mod cap are queued */
 	bool closed, block, kicked;
+	bool consumer_waiting, producer_waiting;    /* signal only someone who waits */
 	struct linequeue_stats stats;
 };
 
@@ -63,14 +64,18 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 	pthread_mutex_lock(&q->lock);
 	q->stats.lines_in++;
 	if (len <= q->cap && len <= LINEQUEUE_MAX_LINE) {
-		while (q->block && !q->closed && q->cap - q->used < len)
+		while (q->block && !q->closed && q->cap - q->used < len) {
+			q->producer_waiting = true;
 			pthread_cond_wait(&q->not_full, &q->lock);
+			q->producer_waiting = false;
+		}
 		if (!q->closed && q->cap - q->used >= len) {
 			ring_write(q, line, len);
 			if (q->used > q->stats.high_water)
 				q->stats.high_water = q->used;
 			queued = true;
-			pthread_cond_signal(&q->not_empty);
+			if (q->consumer_waiting)
+				pthread_cond_signal(&q->not_empty);
 		}
 	}
 	if (!queued) {
@@ -100,7 +105,8 @@ size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len)
 		q->stats.lines_in += count_lines(lines, len);
 		if (q->used > q->stats.high_water)
 			q->stats.high_water = q->used;
-		pthread_cond_signal(&q->not_empty);
+		if (q->consumer_waiting)
+			pthread_cond_signal(&q->not_empty);
 		pthread_mutex_unlock(&q->lock);
 		return 0;
 	}
@@ -161,7 +167,12 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 	}
 	pthread_mutex_lock(&q->lock);
 	while (q->used == 0 && !q->closed && !q->kicked) {
-		if (pthread_cond_timedwait(&q->not_empty, &q->lock, &deadline) == ETIMEDOUT)
+		int r;
+
+		q->consumer_waiting = true;
+		r = pthread_cond_timedwait(&q->not_empty, &q->lock, &deadline);
+		q->consumer_waiting = false;
+		if (r == ETIMEDOUT)
 			break;
 	}
 	q->kicked = false;
@@ -176,7 +187,8 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 	memcpy(buf + first, q->ring, n - first);
 	q->head = (q->head + n) % q->cap;
 	q->used -= n;
-	pthread_cond_signal(&q->not_full);
+	if (q->producer_waiting)
+		pthread_cond_signal(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
 	return (long)n;
 }

@@ -3,6 +3,7 @@
 #include "path.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <limits.h>
@@ -378,7 +379,8 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct rec_str *target = NULL;
 
-	memset(v, 0, sizeof(*v));
+	memset(v, 0, offsetof(struct loader_verdict, target));
+	v->target[0] = '\0';
 	v->outcome = LOADER_NOT;
 	if (ev->kind != REC_EXEC || !identify_loader(ctx, ev, v))
 		return;

@@ -105,10 +105,11 @@ struct loader_verdict {
 	struct rec_str loader_path;     /* the path that was executed (PATH item or exe) */
 	char soname[64];
 	struct loader_opts opts;
-	char target[REC_STR_MAX];       /* resolved target, "" when none */
-	struct target_facts facts;
 	bool have_facts;
 	const struct proc_entry *parent;
+	/* last, large, reset by their first byte / have_facts */
+	char target[REC_STR_MAX];       /* resolved target, "" when none */
+	struct target_facts facts;      /* valid when have_facts */
 };
 
 /* Recent runs of benign parents (ldd), so an unknown parent can be checked against a handful

@@ -1,6 +1,8 @@
 #include "record.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,9 @@ static void rec_event_clear(struct rec_event *ev)
 	char *strings = ev->strings, *argbytes = ev->argbytes;
 	size_t scap = ev->strings_cap, acap = ev->argbytes_cap;
 
-	memset(ev, 0, sizeof(*ev));
+	/* the arrays at the end are read only up to their counts: clearing them per event
+	 * would be most of the cost of a small event */
+	memset(ev, 0, offsetof(struct rec_event, paths));
 	ev->strings = strings;
 	ev->strings_cap = scap;
 	ev->argbytes = argbytes;
@@ -49,15 +53,16 @@ static void rec_event_clear(struct rec_event *ev)
 	ev->exit = 0;
 }
 
+/* hex digit value + 1, 0 elsewhere: argv arrives hex-encoded byte by byte */
+static const unsigned char hex_digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)hex_digit1[c] - 1;
 }
 
 int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut)
@@ -121,18 +126,43 @@ bool rec_parse_dev(const char *s, struct file_id *id)
 	return true;
 }
 
-static long long parse_ll(const char *s, int base)
+/* An unsigned number in base 8, 10 or 16, the whole string; false on junk or overflow.
+ * (strtoull's locale and sign handling cost more than the rest of a field.) */
+static bool parse_u64(const char *s, unsigned base, unsigned long long *ret)
 {
-	char *end;
-	long long v;
+	unsigned long long v = 0;
+	const char *p = s;
 
 	if (!s || !*s)
+		return false;
+	for (; *p; p++) {
+		unsigned d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (*p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			return false;
+		if (d >= base || v > (ULLONG_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*ret = v;
+	return true;
+}
+
+/* A signed decimal (exit=-2) or unsigned number, or REC_ID_UNSET. */
+static long long parse_ll(const char *s, int base)
+{
+	unsigned long long v;
+	bool neg = s && s[0] == '-' && base == 10;
+
+	if (!parse_u64(neg ? s + 1 : s, (unsigned)base, &v) || v > LLONG_MAX)
 		return REC_ID_UNSET;
-	errno = 0;
-	v = strtoll(s, &end, base);
-	if (errno || *end != '\0')
-		return REC_ID_UNSET;
-	return v;
+	return neg ? -(long long)v : (long long)v;
 }
 
 /* Decode the value raw into ev's string storage as *dst. Storage exhaustion marks it cut. */
@@ -266,8 +296,9 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 			if (strcmp(name, "auid") == 0) {
 				ev->auid = parse_ll(v, 10);
 			} else if (name[1] >= '0' && name[1] <= '3' && name[2] == '\0') {
-				errno = 0;
-				ev->args[name[1] - '0'] = strtoull(v, NULL, 16);
+				unsigned long long a;
+
+				ev->args[name[1] - '0'] = parse_u64(v, 16, &a) ? a : 0;
 			}
 			break;
 		case 'c':
@@ -420,28 +451,45 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 		v = auparse_get_field_str(au);
 		if (!name || !v)
 			continue;
-		if (strcmp(name, "item") == 0) {
-			long long it = parse_ll(v, 10);
-			p.item = it >= 0 && it < 1024 ? (int)it : -1;
-		} else if (strcmp(name, "name") == 0) {
-			store_value(ev, v, &p.name);
-		} else if (strcmp(name, "inode") == 0) {
-			long long ino = parse_ll(v, 10);
-			if (ino >= 0) {
-				p.id.ino = (uint64_t)ino;
-				p.id.valid = true;
+		/* PATH records carry ~15 fields; most (ouid, cap_*) are not ours */
+		switch (name[0]) {
+		case 'i':
+			if (strcmp(name, "item") == 0) {
+				long long it = parse_ll(v, 10);
+				p.item = it >= 0 && it < 1024 ? (int)it : -1;
+			} else if (strcmp(name, "inode") == 0) {
+				long long ino = parse_ll(v, 10);
+				if (ino >= 0) {
+					p.id.ino = (uint64_t)ino;
+					p.id.valid = true;
+				}
 			}
-		} else if (strcmp(name, "dev") == 0) {
-			if (!rec_parse_dev(v, &p.id))
+			break;
+		case 'n':
+			if (strcmp(name, "name") == 0)
+				store_value(ev, v, &p.name);
+			else if (strcmp(name, "nametype") == 0)
+				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+			break;
+		case 'd':
+			if (strcmp(name, "dev") == 0 && !rec_parse_dev(v, &p.id))
 				p.id.valid = false;
-		} else if (strcmp(name, "mode") == 0) {
-			long long m = parse_ll(v, 8);
-			if (m >= 0 && m <= 0177777) {
-				p.mode = (uint32_t)m;
-				p.has_mode = true;
+			break;
+		case 'm':
+			if (strcmp(name, "mode") == 0) {
+				long long m = parse_ll(v, 8);
+				if (m >= 0 && m <= 0177777) {
+					p.mode = (uint32_t)m;
+					p.has_mode = true;
+				}
 			}
-		} else if (strcmp(name, "nametype") == 0 || strcmp(name, "objtype") == 0) {
-			snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+			break;
+		case 'o':
+			if (strcmp(name, "objtype") == 0)
+				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+			break;
+		default:
+			break;
 		}
 	} while (auparse_next_field(au) > 0);
 	if (p.item < 0)
@@ -508,8 +556,7 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case 1337: /* AUDIT_OPENAT2; not in every libaudit header */
 			if ((flags = auparse_find_field(au, "oflag")) != NULL) {
-				ev->oflag = strtoull(flags, NULL, 8);
-				ev->has_oflag = true;
+				ev->has_oflag = parse_u64(flags, 8, &ev->oflag);
 			}
 			break;
 		default:

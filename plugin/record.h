@@ -69,11 +69,8 @@ struct rec_event {
 	char tty[16];
 	struct rec_str comm, exe, cwd, key;
 
-	struct rec_path paths[REC_MAX_PATHS];   /* sorted by item */
 	unsigned npaths;        /* kept */
 	unsigned paths_seen;    /* PATH records in the event */
-
-	struct rec_str argv[REC_MAX_ARGS];
 	unsigned argc_kept;
 	long long argc;         /* as the EXECVE record declared it */
 	bool argv_cut;          /* arguments or bytes dropped */
@@ -83,6 +80,10 @@ struct rec_event {
 	size_t strings_len, strings_cap;
 	char *argbytes;
 	size_t argbytes_len, argbytes_cap;
+
+	/* last: only their first npaths / argc_kept entries are valid (not cleared per event) */
+	struct rec_path paths[REC_MAX_PATHS];   /* sorted by item */
+	struct rec_str argv[REC_MAX_ARGS];
 };
 
 /* Allocate the storage of ev for the given limits. 0 or -ENOMEM. */

@@ -69,7 +69,16 @@ static size_t strbuf_reserve(struct strbuf *sb, size_t want)
 
 void strbuf_add(struct strbuf *sb, const char *s, size_t n)
 {
-	size_t fit = strbuf_reserve(sb, n);
+	size_t fit;
+
+	/* the common case: it fits in what is already allocated */
+	if (n < sb->cap - sb->len && n <= sb->limit - sb->len) {
+		memcpy(sb->data + sb->len, s, n);
+		sb->len += n;
+		sb->data[sb->len] = '\0';
+		return;
+	}
+	fit = strbuf_reserve(sb, n);
 
 	if (fit < n)
 		fit = utf8_safe_prefix(s, fit);
@@ -81,6 +90,19 @@ void strbuf_add(struct strbuf *sb, const char *s, size_t n)
 void strbuf_puts(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_put_int(struct strbuf *sb, long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void strbuf_putc(struct strbuf *sb, char c)

@@ -23,6 +23,7 @@ void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
+void strbuf_put_int(struct strbuf *sb, long long v);   /* decimal, no printf */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Append untrusted bytes as the inside of a JSON string: quotes, backslashes, control
