@@ -261,15 +261,21 @@ static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct re
 	char raw[REC_STR_MAX];
 	size_t n;
 
-	if (v->parent)
-		return match_any(bp, v->parent->image) || match_any(bp, v->parent->exe);
 	/* ldd's tracing run passes no loader options */
-	if (!ctx->ldd || !raw_target || v->opts.nnames > 0)
+	if (!raw_target || v->opts.nnames > 0)
 		return false;
 	/* ldd passes the file as the user wrote it: compare that and the resolved path */
 	n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
 	memcpy(raw, raw_target->s, n);
 	raw[n] = '\0';
+	/* A known ldd parent counts only in that shape too: ldd is a bash script, and the shell
+	 * it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start any
+	 * loader run as ldd's child. */
+	if (v->parent)
+		return (match_any(bp, v->parent->image) || match_any(bp, v->parent->exe)) &&
+		       (argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw));
+	if (!ctx->ldd)
+		return false;
 	for (unsigned i = 0; i < ctx->ldd->n; i++)
 		if (is_matching_ldd(&ctx->ldd->run[i], ev, v->target, raw))
 			return true;

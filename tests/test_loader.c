@@ -307,6 +307,15 @@ static void test_judge(void)
 	loader_judge(&ctx, &ev, &v);
 	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "ldd_parent") == 0,
 	       "loader run by ldd: suppressed");
+	/* BASH_ENV=x.sh ldd /usr/bin/id: x.sh runs in ldd's shell, its children have ldd as parent */
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
+					       "/usr/bin/id" }, LD, INO_LD, .pid = 611, .ppid = 600 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "ldd parent, but with --preload (BASH_ENV): alerts");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p" }, LD, INO_LD,
+					       .pid = 611, .ppid = 600 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "ldd parent, but a target ldd was not given: alerts");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 612, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
