@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "log.h"
+
+#define MOUNTS_REFRESH_MS 5000
 #include "mitre.h"
 #include "path.h"
 
@@ -64,9 +66,16 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 	if (en->opts.artifacts) {
 		en->probe = probe_artifacts(en->opts.artifacts);
 		fs = probe_writes_artifacts(en->opts.artifacts);
-	} else {
+	} else if (en->cfg.inspect_files) {
 		en->probe = probe_live(&en->probe_stats);
 		fs = probe_writes_live();
+		if ((r = probe_refresh_mounts()) < 0)
+			log_warn("cannot read /proc/self/mountinfo (%s): FUSE and network mounts "
+				 "cannot be avoided", strerror(-r));
+	} else {
+		/* no file access at all: written files are followed but cannot be judged */
+		en->probe = probe_live(&en->probe_stats);
+		fs = probe_writes_none();
 	}
 	en->writes = writes_new(&en->cfg, en->procs, &fs, engine_judge_written, en);
 	if (!en->writes) {
@@ -127,6 +136,7 @@ int engine_reload(struct engine *en, struct config *cfg)
 void engine_free(struct engine *en)
 {
 	writes_free(en->writes);
+	probe_release();
 	output_close(en->out);
 	proctable_free(en->procs);
 	loader_set_free(en->known);
@@ -414,8 +424,17 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 
 void engine_tick(struct engine *en)
 {
-	if (!en->opts.event_clock)
-		writes_tick(en->writes, engine_clock(en, NULL));
+	if (!en->opts.event_clock) {
+		long long now = engine_clock(en, NULL);
+
+		/* new FUSE/NFS mounts are learnt within MOUNTS_REFRESH_MS */
+		if (en->cfg.inspect_files && !en->opts.artifacts &&
+		    now - en->mounts_checked_ms >= MOUNTS_REFRESH_MS) {
+			probe_refresh_mounts();
+			en->mounts_checked_ms = now;
+		}
+		writes_tick(en->writes, now);
+	}
 	if (output_flush(en->out) < 0)
 		en->stats.output_errors++;
 }

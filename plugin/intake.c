@@ -13,8 +13,10 @@
 
 #define INTAKE_READ_CHUNK (64 * 1024)
 #define INTAKE_TICK_MS 250
+#define INTAKE_GATHER_MS 10         /* after a small read, wait this long for more */
 #define INTAKE_AGE_MS 1000
 #define INTAKE_DROP_REPORT_MS 10000
+#define INTAKE_DRAIN_MS 1000        /* on stop, keep judging queued records this long */
 
 struct reader {
 	int fd;
@@ -114,6 +116,10 @@ static void *reader_main(void *arg)
 			r->error = -errno;
 			break;
 		}
+		if (pfd.revents & POLLNVAL) {
+			r->error = -EBADF;  /* no stdin at all: stop rather than spin */
+			break;
+		}
 		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		n = read(r->fd, buf, sizeof(buf));
@@ -121,6 +127,11 @@ static void *reader_main(void *arg)
 			r->bytes += (unsigned long long)n;
 			r->reads++;
 			reader_take(r, buf, (size_t)n);
+			/* auditd writes record by record: after a small read, let a few
+			 * milliseconds of records gather so a busy host costs each thread a
+			 * wake-up per batch, not per record (bursts fill the buffer: no pause) */
+			if ((size_t)n < sizeof(buf) / 4 && !*r->stop)
+				nanosleep(&(struct timespec){ 0, INTAKE_GATHER_MS * 1000000L }, NULL);
 			continue;
 		}
 		if (n == 0)
@@ -209,9 +220,16 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 			last_report = now;
 		}
 	}
-	/* stop: wake a reader waiting for room, then wait for it */
+	/* stop: no more input; judge what is queued already (bounded in time), then flush */
 	linequeue_close(r.q);
 	pthread_join(tid, NULL);
+	for (long long deadline = monotonic_ms() + INTAKE_DRAIN_MS; monotonic_ms() < deadline;) {
+		long n = linequeue_pop(r.q, batch, LINEQUEUE_MAX_LINE, 0);
+
+		if (n <= 0)
+			break;
+		auparse_feed(au, batch, (size_t)n);
+	}
 	auparse_flush_feed(au);
 	if (r.error < 0 && result == 0)
 		result = r.error;

@@ -37,7 +37,7 @@ static void on_term(int sig, siginfo_t *info, void *uctx)
 	(void)uctx;
 	/* systemd signals the whole cgroup on stop; auditd, our parent, must be the one to end
 	 * us so no queued event is lost (auditd closes our stdin first). */
-	if (sig == SIGTERM && under_auditd && info && info->si_pid != getppid())
+	if (under_auditd && info && info->si_pid != getppid())
 		return;
 	stop_requested = 1;
 }

@@ -15,7 +15,23 @@
 #include <linux/magic.h>
 
 #include "elf_inspect.h"
+#include "mounts.h"
 #include "safefile.h"
+
+static struct mounts *probe_mounts;
+
+int probe_refresh_mounts(void)
+{
+	if (!probe_mounts && !(probe_mounts = mounts_new()))
+		return -ENOMEM;
+	return mounts_refresh(probe_mounts);
+}
+
+void probe_release(void)
+{
+	mounts_free(probe_mounts);
+	probe_mounts = NULL;
+}
 
 static int live_image_is_loader(void *ctx, const char *exe, const struct file_id *expect,
 				char *soname, size_t soname_cap)
@@ -24,6 +40,11 @@ static int live_image_is_loader(void *ctx, const char *exe, const struct file_id
 	struct stat st;
 	int fd, r;
 
+	if (mounts_risky(probe_mounts, exe)) {
+		if (stats)
+			stats->images_refused++;
+		return -EREMOTE;
+	}
 	fd = safefile_open(exe, expect, &st);
 	if (fd < 0) {
 		if (stats)
@@ -50,6 +71,8 @@ static int live_target_facts(void *ctx, const char *path, struct target_facts *r
 	memset(ret, 0, sizeof(*ret));
 	if (stats)
 		stats->targets_checked++;
+	if (mounts_risky(probe_mounts, path))
+		return -EREMOTE;    /* may never answer: leave it alone */
 	/* stat() and realpath() never open the file: a FIFO or device cannot block us. */
 	if (stat(path, &st) < 0) {
 		ret->exists = false;
@@ -83,12 +106,16 @@ struct loader_probe probe_live(struct probe_stats *stats)
 static int live_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
+	if (mounts_risky(probe_mounts, path))
+		return -EREMOTE;
 	return safefile_stat(path, id, ret);
 }
 
 static int live_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
+	if (mounts_risky(probe_mounts, path))
+		return -EREMOTE;
 	return safefile_open(path, id, ret);
 }
 
@@ -113,70 +140,119 @@ static int live_fd_path(void *ctx, long long pid, long long fd, char *out, size_
 
 #define FIND_DIR_MAX_DIRS 4096
 #define FIND_DIR_MAX_DEPTH 4
+#define FIND_DIR_CACHE 64
 
-/* Breadth-first, bounded: at most FIND_DIR_MAX_DIRS directories opened, FIND_DIR_MAX_DEPTH
- * levels, no symlink followed, other file systems included (/dev/shm, /run are tmpfs). */
-static int live_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
-			 char *out, size_t cap)
+/* Directories found before, by identity: the same dirfd directory tends to recur. */
+static struct {
+	struct file_id id;
+	char path[PATH_MAX];
+} dir_cache[FIND_DIR_CACHE];
+static unsigned dir_cache_next;
+
+/* Depth-first under dir_fd (whose path is path[0..len)), at most *budget directories. */
+static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const struct file_id *id,
+			size_t *budget)
 {
-	struct { char path[PATH_MAX]; int depth; } *queue;
-	size_t head = 0, tail = 0, visited = 0;
-	int r = -ENOENT;
+	DIR *d;
+	struct dirent *de;
+	bool found = false;
 
-	(void)ctx;
-	queue = malloc(FIND_DIR_MAX_DIRS * sizeof(*queue));
-	if (!queue)
-		return -ENOMEM;
-	for (size_t i = 0; i < roots->n && tail < FIND_DIR_MAX_DIRS; i++) {
-		snprintf(queue[tail].path, sizeof(queue[tail].path), "%s", roots->v[i]);
-		queue[tail++].depth = 0;
+	if (depth >= FIND_DIR_MAX_DEPTH || (d = fdopendir(dir_fd)) == NULL) {
+		close(dir_fd);
+		return false;
 	}
-	while (head < tail && r != 0 && visited < FIND_DIR_MAX_DIRS) {
-		char *dir = queue[head].path;
-		int depth = queue[head++].depth;
+	while (!found && *budget > 0 && (de = readdir(d)) != NULL) {
 		struct stat st;
-		struct dirent *de;
-		int fd;
-		DIR *d;
+		struct file_id got;
+		size_t n = strlen(de->d_name);
+		int sub;
 
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0)
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    len + 1 + n >= PATH_MAX)
 			continue;
-		visited++;
-		if (fstat(fd, &st) == 0) {
-			struct file_id got = file_id_from_stat(&st);
-
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n + 1);
+		if (mounts_risky(probe_mounts, path))
+			continue;
+		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		(*budget)--;
+		if (fstat(sub, &st) == 0) {
+			got = file_id_from_stat(&st);
 			if (file_id_equal(&got, id)) {
-				snprintf(out, cap, "%s", dir);
-				r = 0;
-				close(fd);
+				close(sub);
+				found = true;
 				break;
 			}
 		}
-		d = fdopendir(fd);
-		if (!d) {
+		found = find_dir_in(sub, path, len + 1 + n, depth + 1, id, budget);
+	}
+	if (!found)
+		path[len] = '\0';
+	closedir(d);
+	return found;
+}
+
+/* Bounded: FIND_DIR_MAX_DIRS directories opened in all, FIND_DIR_MAX_DEPTH levels, no
+ * symlink followed, nothing on a file system that may stall. */
+static int live_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
+			 char *out, size_t cap)
+{
+	size_t budget = FIND_DIR_MAX_DIRS;
+	char path[PATH_MAX];
+
+	(void)ctx;
+	for (unsigned i = 0; i < FIND_DIR_CACHE; i++) {
+		struct stat st;
+
+		if (file_id_equal(&dir_cache[i].id, id) &&
+		    safefile_dir_stat(dir_cache[i].path, id, &st) == 0) {
+			snprintf(out, cap, "%s", dir_cache[i].path);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < roots->n && budget > 0; i++) {
+		struct stat st;
+		struct file_id got;
+		size_t len = strlen(roots->v[i]);
+		int fd;
+
+		if (len >= PATH_MAX || mounts_risky(probe_mounts, roots->v[i]))
+			continue;
+		fd = open(roots->v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		budget--;
+		memcpy(path, roots->v[i], len + 1);
+		if (fstat(fd, &st) == 0 && (got = file_id_from_stat(&st), file_id_equal(&got, id))) {
 			close(fd);
+		} else if (!find_dir_in(fd, path, len, 0, id, &budget)) {
 			continue;
 		}
-		while (depth < FIND_DIR_MAX_DEPTH && (de = readdir(d)) != NULL && tail < FIND_DIR_MAX_DIRS) {
-			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			if ((size_t)snprintf(queue[tail].path, sizeof(queue[tail].path), "%s/%s",
-					     strcmp(dir, "/") == 0 ? "" : dir, de->d_name) >=
-			    sizeof(queue[tail].path))
-				continue;
-			queue[tail++].depth = depth + 1;
-		}
-		closedir(d);
+		snprintf(out, cap, "%s", path);
+		dir_cache[dir_cache_next % FIND_DIR_CACHE].id = *id;
+		snprintf(dir_cache[dir_cache_next++ % FIND_DIR_CACHE].path, PATH_MAX, "%s", path);
+		return 0;
 	}
-	free(queue);
-	return r;
+	return -ENOENT;
 }
 
 struct writes_fs probe_writes_live(void)
 {
 	struct writes_fs fs = { live_stat, live_open, live_fd_path, live_find_dir, NULL };
+	return fs;
+}
+
+static int none_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	(void)ctx, (void)path, (void)id, (void)ret;
+	return -ENOENT;
+}
+
+struct writes_fs probe_writes_none(void)
+{
+	struct writes_fs fs = { none_stat, none_stat, NULL, NULL, NULL };
 	return fs;
 }
 

@@ -10,6 +10,12 @@ struct probe_stats {
 	unsigned long images_opened, images_loader, images_refused, targets_checked;
 };
 
+/* Learn (again) which mounts may stall a reader (FUSE, NFS...): files there are never
+ * touched. Call at start and now and then; until the first call every absolute path is
+ * considered safe. 0 or -errno. */
+int probe_refresh_mounts(void);
+void probe_release(void);
+
 /* A loader_probe that reads the live file system; stats (may be NULL) count its work and must
  * outlive the probe. */
 struct loader_probe probe_live(struct probe_stats *stats);
@@ -17,6 +23,9 @@ struct loader_probe probe_live(struct probe_stats *stats);
 /* File access for write tracking on the live file system: no symlink followed anywhere in a
  * path, nothing opened that could block, identity checked; /proc/PID/fd for *at() dirfds. */
 struct writes_fs probe_writes_live(void);
+
+/* No file access (inspect_files = false): every file is "gone". */
+struct writes_fs probe_writes_none(void);
 
 /* File access for replays of recorded logs with the files collected beside them: a file is
  * looked up by identity as DIR/MAJOR:MINOR:INODE (hex major/minor, decimal inode); names

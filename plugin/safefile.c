@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -9,7 +10,6 @@
 
 #include <linux/openat2.h>
 
-#define SAFEFILE_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
 static int open_no_symlinks(const char *path, int flags)
 {
@@ -29,40 +29,10 @@ static int open_no_symlinks(const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int safefile_open(const char *path, const struct file_id *expect, struct stat *ret_st)
+/* Look at path without opening it (O_PATH): type and identity are known before any open(2)
+ * that a device or FIFO could notice. Returns the O_PATH fd with *ret_st, or -errno. */
+static int safefile_lookup(const char *path, const struct file_id *expect, struct stat *ret_st)
 {
-	struct stat st;
-	int fd;
-
-	if (!path || path[0] != '/')
-		return -EINVAL;
-	fd = open_no_symlinks(path, SAFEFILE_FLAGS);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	if (expect && expect->valid) {
-		struct file_id got = file_id_from_stat(&st);
-
-		if (!file_id_equal(&got, expect)) {
-			close(fd);
-			return -ESTALE;
-		}
-	}
-	*ret_st = st;
-	return fd;
-}
-
-int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
-{
-	struct stat st;
 	int fd, r = 0;
 
 	if (!path || path[0] != '/')
@@ -70,19 +40,75 @@ int safefile_stat(const char *path, const struct file_id *expect, struct stat *r
 	fd = open_no_symlinks(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, ret_st) < 0)
 		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
-	close(fd);
-	if (r == 0 && expect && expect->valid) {
-		struct file_id got = file_id_from_stat(&st);
+	else if (!S_ISREG(ret_st->st_mode))
+		r = S_ISLNK(ret_st->st_mode) ? -ELOOP : -EINVAL;
+	else if (expect && expect->valid) {
+		struct file_id got = file_id_from_stat(ret_st);
 
 		if (!file_id_equal(&got, expect))
 			r = -ESTALE;
 	}
-	if (r == 0)
-		*ret_st = st;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int safefile_open(const char *path, const struct file_id *expect, struct stat *ret_st)
+{
+	struct stat st, again;
+	char self[64];
+	int pfd, fd;
+
+	pfd = safefile_lookup(path, expect, &st);
+	if (pfd < 0)
+		return pfd;
+	/* Re-open the very inode the O_PATH descriptor holds (no second name lookup). */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		fd = -errno;
+	close(pfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &again) < 0 || again.st_ino != st.st_ino || again.st_dev != st.st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	*ret_st = again;
+	return fd;
+}
+
+int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
+{
+	struct stat st;
+	int fd = safefile_lookup(path, expect, &st);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	*ret_st = st;
+	return 0;
+}
+
+int safefile_dir_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
+{
+	struct file_id got;
+	int fd, r = 0;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	fd = open_no_symlinks(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, ret_st) < 0)
+		r = -errno;
+	else if (expect && expect->valid && (got = file_id_from_stat(ret_st), !file_id_equal(&got, expect)))
+		r = -ESTALE;
+	close(fd);
 	return r;
 }
 

@@ -20,6 +20,10 @@ int safefile_open(const char *path, const struct file_id *expect, struct stat *r
  * -ELOOP for symlinks, other -errno. Never blocks on FIFOs or devices. */
 int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st);
 
+/* The same for a directory: 0 when path is a directory with identity expect (O_PATH, no
+ * symlink followed). */
+int safefile_dir_stat(const char *path, const struct file_id *expect, struct stat *ret_st);
+
 /* Read up to cap bytes from offset 0 of fd into a new buffer (caller frees). Never blocks on
  * FIFOs (the fd is O_NONBLOCK and regular); short files give short buffers. 0 or -errno. */
 int safefile_read(int fd, size_t cap, unsigned char **ret_buf, size_t *ret_len);

@@ -379,7 +379,12 @@ const struct write_result *writes_on_exec(struct writes *w, const struct file_id
 	const struct recent *r;
 
 	if (p) {
-		if (path && path[0] && !p->wf.path[0])
+		struct stat st;
+
+		/* the exec's own name wins when it holds the inode and ours (a guess) does not */
+		if (path && path[0] && strcmp(path, p->wf.path) != 0 &&
+		    (!p->wf.path[0] || w->fs.stat(w->fs.ctx, p->wf.path, &p->wf.id, &st) < 0) &&
+		    w->fs.stat(w->fs.ctx, path, &p->wf.id, &st) == 0)
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
 		writes_settle_now(w, p, "exec", ev);
 		judge_pending(w, p, "exec", now_ms);

@@ -473,6 +473,17 @@ static void test_dirfd(struct config *cfg)
 	writes_on_event(w, &ev, 20);
 	writes_tick(w, 30);
 	tap_is_str(j.last_path, "/tmp/dst/b2", "the other order too");
+
+	/* a dirfd pointed elsewhere by the time we looked: the stored name is wrong, the exec's
+	 * own name holds the inode and wins */
+	add_file(&fs, 42, "/tmp/real/payload", true);
+	make(&ev, OPEN_CREATE(42, "/tmp/guess/payload"));
+	writes_on_event(w, &ev, 40);
+	struct file_id id = { 0xfe, 0, 42, true };
+	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1001 });
+	tap_ok(writes_on_exec(w, &id, "/tmp/real/payload", &ev, 50) != NULL &&
+	       strcmp(j.last_path, "/tmp/real/payload") == 0,
+	       "exec under the true name rescues a wrongly guessed path");
 	writes_free(w);
 }
 
