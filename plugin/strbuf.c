@@ -200,6 +200,15 @@ size_t utf8_safe_prefix(const char *s, size_t n)
 	return i;
 }
 
+/* End of the run of printable ASCII other than '"' and '\\' that starts at u[i]: such bytes
+ * need no escaping in either format and go out in one piece. */
+static size_t plain_run(const unsigned char *u, size_t i, size_t n)
+{
+	while (i < n && u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\')
+		i++;
+	return i;
+}
+
 void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -212,11 +221,8 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 	}
 	while (i < n) {
 		unsigned char c = u[i];
-		size_t l, run = i;
+		size_t l, run = plain_run(u, i, n);
 
-		/* plain printable ASCII goes out in one piece */
-		while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\')
-			run++;
 		if (run > i) {
 			strbuf_add(sb, s + i, run - i);
 			i = run;
@@ -267,10 +273,8 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 		cut = true;
 	}
 	while (i < n) {
-		size_t run = i;
+		size_t run = plain_run(u, i, n);
 
-		while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\')
-			run++;
 		if (run > i) {
 			strbuf_add(sb, s + i, run - i);
 			i = run;
