@@ -78,12 +78,16 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		fs = probe_writes_none();
 	}
 	en->writes = writes_new(&en->cfg, en->procs, &fs, engine_judge_written, en);
-	if (!en->writes) {
+	en->trusted_ids = fileset_resolve(&en->cfg.writes.trusted_producers);
+	en->benign_ids = fileset_resolve(&en->cfg.loader.benign_parents);
+	if (!en->writes || !en->trusted_ids || !en->benign_ids) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	log_info("started: %zu loaders known, output %s, format %s", loader_set_count(en->known),
-		 en->cfg.output, en->cfg.format == FORMAT_JSON ? "json" : "kv");
+	writes_set_trusted(en->writes, en->trusted_ids);
+	log_info("started: %zu loaders and %zu trusted producer files known, output %s, format %s",
+		 loader_set_count(en->known), fileset_count(en->trusted_ids), en->cfg.output,
+		 en->cfg.format == FORMAT_JSON ? "json" : "kv");
 	return 0;
 fail:
 	engine_free(en);
@@ -94,29 +98,23 @@ int engine_reload(struct engine *en, struct config *cfg)
 {
 	struct rec_limits lim = { cfg->max_argv_bytes };
 	struct loader_set *ls = NULL;
+	struct fileset *trusted = NULL, *benign = NULL;
 	struct output *out = NULL;
-	struct rec_event ev;
-	struct strbuf line;
+	struct rec_event ev = { 0 };
+	struct strbuf line = { 0 };
 	int r;
 
-	if ((r = engine_resolve_loaders(cfg, &ls)) < 0)
-		return r;
-	if (!(out = output_open(cfg, &r))) {
-		loader_set_free(ls);
-		return r;
+	/* build everything new first: on any failure the running configuration stays */
+	if ((r = engine_resolve_loaders(cfg, &ls)) < 0 || !(out = output_open(cfg, &r)) ||
+	    (r = rec_event_init(&ev, &lim)) < 0 || (r = strbuf_init(&line, cfg->max_alert_bytes)) < 0)
+		goto fail;
+	trusted = fileset_resolve(&cfg->writes.trusted_producers);
+	benign = fileset_resolve(&cfg->loader.benign_parents);
+	if (!trusted || !benign) {
+		r = -ENOMEM;
+		goto fail;
 	}
-	if ((r = rec_event_init(&ev, &lim)) < 0) {
-		loader_set_free(ls);
-		output_close(out);
-		return r;
-	}
-	if ((r = strbuf_init(&line, cfg->max_alert_bytes)) < 0) {
-		rec_event_free(&ev);
-		loader_set_free(ls);
-		output_close(out);
-		return r;
-	}
-	/* The process table keeps its contents; its size changes only on restart. */
+	/* The process table and write tables keep their contents and sizes until restart. */
 	loader_set_free(en->known);
 	en->known = ls;
 	output_close(en->out);
@@ -125,17 +123,33 @@ int engine_reload(struct engine *en, struct config *cfg)
 	en->ev = ev;
 	strbuf_free(&en->line);
 	en->line = line;
+	fileset_free(en->trusted_ids);
+	en->trusted_ids = trusted;
+	fileset_free(en->benign_ids);
+	en->benign_ids = benign;
+	writes_set_trusted(en->writes, en->trusted_ids);
 	config_free(&en->cfg);
 	en->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	log_set_level(en->cfg.log_level);
-	log_info("configuration reloaded: %zu loaders known", loader_set_count(en->known));
+	log_info("configuration reloaded: %zu loaders, %zu trusted producer files known",
+		 loader_set_count(en->known), fileset_count(en->trusted_ids));
 	return 0;
+fail:
+	fileset_free(trusted);
+	fileset_free(benign);
+	strbuf_free(&line);
+	rec_event_free(&ev);
+	output_close(out);
+	loader_set_free(ls);
+	return r;
 }
 
 void engine_free(struct engine *en)
 {
 	writes_free(en->writes);
+	fileset_free(en->trusted_ids);
+	fileset_free(en->benign_ids);
 	probe_release();
 	output_close(en->out);
 	proctable_free(en->procs);
@@ -360,7 +374,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	struct loader_verdict *v = &en->verdict;
 	struct loader_judge_ctx jc = { &en->cfg, en->known, en->procs,
 				       en->cfg.inspect_files || en->opts.artifacts ? &en->probe : NULL,
-				       &en->ldd };
+				       &en->ldd, en->benign_ids };
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct write_result *image = NULL, *target = NULL;
 	char path0[WRITES_PATH_MAX] = "";
@@ -393,7 +407,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	}
 	if (ev->success) {
 		proctable_record_exec(en->procs, ev);
-		loader_note_exec(&en->cfg, &en->ldd, proctable_get(en->procs, ev->pid));
+		loader_note_exec(&en->cfg, en->benign_ids, &en->ldd, proctable_get(en->procs, ev->pid));
 	}
 }
 

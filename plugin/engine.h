@@ -13,6 +13,7 @@
 #include "dropverdict.h"
 #include "elf_host.h"
 #include "elf_inspect.h"
+#include "fileset.h"
 #include "loader.h"
 #include "output.h"
 #include "probe.h"
@@ -41,6 +42,7 @@ struct engine {
 	struct loader_set *known;
 	struct proctable *procs;
 	struct ldd_runs ldd;
+	struct fileset *trusted_ids, *benign_ids;   /* resolved at start and on reload */
 	struct writes *writes;
 	struct output *out;
 	struct loader_probe probe;

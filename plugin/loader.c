@@ -1,5 +1,6 @@
 #include "loader.h"
 
+#include "fileset.h"
 #include "path.h"
 
 #include <errno.h>
@@ -221,11 +222,21 @@ static bool in_writable_dir(const struct pattern_list *dirs, const char *path)
 	return false;
 }
 
-void loader_note_exec(const struct config *cfg, struct ldd_runs *runs, const struct proc_entry *e)
+bool loader_benign_image(const struct config *cfg, const struct fileset *ids,
+			 const struct proc_entry *e)
 {
 	const struct pattern_list *bp = &cfg->loader.benign_parents;
 
 	if (!match_any(bp, e->image) && !match_any(bp, e->exe))
+		return false;
+	/* a bind mount over /usr/bin/ldd has the name, not the inode */
+	return !ids || !e->image_id.valid || fileset_has(ids, &e->image_id);
+}
+
+void loader_note_exec(const struct config *cfg, const struct fileset *ids, struct ldd_runs *runs,
+		      const struct proc_entry *e)
+{
+	if (!e || !loader_benign_image(cfg, ids, e))
 		return;
 	runs->run[runs->next++ % LOADER_LDD_RUNS] = *e;
 	if (runs->n < LOADER_LDD_RUNS)
@@ -257,7 +268,6 @@ static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *
 static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 			     const struct loader_verdict *v, const struct rec_str *raw_target)
 {
-	const struct pattern_list *bp = &ctx->cfg->loader.benign_parents;
 	char raw[REC_STR_MAX];
 	size_t n;
 
@@ -272,7 +282,7 @@ static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct re
 	 * it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start any
 	 * loader run as ldd's child. */
 	if (v->parent)
-		return (match_any(bp, v->parent->image) || match_any(bp, v->parent->exe)) &&
+		return loader_benign_image(ctx->cfg, ctx->benign_ids, v->parent) &&
 		       (argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw));
 	if (!ctx->ldd)
 		return false;

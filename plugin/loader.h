@@ -120,8 +120,15 @@ struct ldd_runs {
 	unsigned n, next;
 };
 
+struct fileset;
+/* Is e running a benign parent's image: its name matches loader.benign_parents and, when the
+ * image's identity is known, it is one of the files those patterns name (ids)? */
+bool loader_benign_image(const struct config *cfg, const struct fileset *ids,
+			 const struct proc_entry *e);
+
 /* Remember e (a process that just exec'd) if it runs a benign parent's image. Cheap. */
-void loader_note_exec(const struct config *cfg, struct ldd_runs *runs, const struct proc_entry *e);
+void loader_note_exec(const struct config *cfg, const struct fileset *ids, struct ldd_runs *runs,
+		      const struct proc_entry *e);
 
 struct loader_judge_ctx {
 	const struct config *cfg;
@@ -129,6 +136,7 @@ struct loader_judge_ctx {
 	struct proctable *procs;
 	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
 	const struct ldd_runs *ldd;         /* NULL: no ldd subshell heuristic */
+	const struct fileset *benign_ids;   /* identities of benign parents' images, or NULL */
 };
 
 /* Severity from the reasons (after callers add some): high, critical when any raises, at

@@ -193,6 +193,7 @@ void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev)
 	copy_cut(e->exe, sizeof(e->exe), ev->exe.s, ev->exe.len);
 	copy_cut(e->comm, sizeof(e->comm), ev->comm.s, ev->comm.len);
 	copy_cut(e->image, sizeof(e->image), p0 ? p0->name.s : NULL, p0 ? p0->name.len : 0);
+	e->image_id = p0 ? p0->id : (struct file_id){ 0 };
 	join_argv(e->argv, sizeof(e->argv), ev);
 }
 

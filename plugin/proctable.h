@@ -16,6 +16,7 @@ struct proc_entry {
 	time_t sec;                 /* event time of the exec */
 	char exe[PROC_STR];         /* image (SYSCALL exe) */
 	char image[PROC_STR];       /* PATH item 0: the script for interpreted programs */
+	struct file_id image_id;    /* its identity, !valid when unknown */
 	char comm[32];
 	char argv[PROC_STR];        /* argv joined by spaces, cut */
 };

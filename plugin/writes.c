@@ -92,6 +92,11 @@ void writes_free(struct writes *w)
 	free(w);
 }
 
+void writes_set_trusted(struct writes *w, const struct fileset *ids)
+{
+	w->trusted_ids = ids;
+}
+
 void writes_set_config(struct writes *w, const struct config *cfg)
 {
 	/* table sizes stay as they were created; the rest follows the new configuration */
@@ -182,7 +187,7 @@ struct pending *writes_track(struct writes *w, const struct rec_event *ev, const
 		if (path && path[0])
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
 		writes_snapshot_writer(w, ev, &p->wf);
-		writes_classify_writer(w->cfg, &p->wf);
+		writes_classify_writer(w, &p->wf);
 		p->looked = false;
 		return p;
 	}
@@ -205,7 +210,7 @@ struct pending *writes_track(struct writes *w, const struct rec_event *ev, const
 		p->wf.id = *id;
 		snprintf(p->wf.path, sizeof(p->wf.path), "%s", path ? path : "");
 		writes_snapshot_writer(w, ev, &p->wf);
-		writes_classify_writer(w->cfg, &p->wf);
+		writes_classify_writer(w, &p->wf);
 		p->first_ms = now_ms;
 		p->next_look_ms = now_ms + w->cfg->writes.settle_ms;
 		idx_insert(&w->pidx, (uint32_t)i, id);

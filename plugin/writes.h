@@ -76,6 +76,11 @@ struct writes *writes_new(const struct config *cfg, struct proctable *procs,
 void writes_free(struct writes *w);
 void writes_set_config(struct writes *w, const struct config *cfg);
 
+struct fileset;
+/* The identities trusted_producers name (borrowed; NULL: trust by name alone). A writer whose
+ * exec was seen must run one of these files to be trusted. */
+void writes_set_trusted(struct writes *w, const struct fileset *ids);
+
 /* Take one write-related event (REC_OPEN/RENAME/LINK/CHMOD; others are ignored). */
 void writes_on_event(struct writes *w, const struct rec_event *ev, long long now_ms);
 

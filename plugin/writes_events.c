@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fileset.h"
 #include "path.h"
 
 #define AT_FDCWD_ARG ((unsigned long long)(long long)AT_FDCWD)
@@ -25,11 +26,17 @@ static const char *base_of(const char *s)
 	return slash ? slash + 1 : s;
 }
 
-void writes_classify_writer(const struct config *cfg, struct written_file *wf)
+void writes_classify_writer(const struct writes *w, struct written_file *wf)
 {
+	const struct config *cfg = w->cfg;
 	const struct pattern_list *tp = &cfg->writes.trusted_producers;
+	const struct file_id *id = &wf->writer.image_id;
 
 	wf->trusted_by[0] = '\0';
+	/* the name must match, and when we saw the writer's exec, the file it ran must be one
+	 * the patterns name: a bind mount over /usr/bin/pip3 has the name, not the inode */
+	if (id->valid && w->trusted_ids && !fileset_has(w->trusted_ids, id))
+		goto classified;
 	for (size_t i = 0; i < tp->n; i++) {
 		if (path_match(tp->v[i], wf->writer.exe, FNM_PATHNAME) ||
 		    (wf->writer.image[0] && path_match(tp->v[i], wf->writer.image, FNM_PATHNAME))) {
@@ -37,6 +44,7 @@ void writes_classify_writer(const struct config *cfg, struct written_file *wf)
 			break;
 		}
 	}
+classified:
 	wf->download_tool = matches_any(&cfg->writes.download_tools, base_of(wf->writer.exe), 0) ||
 			    matches_any(&cfg->writes.download_tools, wf->writer.comm, 0);
 }
@@ -51,8 +59,10 @@ void writes_snapshot_writer(struct writes *w, const struct rec_event *ev, struct
 	memset(&wf->writer, 0, sizeof(wf->writer));
 	proc_entry_fill(&wf->writer, ev);
 	wf->writer.image[0] = '\0';
+	wf->writer.image_id.valid = false;
 	if (known && strcmp(known->exe, wf->writer.exe) == 0) {
 		memcpy(wf->writer.image, known->image, sizeof(wf->writer.image));
+		wf->writer.image_id = known->image_id;
 		memcpy(wf->writer.argv, known->argv, sizeof(wf->writer.argv));
 	}
 	snprintf(wf->event_id, sizeof(wf->event_id), "%s", ev->id);

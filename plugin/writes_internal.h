@@ -32,6 +32,7 @@ struct recent {
 struct writes {
 	const struct config *cfg;
 	struct proctable *procs;
+	const struct fileset *trusted_ids;      /* identities of trusted producers, or NULL */
 	struct writes_fs fs;
 	writes_judge_fn judge;
 	void *judge_ctx;
@@ -51,7 +52,7 @@ const struct write_result *writes_recent_lookup(const struct writes *w, const st
 struct pending *writes_track(struct writes *w, const struct rec_event *ev, const struct file_id *id,
 			     const char *path, long long now_ms);
 void writes_snapshot_writer(struct writes *w, const struct rec_event *ev, struct written_file *wf);
-void writes_classify_writer(const struct config *cfg, struct written_file *wf);
+void writes_classify_writer(const struct writes *w, struct written_file *wf);
 /* Judge p at the next tick, saying what made it settle. */
 void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
 		       const struct rec_event *ev);

@@ -5,6 +5,10 @@
 /* event_spec rows list only the fields a case needs; the rest are zero on purpose */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileset.h"
 #include "loader.h"
 #include "path.h"
 #include "tap.h"
@@ -301,7 +305,7 @@ static void test_judge(void)
 					       "/usr/bin/id" }, "/usr/bin/ldd", INO_OTHER, "/bin/bash",
 					       INO_BASH, .pid = 600, .ppid = 400 });
 	proctable_record_exec(pt, &ev);
-	loader_note_exec(&cfg, &ldd, proctable_get(pt, 600));
+	loader_note_exec(&cfg, NULL, &ldd, proctable_get(pt, 600));
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 610, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
@@ -353,6 +357,42 @@ static void test_judge(void)
 	config_free(&cfg);
 }
 
+/* ldd is trusted for what it is: an image with ldd's name but another inode (a bind mount in
+ * a user namespace) is no benign parent. */
+static void test_benign_identity(void)
+{
+	char path[] = "/tmp/elfwatch-test-ldd-XXXXXX";
+	int fd = mkstemp(path);
+	struct config cfg;
+	struct pattern_list one = { (char *[]){ path }, 1 };
+	struct fileset *ids;
+	struct proc_entry e = { .pid = 1 };
+	struct stat st;
+
+	config_defaults(&cfg);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		tap_skip("cannot create a temporary file");
+		return;
+	}
+	ids = fileset_resolve(&one);
+	snprintf(e.image, sizeof(e.image), "/usr/bin/ldd");
+	snprintf(e.exe, sizeof(e.exe), "/usr/bin/bash");
+	e.image_id = file_id_from_stat(&st);
+	tap_ok(fileset_count(ids) == 1 && loader_benign_image(&cfg, ids, &e),
+	       "ldd's name and the inode the patterns name: benign");
+	e.image_id.ino++;
+	tap_ok(!loader_benign_image(&cfg, ids, &e), "ldd's name on another inode: not benign");
+	e.image_id.valid = false;
+	tap_ok(loader_benign_image(&cfg, ids, &e), "inode unknown (exec not seen): the name decides");
+	snprintf(e.image, sizeof(e.image), "/tmp/ldd");
+	e.image_id = file_id_from_stat(&st);
+	tap_ok(!loader_benign_image(&cfg, ids, &e), "the inode under another name: not benign");
+	fileset_free(ids);
+	close(fd);
+	unlink(path);
+	config_free(&cfg);
+}
+
 static void test_proctable(void)
 {
 	struct proctable *pt = proctable_new(4);
@@ -380,5 +420,6 @@ int main(void)
 	test_normalize();
 	test_judge();
 	test_proctable();
+	test_benign_identity();
 	return tap_done();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dropverdict.h"
+#include "fileset.h"
 #include "tap.h"
 #include "writes.h"
 #include "writes_internal.h"
@@ -416,17 +417,23 @@ static void test_trusted_defaults(struct config *cfg)
 		{ "/usr/bin/ld-musl-config", "", false },
 	};
 
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { 0 };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct written_file wf;
 
 		memset(&wf, 0, sizeof(wf));
 		snprintf(wf.writer.exe, sizeof(wf.writer.exe), "%s", rows[i].exe);
 		snprintf(wf.writer.image, sizeof(wf.writer.image), "%s", rows[i].image);
-		writes_classify_writer(cfg, &wf);
+		writes_classify_writer(w, &wf);
 		tap_ok((wf.trusted_by[0] != '\0') == rows[i].trusted, "writer %s (image %s) trusted=%d%s%s",
 		       rows[i].exe, rows[i].image[0] ? rows[i].image : "-", rows[i].trusted,
 		       wf.trusted_by[0] ? " by " : "", wf.trusted_by);
 	}
+	writes_free(w);
 }
 
 static int fake_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
@@ -487,6 +494,61 @@ static void test_dirfd(struct config *cfg)
 	writes_free(w);
 }
 
+/* A trusted producer is trusted for what it is: when its exec was seen, the file it ran must
+ * be one the trusted_producers patterns name. */
+static void test_trusted_identity(struct config *cfg)
+{
+	char tool[] = "/tmp/elfwatch-test-ld-XXXXXX";
+	int tfd = mkstemp(tool);
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { 0 };
+	struct proctable *pt = proctable_new(16);
+	struct writes *w = writes_new(cfg, pt, &wfs, fake_judge, &j);
+	struct pattern_list one = { (char *[]){ tool }, 1 };
+	struct fileset *ids = fileset_resolve(&one);
+	const struct write_result *r;
+	struct rec_event ev;
+	struct stat st;
+
+	if (tfd < 0 || fstat(tfd, &st) < 0) {
+		tap_skip("cannot create a temporary file");
+		return;
+	}
+	writes_set_trusted(w, ids);
+	for (int round = 0; round < 2; round++) {
+		struct file_id id = { 0xfe, 0, 50 + (unsigned)round, true };
+
+		/* the writer's exec: PATH item 0 is the linker's file, or another one */
+		make(&ev, &(struct spec){ REC_EXEC, "execve", .name = "/usr/bin/ld", .nametype = "NORMAL",
+					  .ino = 1, .comm = "ld", .exe = "/usr/bin/x86_64-linux-gnu-ld.bfd",
+					  .pid = 300 + round });
+		ev.paths[1].item = 0;
+		ev.paths[1].id = file_id_from_stat(&st);
+		if (round == 1)
+			ev.paths[1].id.ino++;
+		ev.paths[0] = ev.paths[1];
+		ev.npaths = 1;
+		proctable_record_exec(pt, &ev);
+		add_file(&fs, id.ino, round ? "/tmp/o2" : "/tmp/o1", true);
+		make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0,
+					  O_CREAT | O_WRONLY, round ? "/tmp/o2" : "/tmp/o1", "CREATE", id.ino,
+					  0, "ld", "/usr/bin/x86_64-linux-gnu-ld.bfd", 300 + round });
+		writes_on_event(w, &ev, 0);
+		make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1001 });
+		r = writes_on_exec(w, &id, round ? "/tmp/o2" : "/tmp/o1", &ev, 10);
+		if (round == 0)
+			tap_ok(r && r->file.trusted_by[0], "the linker's own file: trusted");
+		else
+			tap_ok(r && !r->file.trusted_by[0], "the linker's name on another inode: not trusted");
+	}
+	writes_free(w);
+	fileset_free(ids);
+	proctable_free(pt);
+	close(tfd);
+	unlink(tool);
+}
+
 int main(void)
 {
 	struct config cfg;
@@ -499,6 +561,7 @@ int main(void)
 	test_writer_class(&cfg);
 	test_trusted_defaults(&cfg);
 	test_dirfd(&cfg);
+	test_trusted_identity(&cfg);
 	config_free(&cfg);
 	return tap_done();
 }
