@@ -39,7 +39,7 @@ static const struct {
 
 struct prefilter {
 	const char *const *syscalls;
-	unsigned long dropped_serial[DROPPED_SLOTS];
+	uint64_t dropped_key[DROPPED_SLOTS];    /* event_key() of the dropped event */
 	bool dropped_valid[DROPPED_SLOTS];
 	struct syscall_memo memo[SYSCALL_CACHE];
 	unsigned memo_next;
@@ -70,6 +70,20 @@ static bool type_wanted(const char *t, size_t n)
 		if (strlen(wanted[i]) == n && memcmp(wanted[i], t, n) == 0)
 			return true;
 	return false;
+}
+
+/* An event's identity: its node= prefix and its whole "audit(time:serial)" stamp. Serials
+ * alone repeat across the nodes an aggregating auditd forwards, and across their reboots. */
+static uint64_t event_key(const char *node, size_t node_len, const char *stamp, size_t stamp_len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;     /* FNV-1a */
+
+	for (size_t i = 0; i < node_len; i++)
+		h = (h ^ (unsigned char)node[i]) * 0x100000001b3ull;
+	h = (h ^ ' ') * 0x100000001b3ull;
+	for (size_t i = 0; i < stamp_len; i++)
+		h = (h ^ (unsigned char)stamp[i]) * 0x100000001b3ull;
+	return h;
 }
 
 static const char *find_field(const char *s, const char *end, const char *name)
@@ -163,14 +177,16 @@ static bool syscall_args_wanted(const struct syscall_memo *m, const char *p, con
 
 bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 {
-	const char *end = line + len, *p = line, *type, *serial_at, *close;
+	const char *end = line + len, *p = line, *type, *stamp, *serial_at, *close;
 	unsigned long serial, arch, nr;
-	size_t tlen, slot;
+	size_t tlen, slot, node_len = 0;
+	uint64_t key;
 
 	if (len >= 5 && memcmp(p, "node=", 5) == 0) {
 		p = memchr(p, ' ', len);
 		if (!p)
 			goto malformed;
+		node_len = (size_t)(p - line);
 		p++;
 	}
 	if ((size_t)(end - p) < 5 || memcmp(p, "type=", 5) != 0)
@@ -180,12 +196,13 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 	if (!p)
 		goto malformed;
 	tlen = (size_t)(p - type);
-	serial_at = find_field(p, end, "msg=audit(");
-	close = serial_at ? memchr(serial_at, ')', (size_t)(end - serial_at)) : NULL;
-	serial_at = close ? memchr(serial_at, ':', (size_t)(close - serial_at)) : NULL;
+	stamp = find_field(p, end, "msg=audit(");
+	close = stamp ? memchr(stamp, ')', (size_t)(end - stamp)) : NULL;
+	serial_at = close ? memchr(stamp, ':', (size_t)(close - stamp)) : NULL;
 	if (!serial_at || !parse_ulong(serial_at + 1, close, 10, &serial))
 		goto malformed;
 	slot = serial % DROPPED_SLOTS;
+	key = event_key(line, node_len, stamp, (size_t)(close - stamp));
 
 	if (tlen == 7 && memcmp(type, "SYSCALL", 7) == 0) {
 		const char *a = find_field(close, end, "arch=");
@@ -200,7 +217,7 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 			pf->stats.kept++;
 			return true;
 		}
-		pf->dropped_serial[slot] = serial;
+		pf->dropped_key[slot] = key;
 		pf->dropped_valid[slot] = true;
 		pf->stats.dropped_syscall++;
 		return false;
@@ -209,7 +226,7 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 		pf->stats.dropped_type++;
 		return false;
 	}
-	if (pf->dropped_valid[slot] && pf->dropped_serial[slot] == serial) {
+	if (pf->dropped_valid[slot] && pf->dropped_key[slot] == key) {
 		pf->stats.dropped_same_event++;
 		return false;
 	}

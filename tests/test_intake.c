@@ -62,6 +62,19 @@ static void test_prefilter(void)
 	tap_is_int(st.dropped_syscall, 2, "two events dropped by syscall");
 	tap_is_int(st.dropped_same_event, 4, "four records dropped with their event");
 	prefilter_free(pf);
+
+	/* serials are unique per node and per boot only: an aggregating auditd forwards several
+	 * nodes' events, and a dropped event must not take another node's exec records with it */
+	pf = prefilter_new(exec_syscalls);
+	tap_ok(!keep(pf, "node=a " OPEN_SYSCALL(20)), "node a: openat SYSCALL dropped");
+	tap_ok(keep(pf, "node=b " EXEC_SYSCALL(20)), "node b: execve SYSCALL, same serial, kept");
+	tap_ok(keep(pf, "node=b " EXECVE(20)) && keep(pf, "node=b " PATH0(20)) &&
+	       keep(pf, "node=b " CWD(20)), "node b: its records kept");
+	tap_ok(!keep(pf, "node=a " PATH0(20)), "node a: records of its dropped event still dropped");
+	tap_ok(!keep(pf, OPEN_SYSCALL(21)), "openat SYSCALL dropped");
+	tap_ok(keep(pf, "type=EXECVE msg=audit(1700000099.100:21): argc=1 a0=\"true\"\n"),
+	       "same serial at another time (the node rebooted) is another event: kept");
+	prefilter_free(pf);
 }
 
 static void test_queue(void)
