@@ -185,9 +185,8 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out)
 {
-	/* no one string may take more than half the line: long argv would otherwise cost a
-	 * failed attempt or two before every cut */
-	size_t cap = max_bytes / 2 < REC_STR_MAX ? max_bytes / 2 : REC_STR_MAX;
+	/* strings whole first: an alert is cut only when it would not fit otherwise */
+	size_t cap = REC_STR_MAX;
 
 	/* Cut every untrusted string harder until the whole line fits. */
 	for (;;) {
