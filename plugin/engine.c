@@ -8,9 +8,11 @@
 
 #include "log.h"
 
-#define MOUNTS_REFRESH_MS 5000
 #include "mitre.h"
 #include "path.h"
+
+#define MOUNTS_REFRESH_MS 5000      /* besides the poll on every look */
+#define FILESETS_REFRESH_MS 60000
 
 static int engine_resolve_loaders(const struct config *cfg,
 				  struct loader_set **ret)
@@ -72,6 +74,9 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		if ((r = probe_refresh_mounts()) < 0)
 			log_warn("cannot read /proc/self/mountinfo (%s): FUSE and network mounts "
 				 "cannot be avoided", strerror(-r));
+		if (access("/proc/self/fd", R_OK) < 0)
+			log_err("/proc is not mounted: written files and executed images cannot be "
+				"re-opened safely and will not be judged");
 	} else {
 		/* no file access at all: written files are followed but cannot be judged */
 		en->probe = probe_live(&en->probe_stats);
@@ -436,16 +441,38 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 		writes_tick(en->writes, now);
 }
 
+static void engine_refresh_filesets(struct engine *en)
+{
+	struct fileset *trusted = fileset_resolve(&en->cfg.writes.trusted_producers);
+	struct fileset *benign = fileset_resolve(&en->cfg.loader.benign_parents);
+
+	if (!trusted || !benign) {
+		fileset_free(trusted);
+		fileset_free(benign);
+		return;
+	}
+	fileset_free(en->trusted_ids);
+	en->trusted_ids = trusted;
+	fileset_free(en->benign_ids);
+	en->benign_ids = benign;
+	writes_set_trusted(en->writes, en->trusted_ids);
+}
+
 void engine_tick(struct engine *en)
 {
 	if (!en->opts.event_clock) {
 		long long now = engine_clock(en, NULL);
 
-		/* new FUSE/NFS mounts are learnt within MOUNTS_REFRESH_MS */
+		/* a full re-read now and then, besides the poll before every look */
 		if (en->cfg.inspect_files && !en->opts.artifacts &&
 		    now - en->mounts_checked_ms >= MOUNTS_REFRESH_MS) {
 			probe_refresh_mounts();
 			en->mounts_checked_ms = now;
+		}
+		/* package upgrades replace trusted programs with new inodes */
+		if (now - en->ids_resolved_ms >= FILESETS_REFRESH_MS) {
+			engine_refresh_filesets(en);
+			en->ids_resolved_ms = now;
 		}
 		writes_tick(en->writes, now);
 	}

@@ -53,7 +53,7 @@ struct engine {
 	struct elf_report report;
 	struct strbuf line;
 	long long now_ms;
-	long long mounts_checked_ms;
+	long long mounts_checked_ms, ids_resolved_ms;
 	char hostname[256];
 	struct engine_stats stats;
 };

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,11 +19,16 @@ struct mount_point {
 struct mounts {
 	struct mount_point *v;
 	size_t n;
+	int fd;             /* /proc/self/mountinfo, kept open: poll() says when it changed */
 };
 
 struct mounts *mounts_new(void)
 {
-	return calloc(1, sizeof(struct mounts));
+	struct mounts *m = calloc(1, sizeof(struct mounts));
+
+	if (m)
+		m->fd = -1;
+	return m;
 }
 
 static void mounts_clear(struct mounts *m)
@@ -39,6 +45,8 @@ void mounts_free(struct mounts *m)
 	if (!m)
 		return;
 	mounts_clear(m);
+	if (m->fd >= 0)
+		close(m->fd);
 	free(m);
 }
 
@@ -125,20 +133,18 @@ int mounts_parse(struct mounts *m, const char *text, size_t len)
 
 int mounts_refresh(struct mounts *m)
 {
-	char *buf = malloc(MOUNTINFO_MAX);
+	char *buf;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
-	if (!buf)
-		return -ENOMEM;
-	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		free(buf);
-		return r;
+	if (m->fd < 0 && (m->fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0) {
+		m->fd = -1;
+		return -errno;
 	}
+	if (!(buf = malloc(MOUNTINFO_MAX)))
+		return -ENOMEM;
 	for (;;) {
-		ssize_t k = read(fd, buf + len, MOUNTINFO_MAX - len);
+		ssize_t k = pread(m->fd, buf + len, MOUNTINFO_MAX - len, (off_t)len);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -148,10 +154,21 @@ int mounts_refresh(struct mounts *m)
 		if (len == MOUNTINFO_MAX)
 			break;
 	}
-	close(fd);
 	r = mounts_parse(m, buf, len);
 	free(buf);
 	return r < 0 ? r : 0;
+}
+
+int mounts_update(struct mounts *m)
+{
+	struct pollfd pfd = { m->fd, POLLPRI, 0 };
+
+	if (m->fd < 0)
+		return mounts_refresh(m);
+	/* the kernel flags the file when the mount table changes */
+	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLPRI | POLLERR)))
+		return mounts_refresh(m);
+	return 0;
 }
 
 bool mounts_risky(const struct mounts *m, const char *path)

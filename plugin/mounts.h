@@ -21,6 +21,10 @@ int mounts_parse(struct mounts *m, const char *text, size_t len);
 /* Re-read /proc/self/mountinfo. 0 or -errno (the old table stays). */
 int mounts_refresh(struct mounts *m);
 
+/* Re-read the table only if the mount table changed since the last read (one poll(2)):
+ * called before every look at a file, so a mount made a moment ago is known. 0 or -errno. */
+int mounts_update(struct mounts *m);
+
 /* True if the deepest mount holding path is of a type that may stall (or path is not
  * absolute). */
 bool mounts_risky(const struct mounts *m, const char *path);

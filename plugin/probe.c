@@ -33,6 +33,14 @@ void probe_release(void)
 	probe_mounts = NULL;
 }
 
+/* May touching path stall us? The mount table is brought up to date first. */
+static bool path_may_stall(const char *path)
+{
+	if (probe_mounts)
+		mounts_update(probe_mounts);
+	return mounts_risky(probe_mounts, path);
+}
+
 static int live_image_is_loader(void *ctx, const char *exe, const struct file_id *expect,
 				char *soname, size_t soname_cap)
 {
@@ -40,7 +48,7 @@ static int live_image_is_loader(void *ctx, const char *exe, const struct file_id
 	struct stat st;
 	int fd, r;
 
-	if (mounts_risky(probe_mounts, exe)) {
+	if (path_may_stall(exe)) {
 		if (stats)
 			stats->images_refused++;
 		return -EREMOTE;
@@ -71,7 +79,7 @@ static int live_target_facts(void *ctx, const char *path, struct target_facts *r
 	memset(ret, 0, sizeof(*ret));
 	if (stats)
 		stats->targets_checked++;
-	if (mounts_risky(probe_mounts, path))
+	if (path_may_stall(path))
 		return -EREMOTE;    /* may never answer: leave it alone */
 	/* stat() and realpath() never open the file: a FIFO or device cannot block us. */
 	if (stat(path, &st) < 0) {
@@ -106,7 +114,7 @@ struct loader_probe probe_live(struct probe_stats *stats)
 static int live_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
-	if (mounts_risky(probe_mounts, path))
+	if (path_may_stall(path))
 		return -EREMOTE;
 	return safefile_stat(path, id, ret);
 }
@@ -114,7 +122,7 @@ static int live_stat(void *ctx, const char *path, const struct file_id *id, stru
 static int live_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
-	if (mounts_risky(probe_mounts, path))
+	if (path_may_stall(path))
 		return -EREMOTE;
 	return safefile_open(path, id, ret);
 }
@@ -139,6 +147,7 @@ static int live_fd_path(void *ctx, long long pid, long long fd, char *out, size_
 }
 
 #define FIND_DIR_MAX_DIRS 4096
+#define FIND_DIR_MAX_ENTRIES 65536  /* directory entries read in one search, all levels */
 #define FIND_DIR_MAX_DEPTH 4
 #define FIND_DIR_CACHE 64
 
@@ -151,7 +160,7 @@ static unsigned dir_cache_next;
 
 /* Depth-first under dir_fd (whose path is path[0..len)), at most *budget directories. */
 static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const struct file_id *id,
-			size_t *budget)
+			size_t *budget, size_t *entries)
 {
 	DIR *d;
 	struct dirent *de;
@@ -161,14 +170,16 @@ static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const str
 		close(dir_fd);
 		return false;
 	}
-	while (!found && *budget > 0 && (de = readdir(d)) != NULL) {
+	while (!found && *budget > 0 && *entries > 0 && (de = readdir(d)) != NULL) {
 		struct stat st;
 		struct file_id got;
 		size_t n = strlen(de->d_name);
 		int sub;
 
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    len + 1 + n >= PATH_MAX)
+		(*entries)--;
+		/* DT_UNKNOWN: the file system does not say; O_DIRECTORY below decides */
+		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || len + 1 + n >= PATH_MAX)
 			continue;
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
@@ -186,7 +197,7 @@ static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const str
 				break;
 			}
 		}
-		found = find_dir_in(sub, path, len + 1 + n, depth + 1, id, budget);
+		found = find_dir_in(sub, path, len + 1 + n, depth + 1, id, budget, entries);
 	}
 	if (!found)
 		path[len] = '\0';
@@ -199,7 +210,7 @@ static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const str
 static int live_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
 			 char *out, size_t cap)
 {
-	size_t budget = FIND_DIR_MAX_DIRS;
+	size_t budget = FIND_DIR_MAX_DIRS, entries = FIND_DIR_MAX_ENTRIES;
 	char path[PATH_MAX];
 
 	(void)ctx;
@@ -218,7 +229,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		size_t len = strlen(roots->v[i]);
 		int fd;
 
-		if (len >= PATH_MAX || mounts_risky(probe_mounts, roots->v[i]))
+		if (len >= PATH_MAX || path_may_stall(roots->v[i]))
 			continue;
 		fd = open(roots->v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
@@ -227,7 +238,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		memcpy(path, roots->v[i], len + 1);
 		if (fstat(fd, &st) == 0 && (got = file_id_from_stat(&st), file_id_equal(&got, id))) {
 			close(fd);
-		} else if (!find_dir_in(fd, path, len, 0, id, &budget)) {
+		} else if (!find_dir_in(fd, path, len, 0, id, &budget, &entries)) {
 			continue;
 		}
 		snprintf(out, cap, "%s", path);
