@@ -34,20 +34,12 @@ restore() {
 }
 ew_at_exit restore
 
-install -o root -g root -m 0755 "$elfwatch" "$dir/audisp-elfwatch"
+ew_plugin_install "$dir" "$elfwatch"
 cat > "$dir/elfwatch.conf" <<'EOF'
 output = "syslog";
 log_level = "info";
 EOF
 chmod 0640 "$dir/elfwatch.conf"
-cat > "$dir/audisp-elfwatch.conf" <<EOF
-active = yes
-direction = out
-path = $dir/audisp-elfwatch
-type = always
-args = -c $dir/elfwatch.conf
-format = string
-EOF
 
 rc=0
 ew_rsyslog_start "$dir/syslog" || rc=$?

@@ -59,18 +59,9 @@ lost=$(ew_audit_status lost)
 ew_audit_stop
 
 # rules and the plugin
-install -o root -g root -m 0755 "$elfwatch" "$work/audisp-elfwatch"
+ew_plugin_install "$work" "$elfwatch"
 printf 'output = "%s";\n' "$work/alerts.json" > "$work/elfwatch.conf"
 chmod 0640 "$work/elfwatch.conf"
-cat > "$work/audisp-elfwatch.conf" <<EOS
-active = yes
-direction = out
-path = $work/audisp-elfwatch
-type = always
-args = -c $work/elfwatch.conf
-format = string
-EOS
-chmod 0640 "$work/audisp-elfwatch.conf"
 mkdir -p "$work/a2"
 rc=0
 ew_audit_start "$work/a2" "$work/audisp-elfwatch.conf" || rc=$?

@@ -63,7 +63,7 @@ remove_dirs() {
 ew_at_exit remove_dirs
 
 # ---- plugin, its configuration and its plugins.d stanza ----
-install -o root -g root -m 0755 "$ELFWATCH" "$dir/audisp-elfwatch"
+ew_plugin_install "$dir" "$ELFWATCH"
 cat > "$dir/elfwatch.conf" <<'EOF'
 output = "syslog";
 format = "json";
@@ -74,14 +74,6 @@ EOF
 chmod 0640 "$dir/elfwatch.conf"
 "$dir/audisp-elfwatch" --check-config -c "$dir/elfwatch.conf" > "$dir/check-config.out" 2>&1 ||
 	bail "--check-config rejects the test configuration: $(head -n 3 "$dir/check-config.out")"
-cat > "$dir/audisp-elfwatch.conf" <<EOF
-active = yes
-direction = out
-path = $dir/audisp-elfwatch
-type = always
-args = -c $dir/elfwatch.conf
-format = string
-EOF
 
 # Build the scenario files before audit starts: the compiler's execs are not of interest.
 bash "$live/scenarios.sh" prepare > "$dir/prepare.out" 2>&1 || bail "scenario preparation failed"
