@@ -36,6 +36,7 @@ static int engine_resolve_loaders(const struct config *cfg,
 
 static void engine_judge_written(void *ctx, const struct written_file *wf, int fd,
 				 const struct stat *st, struct write_result *ret);
+static long long engine_clock(struct engine *en, const struct rec_event *ev);
 
 int engine_init(struct engine *en, struct config *cfg, const struct engine_options *opts)
 {
@@ -90,6 +91,8 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		goto fail;
 	}
 	writes_set_trusted(en->writes, en->trusted_ids);
+	/* just resolved: the periodic refreshes start from now */
+	en->ids_resolved_ms = en->mounts_checked_ms = engine_clock(en, NULL);
 	log_info("started: %zu loaders and %zu trusted producer files known, output %s, format %s",
 		 loader_set_count(en->known), fileset_count(en->trusted_ids), en->cfg.output,
 		 en->cfg.format == FORMAT_JSON ? "json" : "kv");
