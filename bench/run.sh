@@ -5,7 +5,7 @@
 #   2. peak RSS (VmHWM via /usr/bin/time) on 1M and 10M events streamed through a pipe
 #   3. live: private auditd + plugin + bench/loadgen at 1,000/s, then a 5,000/s burst (root)
 #   4. --analyze over /usr/bin against file -b (bench/bench_analyze.sh, when present)
-# Never part of `make check`. Needs scripts/setup.sh's packages (hyperfine, laurel, time).
+# Never part of `make check`. Needs the packages of `scripts/setup.sh bench` (hyperfine, laurel, time).
 # Env: ELFWATCH (binary; default ./audisp-elfwatch, built with make if missing),
 #      BENCH_QUICK=1 (small sizes: checks the scripts, figures mean nothing),
 #      BENCH_SKIP="live analyze memory laurel" (any of them), EW_KEEP=1 (keep the work dir).
@@ -18,7 +18,7 @@ skipping=" ${BENCH_SKIP:-} "
 wants() { case $skipping in *" $1 "*) return 1 ;; *) return 0 ;; esac; }
 
 for c in hyperfine python3 cc pkg-config /usr/bin/time; do
-	command -v "$c" >/dev/null 2>&1 || { echo "bench: $c missing: run sh scripts/setup.sh" >&2; exit 1; }
+	command -v "$c" >/dev/null 2>&1 || { echo "bench: $c missing: run sh scripts/setup.sh bench" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/elfwatch-bench.XXXXXX)

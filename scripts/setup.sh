@@ -1,14 +1,18 @@
 #!/bin/sh
-# Install every Debian package elfwatch needs to build, test and benchmark.
-# Idempotent: installs only what is missing. Run as root on Debian 12.
+# Install every Debian package elfwatch needs to build and test; "setup.sh bench" adds what the
+# benchmarks compare against (Laurel, whose package also activates its own auditd plugin
+# stanza: keep it off hosts you care about). Idempotent: installs only what is missing.
+# Run as root on Debian 12.
 set -eu
 
 PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev
 auditd rsyslog python3 python3-venv clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
-curl file musl
-laurel hyperfine time"
+curl file musl"
+if [ "${1:-}" = bench ]; then
+	PKGS="$PKGS laurel hyperfine time"
+fi
 
 missing=""
 for p in $PKGS; do
