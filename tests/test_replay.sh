@@ -14,39 +14,37 @@ fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 
-# replay LOG FORMAT OUT: alerts on stdout, host field normalised
+# replay LOG FORMAT OUT [OPTION...]: alerts into OUT, host field normalised
 replay() {
-	"$ELFWATCH" -c "$data/replay.conf" --replay "$1" --format "$2" 2>"$3.err" |
-		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' > "$3"
+	log=$1 fmt=$2 out=$3
+	shift 3
+	"$ELFWATCH" -c "$data/replay.conf" --replay "$log" --format "$fmt" "$@" 2>"$out.err" |
+		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' > "$out"
+}
+
+# same GOT GOLDEN NAME: one TAP line, the first differences as comments
+same() {
+	if cmp -s "$1" "$2"; then
+		ok "$3"
+	else
+		not_ok "$3 (differs from ${2#"$top_srcdir"/})"
+		diff -u "$2" "$1" | sed 's/^/# /' | head -40
+	fi
 }
 
 for fam in loader benign; do
 	for form in stream audit; do
 		log="$data/$fam-$form.log"
 		replay "$log" json "$tmp/$fam-$form.json"
-		if cmp -s "$tmp/$fam-$form.json" "$golden/$fam.json"; then
-			ok "$fam-$form.log: alerts match golden/$fam.json"
-		else
-			not_ok "$fam-$form.log: alerts differ from golden/$fam.json"
-			diff -u "$golden/$fam.json" "$tmp/$fam-$form.json" | sed 's/^/# /' | head -40
-		fi
+		same "$tmp/$fam-$form.json" "$golden/$fam.json" "$fam-$form.log: alerts match golden/$fam.json"
 	done
 done
 
 replay "$data/loader-noeoe.log" json "$tmp/noeoe.json"
-if cmp -s "$tmp/noeoe.json" "$golden/loader.json"; then
-	ok "stream without EOE records gives the same alerts"
-else
-	not_ok "stream without EOE records gives different alerts"
-fi
+same "$tmp/noeoe.json" "$golden/loader.json" "stream without EOE records gives the same alerts"
 
 replay "$data/loader-stream.log" kv "$tmp/loader.kv"
-if cmp -s "$tmp/loader.kv" "$golden/loader.kv"; then
-	ok "key=value alerts match golden/loader.kv"
-else
-	not_ok "key=value alerts differ from golden/loader.kv"
-	diff -u "$golden/loader.kv" "$tmp/loader.kv" | sed 's/^/# /' | head -20
-fi
+same "$tmp/loader.kv" "$golden/loader.kv" "key=value alerts match golden/loader.kv"
 
 # Every alert is one valid JSON object on one line.
 if python3 - "$tmp/loader-stream.json" <<'PY'
@@ -102,14 +100,9 @@ for fam in writes writes-quiet; do
 			n=$((n + 1)); echo "ok $n # SKIP $fam-$form.log golden: $skip_reason"
 			continue
 		fi
-		"$ELFWATCH" -c "$data/replay.conf" --replay "$data/$fam-$form.log" --artifacts "$art" \
-			2>"$tmp/$fam.err" | sed -e 's/"host":"[^"]*"/"host":"HOST"/' > "$tmp/$fam-$form.json"
-		if cmp -s "$tmp/$fam-$form.json" "$golden/$fam.json"; then
-			ok "$fam-$form.log with artifacts: alerts match golden/$fam.json"
-		else
-			not_ok "$fam-$form.log with artifacts: alerts differ from golden/$fam.json"
-			diff -u "$golden/$fam.json" "$tmp/$fam-$form.json" | sed 's/^/# /' | head -40
-		fi
+		replay "$data/$fam-$form.log" json "$tmp/$fam-$form.json" --artifacts "$art"
+		same "$tmp/$fam-$form.json" "$golden/$fam.json" \
+			"$fam-$form.log with artifacts: alerts match golden/$fam.json"
 	done
 done
 if [ -z "$skip_reason" ]; then
