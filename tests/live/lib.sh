@@ -31,6 +31,14 @@ ew_log() { printf '# %s\n' "$*" >&2; }
 ew__skip() { ew_skip_reason=$*; }
 ew__fail() { ew_error=$*; }
 
+# ew__lock: one live run at a time on this machine (the kernel has one audit daemon and one
+# /dev/log). Held on fd 9 until the script exits; the daemons started here do not inherit it.
+ew__lock() {
+	command -v flock >/dev/null 2>&1 || return 0
+	exec 9> "${EW_LIVE_LOCK:-/run/lock/elfwatch-live.lock}" || return 0
+	flock -w "${EW_LIVE_LOCK_WAIT:-1800}" 9 || ew_log "could not take the live-test lock; going on"
+}
+
 # ew__alive PID: true while PID exists and is not a zombie (no fork, no exec).
 ew__alive() {
 	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
@@ -138,7 +146,7 @@ ew_audit_start() {
 	[ -f /var/run/auditd.pid ] && ew_audit_pidfile_saved=$(cat /var/run/auditd.pid)
 	ew_audit_dir=$ew__dir
 
-	auditd -n -s enable -c "$ew__dir" > "$ew__dir/auditd.out" 2>&1 &
+	auditd -n -s enable -c "$ew__dir" > "$ew__dir/auditd.out" 2>&1 9>&- &
 	ew_auditd_pid=$!
 	ew__n=0
 	while [ "$(ew_audit_status pid)" != "$ew_auditd_pid" ]; do
@@ -277,7 +285,7 @@ ew_rsyslog_start() {
 	}
 	*.* action(type="omfile" file="$ew__dir/other.log" template="RSYSLOG_FileFormat")
 	EOF
-	rsyslogd -n -f "$ew__dir/rsyslog.conf" -i "$ew__dir/rsyslogd.pid" > "$ew__dir/rsyslogd.out" 2>&1 &
+	rsyslogd -n -f "$ew__dir/rsyslog.conf" -i "$ew__dir/rsyslogd.pid" > "$ew__dir/rsyslogd.out" 2>&1 9>&- &
 	ew_rsyslog_pid=$!
 	ew_rsyslog_dir=$ew__dir
 	ew__n=0
@@ -322,7 +330,7 @@ ew_httpd_start() {
 	ew__py=/usr/bin/python3
 	[ -x "$ew__py" ] || ew__py=python3
 	ew__out=$(mktemp /var/tmp/elfwatch-httpd.XXXXXX) || { ew__fail "mktemp failed"; return 1; }
-	"$ew__py" -u -m http.server --bind 127.0.0.1 --directory "$1" 0 > "$ew__out" 2>&1 &
+	"$ew__py" -u -m http.server --bind 127.0.0.1 --directory "$1" 0 > "$ew__out" 2>&1 9>&- &
 	ew_httpd_pid=$!
 	ew__n=0
 	ew_httpd_port=
@@ -388,6 +396,7 @@ ew__on_exit() {
 
 # ew_install_traps: every exit path (normal end, set -e failure, INT/TERM/HUP) runs ew_cleanup.
 ew_install_traps() {
+	ew__lock
 	trap ew__on_exit EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
