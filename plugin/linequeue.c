@@ -122,6 +122,40 @@ size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len)
 	return dropped;
 }
 
+bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t limit,
+			  unsigned cls)
+{
+	size_t n = count_lines(lines, len);
+	bool queued = false;
+
+	if (limit > q->cap)
+		limit = q->cap;
+	pthread_mutex_lock(&q->lock);
+	q->stats.lines_in += n;
+	if (len <= q->cap) {
+		while (q->block && !q->closed && q->cap - q->used < len) {
+			q->producer_waiting = true;
+			pthread_cond_wait(&q->not_full, &q->lock);
+			q->producer_waiting = false;
+		}
+		if (!q->closed && (q->block ? q->cap - q->used >= len : q->used + len <= limit)) {
+			ring_write(q, lines, len);
+			if (q->used > q->stats.high_water)
+				q->stats.high_water = q->used;
+			queued = true;
+			if (q->consumer_waiting)
+				pthread_cond_signal(&q->not_empty);
+		}
+	}
+	if (!queued) {
+		q->stats.lines_dropped += n;
+		q->stats.bytes_dropped += len;
+		q->stats.blocks_dropped[cls < LINEQUEUE_CLASSES ? cls : LINEQUEUE_CLASSES - 1]++;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return queued;
+}
+
 void linequeue_close(struct linequeue *q)
 {
 	pthread_mutex_lock(&q->lock);
@@ -197,5 +231,12 @@ void linequeue_get_stats(struct linequeue *q, struct linequeue_stats *ret)
 {
 	pthread_mutex_lock(&q->lock);
 	*ret = q->stats;
+	ret->used = q->used;
+	ret->capacity = q->cap;
 	pthread_mutex_unlock(&q->lock);
+}
+
+size_t linequeue_capacity(const struct linequeue *q)
+{
+	return q->cap;
 }

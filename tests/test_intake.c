@@ -172,7 +172,7 @@ static void test_run(void)
 		/* no EOE, no PROCTITLE: completes only at the EOF flush */
 		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
@@ -205,7 +205,7 @@ static void test_run(void)
 static void test_overflow(void)
 {
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 256 << 10, false, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
