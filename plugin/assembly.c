@@ -235,15 +235,21 @@ static void release(struct assembly *a, uint32_t i)
 	a->stats.in_flight--;
 }
 
+/* Room for need more bytes in s; its capacity never exceeds max_event_bytes (the callers keep
+ * len + need within it), so the bytes in flight exceed max_bytes by at most one event. */
 static bool reserve(struct assembly *a, struct slot *s, size_t need)
 {
-	size_t cap = s->cap ? s->cap : 2048;
+	size_t cap = s->cap ? s->cap : 1024;
 	char *b;
 
 	if (s->len + need <= s->cap)
 		return true;
 	while (cap < s->len + need)
 		cap *= 2;
+	if (cap > a->lim.max_event_bytes)
+		cap = a->lim.max_event_bytes;
+	if (cap < s->len + need)
+		return false;
 	b = realloc(s->buf, cap);
 	if (!b)
 		return false;
@@ -255,13 +261,13 @@ static bool reserve(struct assembly *a, struct slot *s, size_t need)
 	return true;
 }
 
-/* Hand slot i on (with an EOE record unless it has its own) and forget it. */
+/* Hand slot i on, ending in an EOE record as the kernel writes it, and forget it. */
 static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 {
 	struct slot *s = &a->slots[i];
 	struct assembly_event ev;
 
-	if (why != ASSEMBLY_EOE && s->len > 0 && reserve(a, s, EOE_MAX)) {
+	if (s->len > 0 && reserve(a, s, EOE_MAX)) {
 		char *p = s->buf + s->len;
 
 		memcpy(p, s->buf, s->prefix_len);
@@ -270,8 +276,8 @@ static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 		p += 9;
 		memcpy(p, s->buf + s->stamp_off, s->stamp_len);
 		p += s->stamp_len;
-		memcpy(p, " \n", 2);
-		s->len = (size_t)(p + 2 - s->buf);
+		*p++ = '\n';
+		s->len = (size_t)(p - s->buf);
 		s->records++;
 	}
 	ev = (struct assembly_event){ s->buf, s->len, s->records, s->value, why, s->cut };
@@ -305,9 +311,6 @@ static uint32_t new_slot(struct assembly *a, const struct header *h, uint64_t ha
 	else
 		a->oldest = i;
 	a->newest = i;
-	s->prefix_len = (unsigned short)h->prefix_len;
-	s->stamp_off = (unsigned short)h->stamp_off;
-	s->stamp_len = (unsigned short)h->stamp_len;
 	s->last_wall = now;
 	if (++a->stats.in_flight > a->stats.high_water_events)
 		a->stats.high_water_events = a->stats.in_flight;
@@ -352,17 +355,18 @@ static void passthrough(struct assembly *a, const char *line, size_t len)
 	a->emit(a->ctx, &ev);
 }
 
-/* Append a record to slot i. EXECVE records (the bulk of a long command line) stop at 7/8 of
- * max_event_bytes, so the CWD and PATH records that follow them still fit. */
+/* Append a record to slot i, within max_event_bytes (with room for an EOE record). Later
+ * EXECVE records (the bulk of a long command line) stop at 7/8 of it, so the CWD and PATH
+ * records that follow them still fit. */
 static void append(struct assembly *a, uint32_t i, const struct header *h, const char *line, size_t len)
 {
 	struct slot *s = &a->slots[i];
 	size_t limit = a->lim.max_event_bytes - EOE_MAX;
 	bool nl = line[len - 1] == '\n';
 
-	if (type_is(h, "EXECVE"))
+	if (type_is(h, "EXECVE") && s->len > 0)
 		limit -= limit / 8;
-	if (s->len > 0 && s->len + len + 1 > limit) {
+	if (s->len + len + 1 > limit) {
 		s->cut = true;
 		a->stats.dropped_cut++;
 		return;
@@ -371,6 +375,11 @@ static void append(struct assembly *a, uint32_t i, const struct header *h, const
 		s->cut = true;
 		a->stats.dropped_cut++;
 		return;
+	}
+	if (s->len == 0) {      /* the synthesised EOE copies this record's header */
+		s->prefix_len = (unsigned short)h->prefix_len;
+		s->stamp_off = (unsigned short)h->stamp_off;
+		s->stamp_len = (unsigned short)h->stamp_len;
 	}
 	memcpy(s->buf + s->len, line, len);
 	s->len += len;
@@ -441,7 +450,6 @@ void assembly_add(struct assembly *a, const char *line, size_t len, long long no
 	}
 	a->slots[i].last_wall = now_ms;
 	if (eoe) {
-		append(a, i, &h, line, len);
 		finish(a, i, ASSEMBLY_EOE);
 	} else if (proctitle) {
 		a->stats.dropped_type++;    /* elfwatch never reads it */

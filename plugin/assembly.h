@@ -9,8 +9,8 @@
  *     flight, total bytes: the oldest goes first), after being idle (live only), or at EOF.
  * The early filter (prefilter) decides per event from its SYSCALL record: a dropped event's
  * records are discarded, including later ones (its key is remembered). Every handed-on event
- * ends with an EOE record, synthesised if the stream had none, so libauparse completes it at
- * once. Records elfwatch never reads (PROCTITLE, other types) are not kept. Pure: no clock, no
+ * ends with an EOE record, written here as the kernel writes it (the stream's own, possibly
+ * absent or cut, is not kept), so libauparse completes it at once. Records elfwatch never reads (PROCTITLE, other types) are not kept. Pure: no clock, no
  * I/O, no globals; bounded memory. */
 #ifndef ELFWATCH_ASSEMBLY_H
 #define ELFWATCH_ASSEMBLY_H
