@@ -13,7 +13,7 @@
 #include "log.h"
 
 #define INTAKE_READ_CHUNK (64 * 1024)
-#define INTAKE_PIPE_BYTES (1024 * 1024) /* asked of the kernel for auditd's pipe to us */
+#define INTAKE_PIPE_BYTES (1024 * 1024) /* asked of the kernel for a pipe to us */
 #define INTAKE_TICK_MS 250
 #define INTAKE_GATHER_MAX_MS 10     /* after a small read, wait at most this long for more */
 #define INTAKE_RATE_MS 100          /* the input rate is measured over this much time */
@@ -101,8 +101,8 @@ static void reader_snapshot(struct reader *r)
 
 /* auditd writes record by record: after a small read the reader lets records gather so a
  * busy host costs a wake-up per batch, not per record; but never so long that auditd could
- * fill its pipe to us meanwhile (at 8 MB/s a 64 KiB pipe fills in 8 ms): the pause is what a
- * quarter of the pipe takes at the measured rate, at most INTAKE_GATHER_MAX_MS. */
+ * fill its channel to us meanwhile (at 8 MB/s 64 KiB fill in 8 ms): the pause is what a
+ * quarter of the channel takes at the measured rate, at most INTAKE_GATHER_MAX_MS. */
 static long gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms)
 {
 	unsigned long long us;
@@ -118,7 +118,7 @@ static void *reader_main(void *arg)
 	struct reader *r = arg;
 	static char buf[INTAKE_READ_CHUNK];
 	unsigned long long rate = 0, window_bytes = 0;
-	long long window_start = monotonic_ms(), last_idle = window_start;
+	long long window_start = monotonic_ms(), last_idle = window_start, last_read = window_start;
 
 	while (!*r->stop) {
 		struct pollfd pfd = { r->fd, POLLIN, 0 };
@@ -152,8 +152,15 @@ static void *reader_main(void *arg)
 				window_bytes = 0;
 				window_start = r->now;
 			}
-			if ((size_t)n < sizeof(buf) / 4 && !*r->stop)
-				nanosleep(&(struct timespec){ 0, gather_us(r->pipe_bytes, rate) * 1000L }, NULL);
+			if ((size_t)n < sizeof(buf) / 4 && !*r->stop) {
+				/* a burst after a quiet spell: this read's own rate counts at once */
+				unsigned long long now_rate = (unsigned long long)n /
+					(unsigned long long)(r->now > last_read ? r->now - last_read : 1);
+
+				nanosleep(&(struct timespec){ 0, gather_us(r->pipe_bytes,
+					now_rate > rate ? now_rate : rate) * 1000L }, NULL);
+			}
+			last_read = r->now;
 			continue;
 		}
 		if (n == 0)
@@ -173,8 +180,10 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* auditd writes to us through a pipe: make it large enough to ride out a slow moment of the
- * worker (the default 64 KiB is 8 ms of a busy host). Best effort; the size we got is kept. */
+/* What the writer can put in before it waits on us. auditd (3.x, 4.x) writes through a
+ * socket pair whose buffer is its own, so 64 KiB is assumed; a pipe (a wrapper, a shell) is
+ * grown to ride out a slow moment of the worker (its default 64 KiB is 8 ms of a busy host).
+ * Best effort; the size we got is kept. */
 static size_t grow_pipe(int fd)
 {
 	struct stat st;
