@@ -7,6 +7,9 @@
 #define NIL UINT32_MAX
 #define DONE_SLOTS 8192             /* keys of events handed on or dropped, direct-mapped */
 #define EOE_MAX 256                 /* room kept for the synthesised EOE record */
+#define POOL_BUFS 32                /* text buffers of handed-on events kept for reuse */
+#define POOL_BUF_MAX 2048
+#define ENRICHED_SEP '\x1d'         /* starts the interpreted fields of the ENRICHED format */
 
 const char *const assembly_reason_names[ASSEMBLY_REASON_COUNT] = {
 	"eoe", "proctitle", "window", "evict_events", "evict_bytes", "idle", "flush", "passthrough",
@@ -48,6 +51,8 @@ struct assembly {
 	size_t bytes;
 	long long newest_ms;
 	bool saw_eoe, have_time;
+	char *pool[POOL_BUFS];          /* free text buffers, POOL_BUF_MAX bytes each */
+	unsigned npool;
 	char *scratch;                  /* a passthrough line given without its '\n' */
 	size_t scratch_cap;
 	struct assembly_stats stats;
@@ -81,11 +86,11 @@ static bool key_eq(const struct akey *a, const struct akey *b)
 
 static const char *digits(const char *p, const char *end, uint64_t *ret)
 {
+	const char *start = p, *lim = end - p > 19 ? p + 19 : end;
 	uint64_t v = 0;
-	const char *start = p;
 
-	for (; p < end && *p >= '0' && *p <= '9' && p - start < 19; p++)
-		v = v * 10 + (uint64_t)(*p - '0');
+	while (p < lim && (unsigned char)(*p - '0') < 10)
+		v = v * 10 + (uint64_t)(*p++ - '0');
 	*ret = v;
 	return p > start ? p : NULL;
 }
@@ -181,6 +186,8 @@ void assembly_free(struct assembly *a)
 	if (a->slots)
 		for (size_t i = 0; i < a->lim.max_events; i++)
 			free(a->slots[i].buf);
+	while (a->npool)
+		free(a->pool[--a->npool]);
 	free(a->slots);
 	free(a->buckets);
 	free(a->done);
@@ -228,7 +235,10 @@ static void release(struct assembly *a, uint32_t i)
 	else
 		a->newest = s->older;
 	a->bytes -= s->cap;
-	free(s->buf);
+	if (s->cap == POOL_BUF_MAX && a->npool < POOL_BUFS)
+		a->pool[a->npool++] = s->buf;
+	else
+		free(s->buf);
 	memset(s, 0, sizeof(*s));
 	s->bucket_next = a->free_head;
 	a->free_head = i;
@@ -236,23 +246,30 @@ static void release(struct assembly *a, uint32_t i)
 }
 
 /* Room for need more bytes in s; its capacity never exceeds max_event_bytes (the callers keep
- * len + need within it), so the bytes in flight exceed max_bytes by at most one event. */
+ * len + need within it), so the bytes in flight exceed max_bytes by at most one event. Most
+ * events fit POOL_BUF_MAX: buffers of that size are kept for reuse, not freed. */
 static bool reserve(struct assembly *a, struct slot *s, size_t need)
 {
-	size_t cap = s->cap ? s->cap : 1024;
+	size_t cap = s->cap ? s->cap : POOL_BUF_MAX;
 	char *b;
 
 	if (s->len + need <= s->cap)
 		return true;
-	while (cap < s->len + need)
-		cap *= 2;
-	if (cap > a->lim.max_event_bytes)
-		cap = a->lim.max_event_bytes;
-	if (cap < s->len + need)
-		return false;
-	b = realloc(s->buf, cap);
-	if (!b)
-		return false;
+	if (s->cap == 0 && a->npool > 0 && need <= POOL_BUF_MAX &&
+	    POOL_BUF_MAX <= a->lim.max_event_bytes) {
+		b = a->pool[--a->npool];
+		cap = POOL_BUF_MAX;
+	} else {
+		while (cap < s->len + need)
+			cap *= 2;
+		if (cap > a->lim.max_event_bytes)
+			cap = a->lim.max_event_bytes;
+		if (cap < s->len + need)
+			return false;
+		b = realloc(s->buf, cap);
+		if (!b)
+			return false;
+	}
 	a->bytes += cap - s->cap;
 	s->buf = b;
 	s->cap = cap;
@@ -355,14 +372,21 @@ static void passthrough(struct assembly *a, const char *line, size_t len)
 	a->emit(a->ctx, &ev);
 }
 
-/* Append a record to slot i, within max_event_bytes (with room for an EOE record). Later
+/* Append a record to slot i without its ENRICHED suffix (uid and syscall names auditd
+ * appends after 0x1d; libauparse would parse them as fields, elfwatch reads the raw
+ * values), within max_event_bytes (with room for an EOE record). Later
  * EXECVE records (the bulk of a long command line) stop at 7/8 of it, so the CWD and PATH
  * records that follow them still fit. */
 static void append(struct assembly *a, uint32_t i, const struct header *h, const char *line, size_t len)
 {
 	struct slot *s = &a->slots[i];
 	size_t limit = a->lim.max_event_bytes - EOE_MAX;
-	bool nl = line[len - 1] == '\n';
+	const char *enriched = memchr(line, ENRICHED_SEP, len);
+	bool nl;
+
+	if (enriched)           /* auditd's ENRICHED suffix: names elfwatch never reads */
+		len = (size_t)(enriched - line);
+	nl = len > 0 && line[len - 1] == '\n';
 
 	if (type_is(h, "EXECVE") && s->len > 0)
 		limit -= limit / 8;

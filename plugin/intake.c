@@ -59,7 +59,7 @@ static void reader_emit(void *arg, const struct assembly_event *ev)
 	size_t cap = linequeue_capacity(r->q);
 	size_t limit = ev->value == ASSEMBLY_OTHER ? cap - cap / INTAKE_OTHER_SHARE : cap;
 
-	linequeue_push_block(r->q, ev->text, ev->len, limit, ev->value);
+	linequeue_push_block(r->q, ev->text, ev->len, ev->records, limit, ev->value);
 }
 
 /* Split buf into lines for the assembly stage; the tail waits in carry. */

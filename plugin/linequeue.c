@@ -122,10 +122,9 @@ size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len)
 	return dropped;
 }
 
-bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t limit,
-			  unsigned cls)
+bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
+			  size_t limit, unsigned cls)
 {
-	size_t n = count_lines(lines, len);
 	bool queued = false;
 
 	if (limit > q->cap)

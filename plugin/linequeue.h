@@ -34,12 +34,12 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len);
  * when it fits, otherwise line by line as linequeue_push does. Returns the lines dropped. */
 size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len);
 
-/* Append a block of complete lines (a whole event) all or nothing, under one lock: queued
+/* Append a block of n complete lines (a whole event) all or nothing, under one lock: queued
  * only while the queue then holds at most limit bytes (limit <= capacity: a caller keeps room
  * for more valuable blocks), else dropped and counted under cls (< LINEQUEUE_CLASSES). With
  * block_when_full it waits for room instead, whatever limit. Returns true if queued. */
-bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t limit,
-			  unsigned cls);
+bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
+			  size_t limit, unsigned cls);
 
 /* Mark the end of input: the consumer drains what is queued, then pop returns -1. */
 void linequeue_close(struct linequeue *q);

@@ -64,11 +64,16 @@ void prefilter_free(struct prefilter *pf)
 /* Record types that belong to the syscall events elfwatch judges. */
 bool prefilter_type_wanted(const char *t, size_t n)
 {
-	static const char *const wanted[] = { "EXECVE", "CWD", "PATH", "PROCTITLE", "EOE",
-					      "OPENAT2", "UNKNOWN[1337]" };
+#define TYPE(s) { s, sizeof(s) - 1 }
+	static const struct {
+		const char *name;
+		size_t len;
+	} wanted[] = { TYPE("EXECVE"), TYPE("CWD"), TYPE("PATH"), TYPE("PROCTITLE"), TYPE("EOE"),
+		       TYPE("OPENAT2"), TYPE("UNKNOWN[1337]") };
+#undef TYPE
 
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-		if (strlen(wanted[i]) == n && memcmp(wanted[i], t, n) == 0)
+		if (wanted[i].len == n && memcmp(wanted[i].name, t, n) == 0)
 			return true;
 	return false;
 }

@@ -327,12 +327,12 @@ static void test_bounds(void)
 	assembly_free(a);
 	out_clear(&o);
 	/* total bytes */
-	lim = (struct assembly_limits){ 64, 16384, 4096, 10000 };
+	lim = (struct assembly_limits){ 64, 16384, 8192, 10000 };
 	a = assembly_new(&lim, pf, collect, &o);
 	for (int s = 1; s <= 6; s++)
 		add(a, "SYSCALL", 1700000000, s);
 	assembly_get_stats(a, &st);
-	tap_ok(st.by_reason[ASSEMBLY_EVICT_BYTES] == 2 && st.high_water_bytes <= 4096 + 1024,
+	tap_ok(st.by_reason[ASSEMBLY_EVICT_BYTES] == 2 && st.high_water_bytes <= 8192 + 2048,
 	       "events evicted for bytes (%llu), high water %zu", st.by_reason[ASSEMBLY_EVICT_BYTES],
 	       st.high_water_bytes);
 	assembly_free(a);
@@ -437,6 +437,25 @@ static void test_corpus(const char *name, long from, long lines, bool expect_eoe
 	prefilter_free(pf);
 }
 
+static void test_enriched(void)
+{
+	struct prefilter *pf = prefilter_new(syscalls);
+	struct out o = { 0 };
+	struct assembly *a = assembly_new(NULL, pf, collect, &o);
+	static const char sc[] = "type=SYSCALL msg=audit(1.000:3): arch=c000003e syscall=59 "
+				 "success=yes uid=0 key=(null)\x1d" "ARCH=x86_64 SYSCALL=execve UID=\"root\"\n";
+	static const char eoe[] = "type=EOE msg=audit(1.000:3):\n";
+
+	assembly_add(a, sc, sizeof(sc) - 1, 0);
+	assembly_add(a, eoe, sizeof(eoe) - 1, 0);
+	tap_ok(o.n == 1 && strcmp(o.text[0], "type=SYSCALL msg=audit(1.000:3): arch=c000003e "
+				  "syscall=59 success=yes uid=0 key=(null)\ntype=EOE msg=audit(1.000:3):\n") == 0,
+	       "the ENRICHED suffix (after 0x1d) is not handed on");
+	assembly_free(a);
+	prefilter_free(pf);
+	out_clear(&o);
+}
+
 int main(void)
 {
 	test_in_order();
@@ -448,6 +467,7 @@ int main(void)
 	test_eoe_less();
 	test_bounds();
 	test_passthrough();
+	test_enriched();
 	/* the 5,000 exec/s part of the interleaved corpus: hundreds of events in flight */
 	test_corpus("interleaved-16core-audit.log.xz", 400001, 60000, false);
 	test_corpus("plugin-stream-16core.log.xz", 300001, 30000, true);

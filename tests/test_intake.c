@@ -128,11 +128,11 @@ static void test_queue_blocks(void)
 	memset(c, 'c', sizeof(c));
 	memset(d, 'd', sizeof(d));
 	a[19] = a[39] = b[24] = b[49] = c[24] = c[49] = d[19] = '\n';
-	tap_ok(linequeue_push_block(q, a, 40, 100, 1), "a 2-line event queued");
-	tap_ok(!linequeue_push_block(q, b, 50, 75, 0), "an event of no known value is refused "
+	tap_ok(linequeue_push_block(q, a, 40, 2, 100, 1), "a 2-line event queued");
+	tap_ok(!linequeue_push_block(q, b, 50, 2, 75, 0), "an event of no known value is refused "
 	       "past its share (90 > 75 bytes)");
-	tap_ok(linequeue_push_block(q, c, 50, 100, 1), "an exec event still fits (90 <= 100)");
-	tap_ok(!linequeue_push_block(q, d, 20, 100, 2), "a write event that does not fit is refused");
+	tap_ok(linequeue_push_block(q, c, 50, 2, 100, 1), "an exec event still fits (90 <= 100)");
+	tap_ok(!linequeue_push_block(q, d, 20, 1, 100, 2), "a write event that does not fit is refused");
 	tap_is_int(linequeue_pop(q, buf, sizeof(buf), 10), 90, "only whole events were queued");
 	tap_ok(memcmp(buf, a, 40) == 0 && memcmp(buf + 40, c, 50) == 0, "in order, intact");
 	linequeue_get_stats(q, &st);
