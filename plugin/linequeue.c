@@ -86,42 +86,6 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 	return queued;
 }
 
-static size_t count_lines(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (const char *p = s, *end = s + len; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
-}
-
-size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len)
-{
-	size_t dropped = 0;
-
-	pthread_mutex_lock(&q->lock);
-	if (!q->closed && q->cap - q->used >= len) {
-		ring_write(q, lines, len);
-		q->stats.lines_in += count_lines(lines, len);
-		if (q->used > q->stats.high_water)
-			q->stats.high_water = q->used;
-		if (q->consumer_waiting)
-			pthread_cond_signal(&q->not_empty);
-		pthread_mutex_unlock(&q->lock);
-		return 0;
-	}
-	pthread_mutex_unlock(&q->lock);
-	for (const char *p = lines, *end = lines + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-
-		if (!linequeue_push(q, p, n))
-			dropped++;
-		p += n;
-	}
-	return dropped;
-}
-
 bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
 			  size_t limit, unsigned cls)
 {

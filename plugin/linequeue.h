@@ -30,10 +30,6 @@ void linequeue_free(struct linequeue *q);
  * queue was closed. Lines longer than the capacity are always dropped. */
 bool linequeue_push(struct linequeue *q, const char *line, size_t len);
 
-/* Append a block of complete lines (each ending in '\n') under one lock: the whole block
- * when it fits, otherwise line by line as linequeue_push does. Returns the lines dropped. */
-size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len);
-
 /* Append a block of n complete lines (a whole event) all or nothing, under one lock: queued
  * only while the queue then holds at most limit bytes (limit <= capacity: a caller keeps room
  * for more valuable blocks), else dropped and counted under cls (< LINEQUEUE_CLASSES). With
