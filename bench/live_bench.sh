@@ -98,5 +98,5 @@ ew_audit_stop       # the plugin sees EOF and logs its counters to syslog
 sleep 1
 overflow=$(grep -ahc 'queue to plugins is full\|dropping event' "$dir/syslog/other.log" "$dir/auditd.out" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 echo "live: auditd queue-overflow messages: $overflow"
-grep -ah 'queue full\|intake:\|events [0-9]' "$dir/syslog/elfwatch.log" | sed 's/^/live: plugin: /' || :
+grep -ah 'queue full\|intake:\|assembly:\|queue:\|events [0-9]' "$dir/syslog/elfwatch.log" | sed 's/^/live: plugin: /' || :
 ew_rsyslog_stop

@@ -1,14 +1,15 @@
 #!/bin/sh
 # bench/run.sh: every elfwatch benchmark (issue #5), one command:   sh bench/run.sh
 #   1. replay throughput, exec-heavy and mixed corpora (>= 1M records each), against the
-#      libauparse floor (bench/auparse_floor.c) and Laurel, measured here with hyperfine
+#      libauparse floor (bench/auparse_floor.c) and Laurel, measured here with hyperfine;
+#      1b. the recorded 16-core streams of ../shared/corpora (bench/corpus_bench.sh)
 #   2. peak RSS (VmHWM via /usr/bin/time) on 1M and 10M events streamed through a pipe
 #   3. live: private auditd + plugin + bench/loadgen at 1,000/s, then a 5,000/s burst (root)
 #   4. --analyze over /usr/bin against file -b (bench/bench_analyze.sh, when present)
 # Never part of `make check`. Needs the packages of `scripts/setup.sh bench` (hyperfine, laurel, time).
 # Env: ELFWATCH (binary; default ./audisp-elfwatch, built with make if missing),
 #      BENCH_QUICK=1 (small sizes: checks the scripts, figures mean nothing),
-#      BENCH_SKIP="live analyze memory laurel" (any of them), EW_KEEP=1 (keep the work dir).
+#      BENCH_SKIP="corpora live analyze memory laurel" (any of them), EW_KEEP=1 (keep the work dir).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,10 +52,12 @@ auparse_flags=$(pkg-config --cflags --libs auparse)
 cc -std=gnu11 -O2 -Wall -Wextra -o "$work/auparse_floor" "$bench/auparse_floor.c" $auparse_flags
 cc -std=gnu11 -O2 -Wall -Wextra -o "$work/loadgen" "$bench/loadgen.c"
 printf 'inspect_files = false;\n' > "$work/replay.conf"
-mkdir "$work/laurel"
-# Laurel as Debian ships it (/etc/laurel/config.toml), writing JSON into the work dir as root.
-sed -e "s|^directory = .*|directory = \"$work/laurel\"|" -e '/^user = /d' \
-	-e 's|^size = .*|size = 1000000000000|' /etc/laurel/config.toml > "$work/laurel.toml"
+if wants laurel; then
+	mkdir "$work/laurel"
+	# Laurel as Debian ships it (/etc/laurel/config.toml), writing JSON into the work dir as root.
+	sed -e "s|^directory = .*|directory = \"$work/laurel\"|" -e '/^user = /d' \
+		-e 's|^size = .*|size = 1000000000000|' /etc/laurel/config.toml > "$work/laurel.toml"
+fi
 
 # ---- 1. replay throughput ----
 records=1000000 runs=3 laurel_runs=1
@@ -81,6 +84,15 @@ for mix in exec mixed; do
 		grep -v 'started:' | sed 's/^/  /'
 	rm -f "$corpus"
 done
+
+# ---- 1b. recorded 16-core streams (../shared/corpora; skipped when absent) ----
+if wants corpora; then
+	if [ -n "$quick" ]; then
+		RUNS=1 ELFWATCH=$elfwatch sh "$bench/corpus_bench.sh"
+	else
+		ELFWATCH=$elfwatch sh "$bench/corpus_bench.sh"
+	fi
+fi
 
 # ---- 2. memory ----
 if wants memory; then

@@ -1,8 +1,9 @@
-/* intake: gets audit text from a descriptor (auditd's socket, a pipe or a log file) to
- * libauparse without ever making auditd wait. A reader thread only reads, splits lines, drops
- * irrelevant records (prefilter) and queues the rest (linequeue, bounded: overflow is dropped
- * and counted). The calling thread is the worker: it feeds libauparse, which calls back for
- * each complete event; it ages incomplete events on a timer and flushes at EOF. */
+/* intake: gets audit text from a descriptor (auditd's pipe, or a log file) to libauparse
+ * without ever making auditd wait. A reader thread only reads, splits lines, groups records
+ * into whole events (assembly, which asks the prefilter per event) and queues each event
+ * whole (linequeue, bounded: under overload events of no known value go first, and every drop
+ * is counted by value). The calling thread is the worker: it feeds libauparse one whole event
+ * at a time, which calls back for each; it flushes at EOF. */
 #ifndef ELFWATCH_INTAKE_H
 #define ELFWATCH_INTAKE_H
 
@@ -12,6 +13,7 @@
 
 #include <auparse.h>
 
+#include "assembly.h"
 #include "linequeue.h"
 #include "prefilter.h"
 
@@ -20,6 +22,7 @@ struct intake_hooks {
 	volatile sig_atomic_t *reload;      /* set: on_reload is called between batches */
 	void (*on_reload)(void *ctx);
 	void (*on_tick)(void *ctx);         /* every few hundred ms, between batches; may be NULL */
+	volatile sig_atomic_t *report;      /* set: intake logs its counters (on_tick clears it); may be NULL */
 	void *ctx;
 };
 
@@ -33,8 +36,13 @@ struct intake_stats {
 	unsigned long long bytes, reads, oversize_lines;
 	unsigned long ages;
 	struct prefilter_stats filter;
+	struct assembly_stats assembly;
 	struct linequeue_stats queue;
 };
+
+/* Log the counters (reads, records kept and dropped by reason, events by completion reason,
+ * queue drops by value). */
+void intake_log_stats(const struct intake_stats *s);
 
 /* Feed fd into au until EOF or *stop. Returns 0 at EOF, 1 when stopped, negative errno on a
  * read error or when the reader cannot start. Events are always flushed before returning. */

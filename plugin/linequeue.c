@@ -86,40 +86,37 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 	return queued;
 }
 
-static size_t count_lines(const char *s, size_t len)
+bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
+			  size_t limit, unsigned cls)
 {
-	size_t n = 0;
+	bool queued = false;
 
-	for (const char *p = s, *end = s + len; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
-}
-
-size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len)
-{
-	size_t dropped = 0;
-
+	if (limit > q->cap)
+		limit = q->cap;
 	pthread_mutex_lock(&q->lock);
-	if (!q->closed && q->cap - q->used >= len) {
-		ring_write(q, lines, len);
-		q->stats.lines_in += count_lines(lines, len);
-		if (q->used > q->stats.high_water)
-			q->stats.high_water = q->used;
-		if (q->consumer_waiting)
-			pthread_cond_signal(&q->not_empty);
-		pthread_mutex_unlock(&q->lock);
-		return 0;
+	q->stats.lines_in += n;
+	if (len <= q->cap) {
+		while (q->block && !q->closed && q->cap - q->used < len) {
+			q->producer_waiting = true;
+			pthread_cond_wait(&q->not_full, &q->lock);
+			q->producer_waiting = false;
+		}
+		if (!q->closed && (q->block ? q->cap - q->used >= len : q->used + len <= limit)) {
+			ring_write(q, lines, len);
+			if (q->used > q->stats.high_water)
+				q->stats.high_water = q->used;
+			queued = true;
+			if (q->consumer_waiting)
+				pthread_cond_signal(&q->not_empty);
+		}
+	}
+	if (!queued) {
+		q->stats.lines_dropped += n;
+		q->stats.bytes_dropped += len;
+		q->stats.blocks_dropped[cls < LINEQUEUE_CLASSES ? cls : LINEQUEUE_CLASSES - 1]++;
 	}
 	pthread_mutex_unlock(&q->lock);
-	for (const char *p = lines, *end = lines + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-
-		if (!linequeue_push(q, p, n))
-			dropped++;
-		p += n;
-	}
-	return dropped;
+	return queued;
 }
 
 void linequeue_close(struct linequeue *q)
@@ -197,5 +194,12 @@ void linequeue_get_stats(struct linequeue *q, struct linequeue_stats *ret)
 {
 	pthread_mutex_lock(&q->lock);
 	*ret = q->stats;
+	ret->used = q->used;
+	ret->capacity = q->cap;
 	pthread_mutex_unlock(&q->lock);
+}
+
+size_t linequeue_capacity(const struct linequeue *q)
+{
+	return q->cap;
 }

@@ -12,9 +12,13 @@ struct linequeue;
 /* Longest line accepted; pop buffers must be at least this large. Audit records are < 9 KiB. */
 #define LINEQUEUE_MAX_LINE (64 * 1024)
 
+#define LINEQUEUE_CLASSES 4
+
 struct linequeue_stats {
 	unsigned long long lines_in, lines_dropped, bytes_dropped;
+	unsigned long long blocks_dropped[LINEQUEUE_CLASSES];  /* by the caller's class */
 	size_t high_water;      /* most bytes ever queued */
+	size_t used, capacity;  /* now */
 };
 
 /* A queue of capacity bytes (lines include their '\n'). block_when_full makes push wait for
@@ -26,9 +30,12 @@ void linequeue_free(struct linequeue *q);
  * queue was closed. Lines longer than the capacity are always dropped. */
 bool linequeue_push(struct linequeue *q, const char *line, size_t len);
 
-/* Append a block of complete lines (each ending in '\n') under one lock: the whole block
- * when it fits, otherwise line by line as linequeue_push does. Returns the lines dropped. */
-size_t linequeue_push_lines(struct linequeue *q, const char *lines, size_t len);
+/* Append a block of n complete lines (a whole event) all or nothing, under one lock: queued
+ * only while the queue then holds at most limit bytes (limit <= capacity: a caller keeps room
+ * for more valuable blocks), else dropped and counted under cls (< LINEQUEUE_CLASSES). With
+ * block_when_full it waits for room instead, whatever limit. Returns true if queued. */
+bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
+			  size_t limit, unsigned cls);
 
 /* Mark the end of input: the consumer drains what is queued, then pop returns -1. */
 void linequeue_close(struct linequeue *q);
@@ -40,6 +47,8 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms);
 
 /* Wake a waiting consumer (e.g. a signal arrived). */
 void linequeue_kick(struct linequeue *q);
+
+size_t linequeue_capacity(const struct linequeue *q);
 
 void linequeue_get_stats(struct linequeue *q, struct linequeue_stats *ret);
 

@@ -202,7 +202,8 @@ static int run(const struct run_options *o)
 	struct engine engine;
 	struct config cfg;
 	struct reload_ctx rc = { o, &engine };
-	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick, &rc };
+	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick,
+				      &stats_requested, &rc };
 	struct engine_options eopts = { o->replay != NULL, o->artifacts };
 	auparse_state_t *au;
 	int fd = STDIN_FILENO, r;
@@ -236,12 +237,7 @@ static int run(const struct run_options *o)
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
 	engine_finish(&engine);
-	log_info("intake: %llu bytes, %llu records kept, %llu dropped by type, %llu by syscall, "
-		 "%llu as part of dropped events, %llu unparsed; queue: %llu dropped, high water "
-		 "%zu bytes; %llu oversize lines", istats.bytes, istats.filter.kept,
-		 istats.filter.dropped_type, istats.filter.dropped_syscall,
-		 istats.filter.dropped_same_event, istats.filter.malformed,
-		 istats.queue.lines_dropped, istats.queue.high_water, istats.oversize_lines);
+	intake_log_stats(&istats);
 	engine_log_stats(&engine);
 	auparse_destroy(au);
 	engine_free(&engine);

@@ -18,6 +18,7 @@ struct syscall_memo {
 	bool keep;
 	bool used;
 	bool need_success;      /* only successful calls matter (all but execs) */
+	bool exec;
 	int arg;                /* argument that must have a bit of mask set, or -1 */
 	unsigned long mask;
 };
@@ -61,13 +62,18 @@ void prefilter_free(struct prefilter *pf)
 }
 
 /* Record types that belong to the syscall events elfwatch judges. */
-static bool type_wanted(const char *t, size_t n)
+bool prefilter_type_wanted(const char *t, size_t n)
 {
-	static const char *const wanted[] = { "EXECVE", "CWD", "PATH", "PROCTITLE", "EOE",
-					      "OPENAT2", "UNKNOWN[1337]" };
+#define TYPE(s) { s, sizeof(s) - 1 }
+	static const struct {
+		const char *name;
+		size_t len;
+	} wanted[] = { TYPE("EXECVE"), TYPE("CWD"), TYPE("PATH"), TYPE("PROCTITLE"), TYPE("EOE"),
+		       TYPE("OPENAT2"), TYPE("UNKNOWN[1337]") };
+#undef TYPE
 
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-		if (strlen(wanted[i]) == n && memcmp(wanted[i], t, n) == 0)
+		if (wanted[i].len == n && memcmp(wanted[i].name, t, n) == 0)
 			return true;
 	return false;
 }
@@ -145,7 +151,8 @@ static const struct syscall_memo *syscall_memo(struct prefilter *pf, uint32_t ar
 		if (strcmp(name, pf->syscalls[i]) == 0)
 			m->keep = true;
 	if (m->keep) {
-		m->need_success = strcmp(name, "execve") != 0 && strcmp(name, "execveat") != 0;
+		m->exec = strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
+		m->need_success = !m->exec;
 		for (size_t i = 0; i < sizeof(arg_filters) / sizeof(arg_filters[0]); i++) {
 			if (strcmp(name, arg_filters[i].name) == 0) {
 				m->arg = arg_filters[i].arg;
@@ -222,7 +229,7 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)
 		pf->stats.dropped_syscall++;
 		return false;
 	}
-	if (!type_wanted(type, tlen)) {
+	if (!prefilter_type_wanted(type, tlen)) {
 		pf->stats.dropped_type++;
 		return false;
 	}
@@ -242,4 +249,26 @@ malformed:
 void prefilter_get_stats(const struct prefilter *pf, struct prefilter_stats *ret)
 {
 	*ret = pf->stats;
+}
+
+enum prefilter_class prefilter_syscall_class(struct prefilter *pf, const char *line, size_t len)
+{
+	const char *end = line + len, *close = memchr(line, ')', len);
+	const char *a = close ? find_field(close, end, "arch=") : NULL;
+	const char *s = close ? find_field(close, end, "syscall=") : NULL;
+	unsigned long arch, nr;
+
+	if (!a || !s || !parse_ulong(a, end, 16, &arch) || !parse_ulong(s, end, 10, &nr) ||
+	    arch > UINT32_MAX || nr > INT32_MAX) {
+		pf->stats.malformed++;
+		return PREFILTER_UNPARSED;
+	}
+	const struct syscall_memo *m = syscall_memo(pf, (uint32_t)arch, (long)nr);
+
+	if (!m->keep || !syscall_args_wanted(m, close, end)) {
+		pf->stats.dropped_syscall++;
+		return PREFILTER_DROP;
+	}
+	pf->stats.kept++;
+	return m->exec ? PREFILTER_EXEC : PREFILTER_WRITE;
 }

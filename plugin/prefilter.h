@@ -24,4 +24,19 @@ bool prefilter_keep(struct prefilter *pf, const char *line, size_t len);
 
 void prefilter_get_stats(const struct prefilter *pf, struct prefilter_stats *ret);
 
+/* Per-event decisions, for the assembly stage (assembly.c), which keys records by event. */
+enum prefilter_class {
+	PREFILTER_DROP,         /* an event elfwatch never needs */
+	PREFILTER_EXEC,         /* execve/execveat */
+	PREFILTER_WRITE,        /* a kept syscall that may write a file or add an exec bit */
+	PREFILTER_UNPARSED,     /* a SYSCALL record without readable arch/syscall: engine decides */
+};
+
+/* Is a record of this type (e.g. "PATH", not NUL-terminated) part of an event elfwatch reads? */
+bool prefilter_type_wanted(const char *type, size_t len);
+
+/* The class of the event whose SYSCALL record is line. Counted in the stats as kept,
+ * dropped_syscall or malformed. */
+enum prefilter_class prefilter_syscall_class(struct prefilter *pf, const char *line, size_t len);
+
 #endif

@@ -115,6 +115,33 @@ static void test_queue(void)
 	linequeue_free(q);
 }
 
+/* Whole events, all or nothing; a caller's fill limit keeps room for more valuable ones. */
+static void test_queue_blocks(void)
+{
+	struct linequeue *q = linequeue_new(100, false);
+	struct linequeue_stats st;
+	static char buf[LINEQUEUE_MAX_LINE];
+	char a[41], b[51], c[51], d[21];
+
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	memset(c, 'c', sizeof(c));
+	memset(d, 'd', sizeof(d));
+	a[19] = a[39] = b[24] = b[49] = c[24] = c[49] = d[19] = '\n';
+	tap_ok(linequeue_push_block(q, a, 40, 2, 100, 1), "a 2-line event queued");
+	tap_ok(!linequeue_push_block(q, b, 50, 2, 75, 0), "an event of no known value is refused "
+	       "past its share (90 > 75 bytes)");
+	tap_ok(linequeue_push_block(q, c, 50, 2, 100, 1), "an exec event still fits (90 <= 100)");
+	tap_ok(!linequeue_push_block(q, d, 20, 1, 100, 2), "a write event that does not fit is refused");
+	tap_is_int(linequeue_pop(q, buf, sizeof(buf), 10), 90, "only whole events were queued");
+	tap_ok(memcmp(buf, a, 40) == 0 && memcmp(buf + 40, c, 50) == 0, "in order, intact");
+	linequeue_get_stats(q, &st);
+	tap_ok(st.blocks_dropped[0] == 1 && st.blocks_dropped[1] == 0 && st.blocks_dropped[2] == 1 &&
+	       st.lines_dropped == 3 && st.bytes_dropped == 70, "drops counted by class, in lines "
+	       "and bytes");
+	linequeue_free(q);
+}
+
 /* ---- end to end through a pipe ---- */
 
 struct seen {
@@ -172,7 +199,7 @@ static void test_run(void)
 		/* no EOE, no PROCTITLE: completes only at the EOF flush */
 		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
@@ -205,7 +232,7 @@ static void test_run(void)
 static void test_overflow(void)
 {
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 256 << 10, false, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
@@ -243,6 +270,7 @@ int main(void)
 {
 	test_prefilter();
 	test_queue();
+	test_queue_blocks();
 	test_run();
 	test_overflow();
 	return tap_done();
