@@ -361,6 +361,7 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
 		arg = &ev->argv[ev->argc_kept++];
 		arg->s = out;
 		arg->len = 0;
+		arg->cut = false;       /* the array is not cleared between events */
 		out[0] = '\0';
 	} else {
 		if (ev->argc_kept == 0)

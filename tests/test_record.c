@@ -535,6 +535,31 @@ static void test_many_args(struct rec_event *ev)
 	strbuf_free(&sb);
 }
 
+/* One rec_event serves every event: a cut argument must not leave its mark on the next event's
+ * argv (a later, innocent alert said "truncated":true; found by fuzzing, issue 10). */
+static void test_cut_reset(void)
+{
+	struct rec_limits small = { 256 };
+	struct rec_event sev;
+	struct strbuf sb;
+
+	if (rec_event_init(&sev, &small) < 0 || strbuf_init(&sb, 8192) < 0) {
+		tap_ok(0, "init");
+		return;
+	}
+	strbuf_puts(&sb, SYSCALL HDR("EXECVE") "argc=3 a0=\"/lib64/ld-linux-x86-64.so.2\" a1=");
+	for (int i = 0; i < 300; i++)
+		strbuf_puts(&sb, "41");
+	strbuf_puts(&sb, " a2=\"/tmp/p\"\n" CWD PATH0);
+	tap_is_int(extract(sb.data, &sev), 1, "event with an argument over argv_max_bytes");
+	tap_ok(sev.argv_cut && sev.argc_kept == 2 && sev.argv[1].cut, "argument 1 cut, flagged");
+	tap_is_int(extract(SYSCALL EXECVE2 CWD PATH0, &sev), 1, "next event, nothing cut");
+	tap_ok(!sev.argv_cut && sev.argc_kept == 2, "next event: argv complete");
+	tap_ok(!sev.argv[0].cut && !sev.argv[1].cut, "next event: no argument inherits the cut flag");
+	strbuf_free(&sb);
+	rec_event_free(&sev);
+}
+
 /* Several events in one buffer; and the real recorded log when the tree has it. */
 static void test_streams(struct rec_event *ev)
 {
@@ -599,6 +624,7 @@ int main(void)
 	test_paths(&ev);
 	test_chunked(&ev);
 	test_many_args(&ev);
+	test_cut_reset();
 	test_streams(&ev);
 	rec_event_free(&ev);
 	return tap_done();
