@@ -560,6 +560,42 @@ static void test_cut_reset(void)
 	rec_event_free(&sev);
 }
 
+/* Arguments are kept as a prefix of argv: a gap (an EXECVE record lost, a field missing) ends
+ * what is kept, so argv[i] is always the i-th argument; an exec that succeeded without any
+ * EXECVE record has an argv nobody kept. */
+static void test_arg_gaps(struct rec_event *ev)
+{
+	static const struct {
+		const char *text;
+		unsigned kept;
+		bool cut;
+		const char *what;
+	} rows[] = {
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a2=\"z\"\n" CWD PATH0, 1, true,
+		  "a1 missing: a2 is not argv[1]" },
+		{ SYSCALL HDR("EXECVE") " a1=\"b\" a2=\"c\"\n" CWD PATH0, 0, true,
+		  "first EXECVE record lost: nothing kept" },
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a1_len=4 a1[0]=\"ab\" a1[1]=\"cd\"\n"
+		  HDR("EXECVE") " a2=\"e\"\n" CWD PATH0, 3, false, "chunks across records: no gap" },
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a1=\"y\" a1=\"again\" a2=\"z\"\n" CWD PATH0,
+		  2, true, "a repeated argument ends what is kept" },
+		{ SYSCALL HDR("EXECVE") "argc=2 a0=\"x\" a1[0]=\"y\" a3[1]=\"q\"\n" CWD PATH0, 2,
+		  true, "a chunk of a later argument does not extend argv[1]" },
+		{ SYSCALL CWD PATH0 PROCTITLE, 0, true, "successful exec without EXECVE record" },
+		{ HDR("SYSCALL") "arch=c000003e syscall=59 success=no exit=-2 pid=1\n" CWD PATH0, 0,
+		  false, "failed exec without EXECVE record: nothing was lost" },
+	};
+
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		int r = extract(rows[i].text, ev);
+
+		if (!tap_ok(r == 1 && ev->argc_kept == rows[i].kept && ev->argv_cut == rows[i].cut,
+			    "%s: %u kept, cut=%d", rows[i].what, rows[i].kept, rows[i].cut))
+			tap_diag("  rec_extract %d, argc_kept %u, argv_cut %d", r, ev->argc_kept,
+				 ev->argv_cut);
+	}
+}
+
 /* Several events in one buffer; and the real recorded log when the tree has it. */
 static void test_streams(struct rec_event *ev)
 {
@@ -625,6 +661,7 @@ int main(void)
 	test_chunked(&ev);
 	test_many_args(&ev);
 	test_cut_reset();
+	test_arg_gaps(&ev);
 	test_streams(&ev);
 	rec_event_free(&ev);
 	return tap_done();
