@@ -19,7 +19,7 @@ static const char *const reason_names[LR_COUNT_BITS] = {
 	"target_in_writable_dir", "target_not_executable", "loader_copy", "loader_renamed",
 	"argv0_mismatch", "preload_injection", "audit_injection", "library_path_override",
 	"argv0_option", "relative_target", "via_shebang", "exec_failed",
-	"target_recently_written", "loader_recently_written",
+	"target_recently_written", "loader_recently_written", "argv_truncated",
 };
 
 const char *loader_reason_name(unsigned bit)
@@ -36,35 +36,41 @@ static bool arg_is(const struct rec_str *a, const char *opt)
 	return a->len == n && memcmp(a->s, opt, n) == 0;
 }
 
-void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret)
+void loader_parse_args(const struct rec_str *argv, unsigned argc, bool complete,
+		       struct loader_opts *ret)
 {
 	static const struct {
 		const char *name;
 		size_t flag_off;        /* offset of a bool, or of a const struct rec_str * */
 		bool takes_value;
+		enum loader_mode mode;  /* the mode it sets, or RUN */
 	} options[] = {
-		{ "--list", offsetof(struct loader_opts, list), false },
-		{ "--verify", offsetof(struct loader_opts, verify), false },
-		{ "--help", offsetof(struct loader_opts, help), false },
-		{ "--version", offsetof(struct loader_opts, version), false },
-		{ "--list-tunables", offsetof(struct loader_opts, list_tunables), false },
-		{ "--list-diagnostics", offsetof(struct loader_opts, list_diagnostics), false },
-		{ "--inhibit-cache", offsetof(struct loader_opts, inhibit_cache), false },
-		{ "--library-path", offsetof(struct loader_opts, library_path), true },
-		{ "--preload", offsetof(struct loader_opts, preload), true },
-		{ "--audit", offsetof(struct loader_opts, audit), true },
-		{ "--argv0", offsetof(struct loader_opts, argv0), true },
-		{ "--inhibit-rpath", offsetof(struct loader_opts, inhibit_rpath), true },
-		{ "--glibc-hwcaps-prepend", offsetof(struct loader_opts, hwcaps_prepend), true },
-		{ "--glibc-hwcaps-mask", offsetof(struct loader_opts, hwcaps_mask), true },
+		{ "--list", offsetof(struct loader_opts, list), false, LOADER_MODE_LIST },
+		{ "--verify", offsetof(struct loader_opts, verify), false, LOADER_MODE_VERIFY },
+		{ "--help", offsetof(struct loader_opts, help), false, LOADER_MODE_HELP },
+		{ "--version", offsetof(struct loader_opts, version), false, LOADER_MODE_RUN },
+		{ "--list-tunables", offsetof(struct loader_opts, list_tunables), false,
+		  LOADER_MODE_LIST_TUNABLES },
+		{ "--list-diagnostics", offsetof(struct loader_opts, list_diagnostics), false,
+		  LOADER_MODE_LIST_DIAGNOSTICS },
+		{ "--inhibit-cache", offsetof(struct loader_opts, inhibit_cache), false, LOADER_MODE_RUN },
+		{ "--library-path", offsetof(struct loader_opts, library_path), true, LOADER_MODE_RUN },
+		{ "--preload", offsetof(struct loader_opts, preload), true, LOADER_MODE_RUN },
+		{ "--audit", offsetof(struct loader_opts, audit), true, LOADER_MODE_RUN },
+		{ "--argv0", offsetof(struct loader_opts, argv0), true, LOADER_MODE_RUN },
+		{ "--inhibit-rpath", offsetof(struct loader_opts, inhibit_rpath), true, LOADER_MODE_RUN },
+		{ "--glibc-hwcaps-prepend", offsetof(struct loader_opts, hwcaps_prepend), true,
+		  LOADER_MODE_RUN },
+		{ "--glibc-hwcaps-mask", offsetof(struct loader_opts, hwcaps_mask), true, LOADER_MODE_RUN },
 	};
 	unsigned i = 1;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->target = -1;
+	ret->mode = LOADER_MODE_RUN;
 	/* rtld consumes options while argv[1] is one of its own; a value option needs its value
 	 * (with too few arguments rtld treats the option word as the program name). The first
-	 * other word is the program. --help and --version act at once. */
+	 * other word is the program. --version acts at once. */
 	while (i < argc) {
 		size_t k;
 
@@ -73,31 +79,54 @@ void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_
 				break;
 		if (k == sizeof(options) / sizeof(options[0]))
 			break;
-		if (options[k].takes_value && i + 1 >= argc)
+		if (options[k].takes_value && i + 1 >= argc) {
+			if (!complete)
+				i = argc;       /* its value, and the program, were not kept */
 			break;
+		}
 		if (ret->nnames < sizeof(ret->names) / sizeof(ret->names[0]))
 			ret->names[ret->nnames++] = options[k].name;
 		if (options[k].takes_value) {
 			*(const struct rec_str **)((char *)ret + options[k].flag_off) = &argv[i + 1];
 			i += 2;
-		} else {
-			*(bool *)((char *)ret + options[k].flag_off) = true;
-			i++;
-			if (ret->help || ret->version)
-				return;
+			continue;
 		}
+		*(bool *)((char *)ret + options[k].flag_off) = true;
+		i++;
+		if (ret->version)
+			return;
+		/* --list and --verify do not override --help */
+		if (options[k].mode != LOADER_MODE_RUN &&
+		    !(ret->mode == LOADER_MODE_HELP &&
+		      (options[k].mode == LOADER_MODE_LIST || options[k].mode == LOADER_MODE_VERIFY)))
+			ret->mode = options[k].mode;
 	}
-	if (i < argc)
+	if (i < argc) {
 		ret->target = (int)i;
+		ret->program_unknown = argv[i].cut;
+	} else {
+		ret->program_unknown = !complete;
+	}
 }
 
 bool loader_opts_benign(const struct loader_opts *o)
 {
+	/* --help cannot be undone by what follows (only by other modes that run nothing) */
+	if (o->version || o->mode == LOADER_MODE_HELP)
+		return true;
+	if (o->program_unknown)
+		return false;
 	/* --list traces a program, but rtld loads --audit modules first and runs their
 	 * constructors and la_version(): "ld.so --list --audit /tmp/x.so /bin/true" runs code.
-	 * A listing that injects libraries is no listing. */
-	return o->target < 0 || (o->list && !o->audit && !o->preload) || o->verify || o->help ||
-	       o->version || o->list_tunables || o->list_diagnostics;
+	 * A listing that injects libraries is no listing. --verify exits before that. */
+	switch (o->mode) {
+	case LOADER_MODE_LIST:
+		return o->target < 0 || (!o->audit && !o->preload);
+	case LOADER_MODE_RUN:
+		return o->target < 0;
+	default:
+		return true;
+	}
 }
 
 struct loader_set {
@@ -300,7 +329,7 @@ static const char *allow_match(const struct config *cfg, const struct rec_event 
 
 		if (a->parent_exe && (!v->parent || fnmatch(a->parent_exe, v->parent->exe, 0) != 0))
 			continue;
-		if (a->target && fnmatch(a->target, v->target, FNM_PATHNAME) != 0)
+		if (a->target && (v->target_cut || fnmatch(a->target, v->target, FNM_PATHNAME) != 0))
 			continue;
 		if (a->uid >= 0 && a->uid != ev->uid)
 			continue;
@@ -402,7 +431,11 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 		return;
 
 	v->parent = ctx->procs ? proctable_get(ctx->procs, ev->ppid) : NULL;
-	loader_parse_args(ev->argv, ev->argc_kept, &v->opts);
+	loader_parse_args(ev->argv, ev->argc_kept, !ev->argv_cut, &v->opts);
+	if (v->opts.program_unknown) {
+		v->reasons |= LR_ARGV_TRUNCATED;
+		v->target_cut = true;
+	}
 	if (v->opts.target >= 0) {
 		target = &ev->argv[v->opts.target];
 		if (!path_normalize(ev->cwd.s, target->s, target->len, v->target, sizeof(v->target))) {
@@ -444,7 +477,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (v->target[0]) {
 		if (in_writable_dir(&cfg->loader.writable_dirs, v->target))
 			v->reasons |= LR_TARGET_IN_WRITABLE_DIR;
-		if (ctx->probe && ctx->probe->target_facts && v->target[0] == '/' &&
+		if (ctx->probe && ctx->probe->target_facts && v->target[0] == '/' && !v->target_cut &&
 		    ctx->probe->target_facts(ctx->probe->ctx, v->target, &v->facts) == 0) {
 			v->have_facts = true;
 			if (v->facts.exists && !(v->facts.mode & 0111))

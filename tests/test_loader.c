@@ -63,7 +63,7 @@ static void test_parse(void)
 			argv[n] = S(rows[i].args[n]);
 			n++;
 		}
-		loader_parse_args(argv, n, &o);
+		loader_parse_args(argv, n, true, &o);
 		tap_is_int(o.target, rows[i].target, rows[i].what);
 		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
 		       rows[i].benign);
@@ -73,10 +73,90 @@ static void test_parse(void)
 					  S("/tmp/a.so"), S("/bin/true") };
 		struct loader_opts o;
 
-		loader_parse_args(argv, 6, &o);
+		loader_parse_args(argv, 6, true, &o);
 		tap_ok(o.preload && strcmp(o.preload->s, "/tmp/evil.so") == 0, "preload value kept");
 		tap_ok(o.audit && strcmp(o.audit->s, "/tmp/a.so") == 0, "audit value kept");
 		tap_is_int(o.nnames, 2, "two options named");
+	}
+}
+
+/* rtld's mode is the last of --list/--verify (neither overrides --help), --list-tunables and
+ * --list-diagnostics override any; only the final mode says whether a program runs. */
+static void test_parse_modes(void)
+{
+	static const struct {
+		const char *args[8];
+		bool benign;
+		const char *what;
+	} rows[] = {
+		{ { LD, "--verify", "--list", "--audit", "/tmp/a.so", "/bin/true" }, false,
+		  "--verify --list --audit: --list wins, the audit module runs" },
+		{ { LD, "--list", "--verify", "--audit", "/tmp/a.so", "/bin/true" }, true,
+		  "--list --verify --audit: --verify wins, rtld exits before audit modules" },
+		{ { LD, "--help", "--list", "--audit", "/tmp/a.so", "/bin/true" }, true,
+		  "--help is not overridden by --list" },
+		{ { LD, "--list-tunables", "--list", "--preload", "/tmp/p.so", "/bin/true" }, false,
+		  "--list after --list-tunables lists, with the preload loaded" },
+		{ { LD, "--help", "/bin/true" }, true, "--help with a program" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct rec_str argv[8];
+		struct loader_opts o;
+		unsigned n = 0;
+
+		while (n < 8 && rows[i].args[n]) {
+			argv[n] = S(rows[i].args[n]);
+			n++;
+		}
+		loader_parse_args(argv, n, true, &o);
+		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
+		       rows[i].benign);
+	}
+}
+
+/* argv that was not kept whole (REC_MAX_ARGS, max_argv_bytes, a lost record): the program may
+ * lie beyond what is kept, and then nothing about the run is known to be benign. */
+static void test_parse_truncated(void)
+{
+	static const struct {
+		const char *args[8];
+		int cut_arg;            /* argument cut by the budget, or 0 */
+		int target;
+		bool unknown, benign;
+		const char *what;
+	} rows[] = {
+		{ { LD, "--inhibit-cache", "--inhibit-cache", "--inhibit-cache" }, 0, -1, true, false,
+		  "options up to the end of what is kept" },
+		{ { LD, "--preload", "/tmp/AAAA" }, 2, -1, true, false, "option value cut" },
+		{ { LD, "--preload" }, 0, -1, true, false, "option value beyond what is kept" },
+		{ { LD, "--list", "--inhibit-cache" }, 0, -1, true, false,
+		  "--list, then unknown options (a later --audit runs code)" },
+		{ { LD, "--verify" }, 0, -1, true, false, "--verify, then unknown options" },
+		{ { LD, "--help", "--inhibit-cache" }, 0, -1, true, true, "--help cannot be undone" },
+		{ { LD, "--version" }, 0, -1, false, true, "--version acts at once" },
+		{ { LD, "/tmp/p", "arg" }, 0, 1, false, false, "program kept, its arguments cut" },
+		{ { LD, "/tmp/pa" }, 1, 1, true, false, "program name itself cut" },
+		{ { NULL }, 0, -1, true, false, "no argument kept at all" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct rec_str argv[8];
+		struct loader_opts o;
+		unsigned n = 0;
+
+		while (n < 8 && rows[i].args[n]) {
+			argv[n] = S(rows[i].args[n]);
+			n++;
+		}
+		if (rows[i].cut_arg)
+			argv[rows[i].cut_arg].cut = true;
+		loader_parse_args(argv, n, false, &o);
+		tap_ok(o.target == rows[i].target && o.program_unknown == rows[i].unknown,
+		       "%s: target %d, program %s", rows[i].what, rows[i].target,
+		       rows[i].unknown ? "unknown" : "known");
+		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
+		       rows[i].benign);
 	}
 }
 
@@ -160,6 +240,10 @@ struct event_spec {
 	unsigned long ino1;
 	bool failed;
 	long long pid, ppid;
+	bool argv_cut;          /* argv not kept whole */
+	int cut_arg;            /* this argument cut too (0: none) */
+	const char *comm;
+	bool no_execve;         /* no argument kept at all */
 };
 
 #define INO_LD 100
@@ -185,6 +269,16 @@ static void make_event(struct rec_event *ev, const struct event_spec *s)
 		ev->argc_kept++;
 	}
 	ev->argc = ev->argc_kept;
+	ev->argv_cut = s->argv_cut || s->no_execve;
+	if (s->cut_arg)
+		ev->argv[s->cut_arg].cut = true;
+	if (s->argv_cut)
+		ev->argc = ev->argc_kept + 100;
+	if (s->no_execve) {
+		ev->argc_kept = 0;
+		ev->argc = REC_ID_UNSET;
+	}
+	ev->comm = S(s->comm);
 	if (s->path0) {
 		struct rec_path *p = &ev->paths[ev->npaths++];
 		p->item = 0;
@@ -333,6 +427,38 @@ static void test_judge(void)
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "a target ldd did not name alerts");
 
+	/* the program lies beyond what was kept: an alert, whatever the argv's shape */
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--inhibit-cache", "--inhibit-cache",
+					       "--inhibit-cache" }, LD, INO_LD, .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) && v.target_cut &&
+	       v.target[0] == '\0' && v.severity == SEV_CRITICAL,
+	       "hundreds of options before the program: argv_truncated, critical");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/AAAA" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 2 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       has_reason(&v, LR_PRELOAD_INJECTION) && v.target_cut,
+	       "option value longer than max_argv_bytes: argv_truncated, preload_injection");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { NULL }, LD, INO_LD, .no_execve = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       !has_reason(&v, LR_ARGV0_MISMATCH), "EXECVE record lost (line too long): argv_truncated");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--verify" }, LD, INO_LD,
+					       .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "--verify then options cut: no benign form is known");
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { LD, "--inhibit-cache" }, LD,
+					       INO_LD, .failed = true, .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       v.severity == SEV_MEDIUM, "failed attempt with argv cut: still an attempt, medium");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p", "x" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 2 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_ARGV_TRUNCATED) && !v.target_cut &&
+	       strcmp(v.target, "/tmp/p") == 0, "program kept, only its arguments cut: no reason");
+
 	/* allow-list */
 	cfg.loader.allow = calloc(1, sizeof(*cfg.loader.allow));
 	cfg.loader.allow[0] = (struct loader_allow){ NULL, strdup("/opt/app/*"), 1000, strdup("app") };
@@ -344,6 +470,10 @@ static void test_judge(void)
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/sub/run" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "allow-list target pattern does not cross '/'");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/ru" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 1 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "allow-list target pattern never matches a cut program name");
 
 	/* no probe: replay without files */
 	ctx.probe = NULL;
@@ -417,6 +547,8 @@ static void test_proctable(void)
 int main(void)
 {
 	test_parse();
+	test_parse_modes();
+	test_parse_truncated();
 	test_normalize();
 	test_judge();
 	test_proctable();
