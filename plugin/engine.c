@@ -217,7 +217,8 @@ static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
 {
 	char summary[512];
 	struct alert a;
-	const char *tgt = v->target[0] ? v->target : "(no program)";
+	const char *tgt = v->target[0] ? v->target :
+			  v->target_cut ? "(a program beyond the kept argv)" : "(no program)";
 
 	memset(&a, 0, sizeof(a));
 	a.rule = "loader_exec";
