@@ -368,6 +368,32 @@ static bool is_renamed(const struct loader_judge_ctx *ctx, const struct rec_even
 	return true;
 }
 
+/* Is PATH item 0 the image exe names? The kernel sets comm from the name execve was given and
+ * exe from the file it mapped, so the name agrees with one of them whenever it is what ran:
+ * the same path, the same last component (a path through a symlinked directory), or comm
+ * (a symlink to a hard link, /proc/self/fd/N, an execveat name relative to its dirfd). Events
+ * written for an SELinux denial can carry a single PATH item, the loader, while exe is the
+ * program that ran: that name agrees with neither. A nameless item (fexecve) contradicts
+ * nothing. */
+static bool path0_is_exe(const struct rec_event *ev, const struct rec_path *p0)
+{
+	char abs[REC_STR_MAX];
+	size_t blen, clen;
+	const char *base;
+
+	if (!p0->name.s || p0->name.len == 0 || !ev->exe.s)
+		return true;
+	if (path_normalize(ev->cwd.s, p0->name.s, p0->name.len, abs, sizeof(abs)) &&
+	    strcmp(abs, ev->exe.s) == 0)
+		return true;
+	if (same_base(&p0->name, ev->exe.s, ev->exe.len))
+		return true;
+	/* comm: the last component, cut to TASK_COMM_LEN - 1 bytes */
+	base = base_name(p0->name.s, p0->name.len, &blen);
+	clen = blen < 15 ? blen : 15;
+	return ev->comm.s && clen > 0 && ev->comm.len == clen && memcmp(ev->comm.s, base, clen) == 0;
+}
+
 /* Decide whether the executed image is a loader, and how we know. */
 static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 			    struct loader_verdict *v)
@@ -392,7 +418,7 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 		v->matched_by = "exe_path";
 		return true;
 	}
-	if (p0 && loader_set_has_id(ctx->known, &p0->id)) {
+	if (p0 && loader_set_has_id(ctx->known, &p0->id) && path0_is_exe(ev, p0)) {
 		v->matched_by = "inode";
 		return true;
 	}

@@ -367,6 +367,27 @@ static void test_judge(void)
 	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LOADER_RENAMED),
 	       "hard link under another name: loader_renamed");
 
+	/* PATH item 0 is the executed image only where it agrees with exe (issue 8 item 6):
+	 * SELinux denials write events whose only PATH item is the loader while exe is the
+	 * program that ran */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "bash", "-c", "true" }, LD, INO_LD,
+					       .comm = "bash" });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_NOT, "single PATH item (the loader), exe bash: not a loader run");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/", { "/tmp/ew/ldlink", "/bin/true" },
+					       "/tmp/ew/ldlink", INO_LD, .comm = "ldlink" });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && strcmp(v.matched_by, "inode") == 0 &&
+	       has_reason(&v, LR_LOADER_RENAMED), "hard link run through a symlink: comm agrees, alerts");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/var/tmp", { "x", "/bin/true" },
+					       "ew/ld-hard", INO_LD, .comm = "ld-hard" });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "hard link by a relative name: agrees with exe");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard (deleted)", "/", { "x", "/bin/true" },
+					       "", INO_LD, .comm = "3" });
+	ev.syscall_name = "execveat";
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "fexecve of a hard link (empty name): the identity decides");
 	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { LD, "/tmp/p" }, LD, INO_LD,
 					       .failed = true });
 	loader_judge(&ctx, &ev, &v);
