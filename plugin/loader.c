@@ -19,7 +19,7 @@ static const char *const reason_names[LR_COUNT_BITS] = {
 	"target_in_writable_dir", "target_not_executable", "loader_copy", "loader_renamed",
 	"argv0_mismatch", "preload_injection", "audit_injection", "library_path_override",
 	"argv0_option", "relative_target", "via_shebang", "exec_failed",
-	"target_recently_written", "loader_recently_written", "argv_truncated",
+	"target_recently_written", "loader_recently_written", "argv_truncated", "ldd_like",
 };
 
 const char *loader_reason_name(unsigned bit)
@@ -283,8 +283,9 @@ static bool argv_names(const char *argv, const char *target)
 }
 
 /* ldd runs its tracing loader from a subshell that never exec'd, so that parent is missing
- * from the table. Accept it only as ldd's shape: an ldd in the same session and uid that
- * started moments before, whose pid lies below the unknown parent's, naming this target. */
+ * from the table. An ldd in the same session and uid that started moments before, whose pid
+ * lies below the unknown parent's, naming this target, makes the run look like ldd's trace;
+ * `ldd X; (ld.so X; :)` looks the same. */
 static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *ev,
 			    const char *target, const char *raw)
 {
@@ -294,31 +295,40 @@ static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *
 	return argv_names(e->argv, target) || argv_names(e->argv, raw);
 }
 
-static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
-			     const struct loader_verdict *v, const struct rec_str *raw_target)
+enum ldd_match { LDD_NO, LDD_PROVEN, LDD_LIKE };
+
+/* Is this ldd's own run? ldd runs "$RTLD [--verify] FILE" with the FILE the user gave it: argv
+ * exactly [loader, FILE], the real loader by its own name. Proven only when the parent is a
+ * known exec of the real ldd (by identity) naming FILE; a run of that shape that only looks
+ * like ldd's (an unknown parent after an ldd, a parent with ldd's name whose identity is
+ * unknown) is LDD_LIKE. A known ldd parent counts only in that shape too: ldd is a bash script,
+ * and the shell it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start
+ * any loader run as ldd's child. */
+static enum ldd_match ldd_run(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+			      const struct loader_verdict *v, const struct rec_str *raw_target)
 {
 	char raw[REC_STR_MAX];
 	size_t n;
 
-	/* ldd's tracing run passes no loader options */
-	if (!raw_target || v->opts.nnames > 0)
-		return false;
+	if (!raw_target || v->opts.nnames > 0 || v->opts.target != 1 || v->target_cut ||
+	    ev->argc != 2 || ev->argc_kept != 2 || ev->argv_cut ||
+	    strcmp(v->matched_by, "exe_path") != 0 ||
+	    (v->reasons & (LR_ARGV0_MISMATCH | LR_LOADER_RENAMED | LR_LOADER_COPY | LR_VIA_SHEBANG)))
+		return LDD_NO;
 	/* ldd passes the file as the user wrote it: compare that and the resolved path */
 	n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
 	memcpy(raw, raw_target->s, n);
 	raw[n] = '\0';
-	/* A known ldd parent counts only in that shape too: ldd is a bash script, and the shell
-	 * it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start any
-	 * loader run as ldd's child. */
-	if (v->parent)
-		return loader_benign_image(ctx->cfg, ctx->benign_ids, v->parent) &&
-		       (argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw));
-	if (!ctx->ldd)
-		return false;
-	for (unsigned i = 0; i < ctx->ldd->n; i++)
+	if (v->parent) {
+		if (!loader_benign_image(ctx->cfg, ctx->benign_ids, v->parent) ||
+		    !(argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw)))
+			return LDD_NO;
+		return ctx->benign_ids && v->parent->image_id.valid ? LDD_PROVEN : LDD_LIKE;
+	}
+	for (unsigned i = 0; ctx->ldd && i < ctx->ldd->n; i++)
 		if (is_matching_ldd(&ctx->ldd->run[i], ev, v->target, raw))
-			return true;
-	return false;
+			return LDD_LIKE;
+	return LDD_NO;
 }
 
 static const char *allow_match(const struct config *cfg, const struct rec_event *ev,
@@ -438,7 +448,7 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 
 enum severity loader_severity(uint32_t reasons, bool exec_succeeded)
 {
-	if (!exec_succeeded)
+	if (!exec_succeeded || (reasons & LR_LDD_LIKE))
 		return SEV_MEDIUM;
 	return reasons & LR_RAISING ? SEV_CRITICAL : SEV_HIGH;
 }
@@ -449,6 +459,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	const struct config *cfg = ctx->cfg;
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct rec_str *target = NULL;
+	enum ldd_match ldd;
 
 	memset(v, 0, offsetof(struct loader_verdict, target));
 	v->target[0] = '\0';
@@ -514,6 +525,9 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 		}
 	}
 
+	ldd = ldd_run(ctx, ev, v, target);
+	if (ldd == LDD_LIKE)
+		v->reasons |= LR_LDD_LIKE;
 	v->severity = loader_severity(v->reasons, ev->success);
 
 	/* suppression, reason kept */
@@ -521,7 +535,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (loader_opts_benign(&v->opts) && !cfg->loader.benign_alerts) {
 		v->outcome = LOADER_SUPPRESSED;
 		v->suppressed_by = "benign_form";
-	} else if (!cfg->loader.benign_alerts && is_benign_parent(ctx, ev, v, target)) {
+	} else if (!cfg->loader.benign_alerts && ldd == LDD_PROVEN) {
 		v->outcome = LOADER_SUPPRESSED;
 		v->suppressed_by = "ldd_parent";
 	} else if ((v->allow_comment = allow_match(cfg, ev, v)) != NULL) {

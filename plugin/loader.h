@@ -31,7 +31,8 @@ enum loader_reason {
 	LR_TARGET_RECENTLY_WRITTEN = 1u << 12,  /* raises: the program was just dropped */
 	LR_LOADER_RECENTLY_WRITTEN = 1u << 13,  /* raises: the loader itself was just written */
 	LR_ARGV_TRUNCATED = 1u << 14,         /* raises: the program lies beyond the kept argv */
-	LR_COUNT_BITS = 15
+	LR_LDD_LIKE = 1u << 15,               /* caps at medium: ldd's shape, not proven ldd's */
+	LR_COUNT_BITS = 16
 };
 #define LR_RAISING (LR_TARGET_IN_WRITABLE_DIR | LR_TARGET_NOT_EXECUTABLE | LR_LOADER_COPY | \
 		    LR_LOADER_RENAMED | LR_ARGV0_MISMATCH | LR_PRELOAD_INJECTION | LR_AUDIT_INJECTION | \
@@ -112,7 +113,8 @@ enum loader_outcome {
 
 struct loader_verdict {
 	enum loader_outcome outcome;
-	const char *suppressed_by;      /* "benign_form", "ldd_parent", "allow_list", "min_severity" */
+	const char *suppressed_by;      /* "benign_form", "ldd_parent" (a known exec of the real ldd
+					 * by identity, ldd's exact shape), "allow_list", "min_severity" */
 	const char *allow_comment;
 	enum severity severity;
 	uint32_t reasons;               /* enum loader_reason bits */
@@ -128,8 +130,8 @@ struct loader_verdict {
 	struct target_facts facts;      /* valid when have_facts */
 };
 
-/* Recent runs of benign parents (ldd), so an unknown parent can be checked against a handful
- * of them instead of the whole process table. */
+/* Recent runs of benign parents (ldd), so a run under an unknown parent can be compared with a
+ * handful of them instead of the whole process table. */
 #define LOADER_LDD_RUNS 16
 struct ldd_runs {
 	struct proc_entry run[LOADER_LDD_RUNS];
@@ -151,12 +153,12 @@ struct loader_judge_ctx {
 	const struct loader_set *known;
 	struct proctable *procs;
 	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
-	const struct ldd_runs *ldd;         /* NULL: no ldd subshell heuristic */
+	const struct ldd_runs *ldd;         /* NULL: no ldd look-alike check */
 	const struct fileset *benign_ids;   /* identities of benign parents' images, or NULL */
 };
 
 /* Severity from the reasons (after callers add some): high, critical when any raises, at
- * most medium for a failed exec. */
+ * most medium for a failed exec or an ldd look-alike. */
 enum severity loader_severity(uint32_t reasons, bool exec_succeeded);
 
 /* Judge one exec event. Fills *ret; never fails. */

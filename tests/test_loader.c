@@ -415,12 +415,23 @@ static void test_judge(void)
 	tap_ok(has_reason(&v, LR_PRELOAD_INJECTION) && v.severity == SEV_CRITICAL,
 	       "--preload: preload_injection, critical");
 
-	/* ldd: the parent is the ldd script */
+	/* ldd: the parent is the ldd script, known by identity (the file the patterns name) */
+	char ldd_path[] = "/tmp/elfwatch-test-ldd-XXXXXX";
+	int ldd_fd = mkstemp(ldd_path);
+	struct pattern_list ldd_pat = { (char *[]){ ldd_path }, 1 };
+	struct fileset *ldd_ids = NULL;
+	struct stat ldd_st;
+
+	if (ldd_fd >= 0 && fstat(ldd_fd, &ldd_st) == 0)
+		ldd_ids = fileset_resolve(&ldd_pat);
+	ctx.benign_ids = ldd_ids;
 	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
 					       "/usr/bin/id" }, "/usr/bin/ldd", INO_OTHER, "/bin/bash",
 					       INO_BASH, .pid = 600, .ppid = 400 });
+	if (ldd_ids)
+		ev.paths[0].id = file_id_from_stat(&ldd_st);
 	proctable_record_exec(pt, &ev);
-	loader_note_exec(&cfg, NULL, &ldd, proctable_get(pt, 600));
+	loader_note_exec(&cfg, ldd_ids, &ldd, proctable_get(pt, 600));
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 610, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
@@ -435,18 +446,62 @@ static void test_judge(void)
 					       .pid = 611, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "ldd parent, but a target ldd was not given: alerts");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { "sshd", "/usr/bin/id" }, LD, INO_LD,
+					       .pid = 611, .ppid = 600 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "ldd parent, but argv[0] is not the loader: not ldd's shape, alerts");
+	/* ldd's trace runs in a subshell that never exec'd: its parent is unknown, so nothing
+	 * proves it is ldd's own run. `ldd X; (ld.so X; :)` looks the same: medium, ldd_like
+	 * (this was suppressed before issue 8 item 4) */
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 612, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_SUPPRESSED, "ldd's subshell (parent unknown) suppressed");
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_MEDIUM,
+	       "ldd's subshell or a look-alike (parent unknown): ldd_like, medium");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/tmp", { LD, "/tmp/p" }, LD, INO_LD,
+					       .pid = 6120, .ppid = 6050 });
+	ev.sec = 3000;
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_CRITICAL,
+	       "no recent ldd named it: full severity");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
 					       "/usr/bin/id" }, LD, INO_LD, .pid = 613, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_is_int(v.outcome, LOADER_ALERT, "same target with --preload under unknown parent alerts");
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "same target with --preload under unknown parent alerts, not ldd_like");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p" }, LD, INO_LD,
 					       .pid = 614, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_is_int(v.outcome, LOADER_ALERT, "a target ldd did not name alerts");
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "a target ldd did not name alerts");
+	/* a parent with ldd's name whose identity cannot be checked proves nothing either */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
+					       "/usr/bin/env" }, "/usr/bin/ldd", INO_OTHER, .pid = 700,
+					       .ppid = 400 });
+	ev.paths[0].id.valid = false;
+	proctable_record_exec(pt, &ev);
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/env" }, LD, INO_LD,
+					       .pid = 701, .ppid = 700 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_MEDIUM,
+	       "parent named ldd, identity unknown: ldd_like, medium");
+	/* ldd's name on another file (a bind mount over /usr/bin/ldd) is no ldd at all */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
+					       "/usr/bin/env" }, "/usr/bin/ldd", INO_OTHER, .pid = 702,
+					       .ppid = 400 });
+	proctable_record_exec(pt, &ev);
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/env" }, LD, INO_LD,
+					       .pid = 703, .ppid = 702 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_HIGH,
+	       "parent named ldd on another inode: full severity");
+	ctx.benign_ids = NULL;
+	fileset_free(ldd_ids);
+	if (ldd_fd >= 0) {
+		close(ldd_fd);
+		unlink(ldd_path);
+	}
 
 	/* the program lies beyond what was kept: an alert, whatever the argv's shape */
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--inhibit-cache", "--inhibit-cache",
