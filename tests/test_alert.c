@@ -365,7 +365,7 @@ static void test_tiny_bounds(void)
 /* Under any argv flood the alert keeps what it is for: rule, severity, event id, pid, uid, exe,
  * the program (or that it was cut) and the reasons; argv and other untrusted strings give way.
  * Never the minimal stub, down to the smallest max_alert_bytes the configuration allows. */
-static char ctl_arg[40], ctl_long[REC_STR_MAX];
+static char ctl_arg[41], ctl_long[REC_STR_MAX];
 
 static void fixture_flood(struct fixture *f, bool worst)
 {
@@ -376,15 +376,16 @@ static void fixture_flood(struct fixture *f, bool worst)
 		"--glibc-hwcaps-mask" };
 
 	fixture_hostile(f, 6);
-	memset(ctl_arg, '\x01', sizeof(ctl_arg));
-	memset(ctl_long, '\x1b', sizeof(ctl_long));
+	memset(ctl_arg, '\x01', sizeof(ctl_arg) - 1);
+	memset(ctl_long, '\x1b', sizeof(ctl_long) - 1);
+	ctl_long[sizeof(ctl_long) - 1] = '\0';
 	for (unsigned i = 0; i < REC_MAX_ARGS; i++)
-		f->ev.argv[i] = SN(ctl_arg, sizeof(ctl_arg));
+		f->ev.argv[i] = SN(ctl_arg, sizeof(ctl_arg) - 1);
 	f->ev.argv[1] = S("/tmp/payload");
 	f->ev.argc_kept = REC_MAX_ARGS;
 	f->ev.argc = 302;
 	f->ev.argv_cut = true;
-	f->ev.cwd = f->ev.key = f->ev.comm = SN(ctl_long, sizeof(ctl_long));
+	f->ev.cwd = f->ev.key = f->ev.comm = SN(ctl_long, sizeof(ctl_long) - 1);
 	f->v.soname[0] = '\0';
 	snprintf(f->v.target, sizeof(f->v.target), "/tmp/payload");
 	f->v.have_facts = false;
@@ -392,9 +393,8 @@ static void fixture_flood(struct fixture *f, bool worst)
 	if (!worst)
 		return;
 	/* everything at its longest, every byte escaped, every reason, 16 options */
-	ctl_long[sizeof(ctl_long) - 1] = '\0';
-	f->ev.exe = SN(ctl_long, sizeof(ctl_long));
-	f->v.loader_path = SN(ctl_long, sizeof(ctl_long));
+	f->ev.exe = SN(ctl_long, sizeof(ctl_long) - 1);
+	f->v.loader_path = SN(ctl_long, sizeof(ctl_long) - 1);
 	memcpy(f->v.target, ctl_long, sizeof(f->v.target));
 	f->v.target_cut = true;
 	f->v.have_facts = true;
