@@ -115,6 +115,13 @@ static void check(const struct alert *a, enum alert_format fmt, size_t max)
 			counts[1], nat, max, (int)sb.len, sb.data);
 		abort();
 	}
+	/* at a bound the configuration allows, never the stub: the process and the loader stay */
+	if (max >= 4096 && (!strstr(sb.data, fmt == FORMAT_JSON ? "\"process\":{\"pid\":" : " process_pid=") ||
+			    (a->loader && !strstr(sb.data, fmt == FORMAT_JSON ? "\"loader\":{\"path\":" :
+						   " loader_path=")))) {
+		fprintf(stderr, "incomplete alert at %zu: %.*s\n", max, (int)sb.len, sb.data);
+		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -173,6 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v.loader_path = take_str(&in);
 	take_arr(&in, v.soname, sizeof(v.soname));
 	take_arr(&in, v.target, sizeof(v.target));
+	v.target_cut = (v.reasons & LR_ARGV_TRUNCATED) != 0;
 	v.have_facts = flags & 32;
 	v.facts.exists = flags & 64;
 	v.facts.mode = (mode_t)take_num(&in);

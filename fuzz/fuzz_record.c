@@ -55,6 +55,11 @@ static void check_event(const struct rec_event *ev, const struct rec_limits *lim
 		abort();
 	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc && !ev->argv_cut)
 		abort();
+	/* argv is a prefix of the real one: a gap, or a successful exec without any EXECVE
+	 * record, says it was cut */
+	if ((ev->argv_gap && !ev->argv_cut) ||
+	    (ev->kind == REC_EXEC && ev->success && !ev->has_execve && !ev->argv_cut))
+		abort();
 }
 
 struct feed_ctx {

@@ -9,23 +9,30 @@
 #include <string.h>
 
 
+/* argv is what gives way first when an alert would not fit: fewer entries, shorter ones. */
 static void emit_argv(struct emitter *e, const char *name, const struct rec_event *ev)
 {
-	if (e->fmt == FORMAT_JSON) {
+	unsigned n = ev->argc_kept < e->argv_max ? ev->argc_kept : e->argv_max;
+
+	if (n < ev->argc_kept)
+		e->cut = true;
+	if (e->minimal) {
+		/* no entries at all */
+	} else if (e->fmt == FORMAT_JSON) {
 		emit_open(e, name, '[');
-		for (unsigned i = 0; i < ev->argc_kept; i++)
-			emit_rstr(e, NULL, &ev->argv[i]);
+		for (unsigned i = 0; i < n; i++)
+			emit_rstr_cap(e, NULL, &ev->argv[i], e->argv_cap);
 		emit_close(e, ']');
 	} else {
 		char key[32];
 
-		for (unsigned i = 0; i < ev->argc_kept; i++) {
+		for (unsigned i = 0; i < n; i++) {
 			snprintf(key, sizeof(key), "%s%u", name, i);
-			emit_rstr(e, key, &ev->argv[i]);
+			emit_rstr_cap(e, key, &ev->argv[i], e->argv_cap);
 		}
 	}
 	emit_int(e, "argc", ev->argc);
-	emit_bool(e, "argv_truncated", ev->argv_cut);
+	emit_bool(e, "argv_truncated", ev->argv_cut || n < ev->argc_kept);
 }
 
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap)
@@ -61,12 +68,22 @@ static void emit_loader(struct emitter *e, const struct rec_event *ev, const str
 	const struct loader_opts *o = &v->opts;
 
 	emit_open(e, "loader", '{');
-	emit_rstr(e, "path", &v->loader_path);
+	emit_rstr_cap(e, "path", &v->loader_path, e->key_cap);
 	emit_word(e, "matched_by", v->matched_by);
 	emit_bool(e, "copy", (v->reasons & LR_LOADER_COPY) != 0);
-	if (v->soname[0])
+	if (v->soname[0] && !e->minimal)
 		emit_cstr(e, "soname", v->soname);
-	emit_cstr(e, "target", v->target[0] ? v->target : NULL);
+	if (v->target[0])
+		emit_str_cap(e, "target", v->target, strlen(v->target), e->key_cap);
+	else
+		emit_cstr(e, "target", NULL);
+	if (v->target_cut)
+		emit_bool(e, "target_cut", true);
+	if (e->minimal) {
+		emit_words_once(e, "options", o->names, o->nnames);
+		emit_close(e, '}');
+		return;
+	}
 	if (v->have_facts) {
 		emit_open(e, "target_facts", '{');
 		emit_bool(e, "exists", v->facts.exists);
@@ -86,7 +103,7 @@ static void emit_loader(struct emitter *e, const struct rec_event *ev, const str
 		}
 		emit_close(e, '}');
 	}
-	emit_words(e, "options", o->names, o->nnames);
+	emit_words_once(e, "options", o->names, o->nnames);
 	if (o->preload)
 		emit_rstr(e, "preload", o->preload);
 	if (o->audit)
@@ -124,7 +141,8 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		emit_word(e, "syscall", ev->syscall_name);
 		emit_bool(e, "success", ev->success);
 		emit_int(e, "exit", ev->exit);
-		emit_rstr(e, "key", &ev->key);
+		if (!e->minimal)
+			emit_rstr(e, "key", &ev->key);
 		emit_close(e, '}');
 	} else if (a->file) {
 		alert_emit_write_event(e, a->file);
@@ -139,25 +157,28 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		emit_id(e, "euid", ev->euid);
 		emit_id(e, "auid", ev->auid);
 		emit_id(e, "ses", ev->ses);
-		emit_cstr(e, "tty", ev->tty);
-		emit_rstr(e, "comm", &ev->comm);
-		emit_rstr(e, "exe", &ev->exe);
-		emit_rstr(e, "cwd", &ev->cwd);
+		if (!e->minimal) {
+			emit_cstr(e, "tty", ev->tty);
+			emit_rstr(e, "comm", &ev->comm);
+		}
+		emit_rstr_cap(e, "exe", &ev->exe, e->key_cap);
+		if (!e->minimal)
+			emit_rstr(e, "cwd", &ev->cwd);
 		emit_argv(e, "argv", ev);
 		emit_close(e, '}');
 	} else if (a->actor) {
 		alert_emit_proc_entry(e, "process", a->actor);
 	}
 
-	if (a->nlineage > 0)
+	if (a->nlineage > 0 && !e->minimal)
 		alert_emit_proc_entry(e, "parent", a->lineage[0]);
 	else {
 		emit_open(e, "parent", '{');
 		emit_int(e, "pid", ev ? ev->ppid : a->actor ? a->actor->ppid : -1);
-		emit_bool(e, "known", false);
+		emit_bool(e, "known", a->nlineage > 0);
 		emit_close(e, '}');
 	}
-	if (a->nlineage > 1) {
+	if (a->nlineage > 1 && !e->minimal) {
 		if (e->fmt == FORMAT_JSON) {
 			emit_open(e, "ancestors", '[');
 			for (size_t i = 1; i < a->nlineage; i++)
@@ -176,37 +197,64 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 	if (a->file)
 		alert_emit_file(e, a);
 	emit_words(e, "reasons", a->reasons, a->nreasons);
-	emit_cstr(e, "summary", a->summary);
+	if (e->minimal)
+		e->cut = true;  /* sections left out */
+	else
+		emit_cstr(e, "summary", a->summary);
 	if (e->cut)
 		emit_bool(e, "truncated", true);
 	if (e->fmt == FORMAT_JSON)
 		strbuf_putc(e->sb, '}');
 }
 
+/* How hard an alert that does not fit is cut, mildest first: argv gives way first, then the
+ * other untrusted strings, then the sections an analyst can rebuild from the event id; the
+ * exe, the loader and its program (key_cap), pid, uid, rule, severity, event id and reasons
+ * stay to the end. Input bytes; JSON escaping can make each up to six times longer. */
+static const struct alert_budget {
+	unsigned argv_max;
+	size_t argv_cap, str_cap, key_cap;
+	bool minimal;
+} budgets[] = {
+	{ REC_MAX_ARGS, REC_STR_MAX, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 2048, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 1024, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 512, REC_STR_MAX, REC_STR_MAX, false },
+	{ 64, 128, 2048, REC_STR_MAX, false },
+	{ 32, 64, 1024, REC_STR_MAX, false },
+	{ 16, 32, 512, 2048, false },
+	{ 8, 32, 256, 1024, false },
+	{ 4, 16, 128, 512, false },
+	{ 0, 0, 64, 256, false },
+	{ 0, 0, 32, 256, true },
+	{ 0, 0, 16, 128, true },
+	{ 0, 0, 8, 64, true },
+	{ 0, 0, 8, 16, true },
+};
+
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out)
 {
 	/* strings whole first: an alert is cut only when it would not fit otherwise */
-	size_t cap = REC_STR_MAX;
-
-	/* Cut every untrusted string harder until the whole line fits. */
-	for (;;) {
+	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		struct emitter e;
 
 		memset(&e, 0, sizeof(e));
 		e.sb = out;
 		e.fmt = fmt;
-		e.str_cap = cap;
+		e.str_cap = budgets[i].str_cap;
+		e.key_cap = budgets[i].key_cap;
+		e.argv_max = budgets[i].argv_max;
+		e.argv_cap = budgets[i].argv_cap;
+		e.minimal = budgets[i].minimal;
 		e.first[0] = true;
 		out->limit = max_bytes;
 		strbuf_reset(out);
 		emit_alert(&e, a);
 		if (!out->truncated && out->len <= max_bytes)
 			return 0;
-		if (cap <= 8)
-			break;
-		cap /= 2;
 	}
-	/* Still too long (absurd limits): a minimal, always valid line. */
+	/* Still too long (a bound far below what the configuration allows): a minimal, always
+	 * valid line. */
 	const char *id = a->ev ? a->ev->id : a->file ? a->file->event_id : "";
 	strbuf_reset(out);
 	if (fmt == FORMAT_JSON)

@@ -1,6 +1,8 @@
 /* alert: turns a detection into one line of JSON or key=value. Every attacker-controlled string
  * is escaped so it cannot forge a field or a line, and the line never exceeds the configured
- * bound: strings are cut (marked "...") until it fits, and "truncated" says so. */
+ * bound: argv, then the other untrusted strings are cut (marked "..."), then what the event id
+ * can rebuild is left out, until it fits, and "truncated" says so. Rule, severity, event id,
+ * pid, uid, exe, loader, program (or target_cut) and reasons stay. */
 #ifndef ELFWATCH_ALERT_H
 #define ELFWATCH_ALERT_H
 

@@ -117,6 +117,24 @@ void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r)
 	emit_str(e, name, r ? r->s : NULL, r && r->s ? r->len : 0);
 }
 
+void emit_str_cap(struct emitter *e, const char *name, const char *s, size_t len, size_t cap)
+{
+	size_t keep = e->str_cap;
+
+	e->str_cap = cap;
+	emit_str(e, name, s, len);
+	e->str_cap = keep;
+}
+
+void emit_rstr_cap(struct emitter *e, const char *name, const struct rec_str *r, size_t cap)
+{
+	size_t keep = e->str_cap;
+
+	e->str_cap = cap;
+	emit_rstr(e, name, r);
+	e->str_cap = keep;
+}
+
 void emit_int(struct emitter *e, const char *name, long long v)
 {
 	emit_key(e, name);
@@ -155,3 +173,19 @@ void emit_words(struct emitter *e, const char *name, const char *const *w, size_
 	strbuf_putc(e->sb, '"');
 }
 
+
+void emit_words_once(struct emitter *e, const char *name, const char *const *w, size_t n)
+{
+	const char *once[32];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < sizeof(once) / sizeof(once[0]); i++) {
+		size_t j;
+
+		for (j = 0; j < k && strcmp(once[j], w[i]) != 0; j++)
+			;
+		if (j == k)
+			once[k++] = w[i];
+	}
+	emit_words(e, name, once, k);
+}

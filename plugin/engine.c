@@ -217,7 +217,8 @@ static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
 {
 	char summary[512];
 	struct alert a;
-	const char *tgt = v->target[0] ? v->target : "(no program)";
+	const char *tgt = v->target[0] ? v->target :
+			  v->target_cut ? "(a program beyond the kept argv)" : "(no program)";
 
 	memset(&a, 0, sizeof(a));
 	a.rule = "loader_exec";
@@ -393,7 +394,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 		if (p0->name.s && !(ev->syscall_name && strcmp(ev->syscall_name, "execveat") == 0))
 			path_normalize(ev->cwd.s, p0->name.s, p0->name.len, path0, sizeof(path0));
 		image = writes_on_exec(en->writes, &p0->id, path0, ev, now);
-		if (v->outcome != LOADER_NOT && v->target[0]) {
+		if (v->outcome != LOADER_NOT && v->target[0] && !v->target_cut) {
 			struct file_id none = { 0 };
 			target = writes_on_exec(en->writes, v->have_facts && v->facts.exists ?
 						&v->facts.id : &none, v->target, ev, now);

@@ -19,7 +19,7 @@ static const char *const reason_names[LR_COUNT_BITS] = {
 	"target_in_writable_dir", "target_not_executable", "loader_copy", "loader_renamed",
 	"argv0_mismatch", "preload_injection", "audit_injection", "library_path_override",
 	"argv0_option", "relative_target", "via_shebang", "exec_failed",
-	"target_recently_written", "loader_recently_written",
+	"target_recently_written", "loader_recently_written", "argv_truncated", "ldd_like",
 };
 
 const char *loader_reason_name(unsigned bit)
@@ -28,76 +28,6 @@ const char *loader_reason_name(unsigned bit)
 		if (bit == 1u << i)
 			return reason_names[i];
 	return "unknown";
-}
-
-static bool arg_is(const struct rec_str *a, const char *opt)
-{
-	size_t n = strlen(opt);
-	return a->len == n && memcmp(a->s, opt, n) == 0;
-}
-
-void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret)
-{
-	static const struct {
-		const char *name;
-		size_t flag_off;        /* offset of a bool, or of a const struct rec_str * */
-		bool takes_value;
-	} options[] = {
-		{ "--list", offsetof(struct loader_opts, list), false },
-		{ "--verify", offsetof(struct loader_opts, verify), false },
-		{ "--help", offsetof(struct loader_opts, help), false },
-		{ "--version", offsetof(struct loader_opts, version), false },
-		{ "--list-tunables", offsetof(struct loader_opts, list_tunables), false },
-		{ "--list-diagnostics", offsetof(struct loader_opts, list_diagnostics), false },
-		{ "--inhibit-cache", offsetof(struct loader_opts, inhibit_cache), false },
-		{ "--library-path", offsetof(struct loader_opts, library_path), true },
-		{ "--preload", offsetof(struct loader_opts, preload), true },
-		{ "--audit", offsetof(struct loader_opts, audit), true },
-		{ "--argv0", offsetof(struct loader_opts, argv0), true },
-		{ "--inhibit-rpath", offsetof(struct loader_opts, inhibit_rpath), true },
-		{ "--glibc-hwcaps-prepend", offsetof(struct loader_opts, hwcaps_prepend), true },
-		{ "--glibc-hwcaps-mask", offsetof(struct loader_opts, hwcaps_mask), true },
-	};
-	unsigned i = 1;
-
-	memset(ret, 0, sizeof(*ret));
-	ret->target = -1;
-	/* rtld consumes options while argv[1] is one of its own; a value option needs its value
-	 * (with too few arguments rtld treats the option word as the program name). The first
-	 * other word is the program. --help and --version act at once. */
-	while (i < argc) {
-		size_t k;
-
-		for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
-			if (arg_is(&argv[i], options[k].name))
-				break;
-		if (k == sizeof(options) / sizeof(options[0]))
-			break;
-		if (options[k].takes_value && i + 1 >= argc)
-			break;
-		if (ret->nnames < sizeof(ret->names) / sizeof(ret->names[0]))
-			ret->names[ret->nnames++] = options[k].name;
-		if (options[k].takes_value) {
-			*(const struct rec_str **)((char *)ret + options[k].flag_off) = &argv[i + 1];
-			i += 2;
-		} else {
-			*(bool *)((char *)ret + options[k].flag_off) = true;
-			i++;
-			if (ret->help || ret->version)
-				return;
-		}
-	}
-	if (i < argc)
-		ret->target = (int)i;
-}
-
-bool loader_opts_benign(const struct loader_opts *o)
-{
-	/* --list traces a program, but rtld loads --audit modules first and runs their
-	 * constructors and la_version(): "ld.so --list --audit /tmp/x.so /bin/true" runs code.
-	 * A listing that injects libraries is no listing. */
-	return o->target < 0 || (o->list && !o->audit && !o->preload) || o->verify || o->help ||
-	       o->version || o->list_tunables || o->list_diagnostics;
 }
 
 struct loader_set {
@@ -254,8 +184,9 @@ static bool argv_names(const char *argv, const char *target)
 }
 
 /* ldd runs its tracing loader from a subshell that never exec'd, so that parent is missing
- * from the table. Accept it only as ldd's shape: an ldd in the same session and uid that
- * started moments before, whose pid lies below the unknown parent's, naming this target. */
+ * from the table. An ldd in the same session and uid that started moments before, whose pid
+ * lies below the unknown parent's, naming this target, makes the run look like ldd's trace;
+ * `ldd X; (ld.so X; :)` looks the same. */
 static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *ev,
 			    const char *target, const char *raw)
 {
@@ -265,31 +196,40 @@ static bool is_matching_ldd(const struct proc_entry *e, const struct rec_event *
 	return argv_names(e->argv, target) || argv_names(e->argv, raw);
 }
 
-static bool is_benign_parent(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
-			     const struct loader_verdict *v, const struct rec_str *raw_target)
+enum ldd_match { LDD_NO, LDD_PROVEN, LDD_LIKE };
+
+/* Is this ldd's own run? ldd runs "$RTLD [--verify] FILE" with the FILE the user gave it: argv
+ * exactly [loader, FILE], the real loader by its own name. Proven only when the parent is a
+ * known exec of the real ldd (by identity) naming FILE; a run of that shape that only looks
+ * like ldd's (an unknown parent after an ldd, a parent with ldd's name whose identity is
+ * unknown) is LDD_LIKE. A known ldd parent counts only in that shape too: ldd is a bash script,
+ * and the shell it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start
+ * any loader run as ldd's child. */
+static enum ldd_match ldd_run(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
+			      const struct loader_verdict *v, const struct rec_str *raw_target)
 {
 	char raw[REC_STR_MAX];
 	size_t n;
 
-	/* ldd's tracing run passes no loader options */
-	if (!raw_target || v->opts.nnames > 0)
-		return false;
+	if (!raw_target || v->opts.nnames > 0 || v->opts.target != 1 || v->target_cut ||
+	    ev->argc != 2 || ev->argc_kept != 2 || ev->argv_cut ||
+	    strcmp(v->matched_by, "exe_path") != 0 ||
+	    (v->reasons & (LR_ARGV0_MISMATCH | LR_LOADER_RENAMED | LR_LOADER_COPY | LR_VIA_SHEBANG)))
+		return LDD_NO;
 	/* ldd passes the file as the user wrote it: compare that and the resolved path */
 	n = raw_target->len < sizeof(raw) - 1 ? raw_target->len : sizeof(raw) - 1;
 	memcpy(raw, raw_target->s, n);
 	raw[n] = '\0';
-	/* A known ldd parent counts only in that shape too: ldd is a bash script, and the shell
-	 * it starts runs $BASH_ENV first, so "BASH_ENV=x.sh ldd /bin/true" can start any
-	 * loader run as ldd's child. */
-	if (v->parent)
-		return loader_benign_image(ctx->cfg, ctx->benign_ids, v->parent) &&
-		       (argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw));
-	if (!ctx->ldd)
-		return false;
-	for (unsigned i = 0; i < ctx->ldd->n; i++)
+	if (v->parent) {
+		if (!loader_benign_image(ctx->cfg, ctx->benign_ids, v->parent) ||
+		    !(argv_names(v->parent->argv, v->target) || argv_names(v->parent->argv, raw)))
+			return LDD_NO;
+		return ctx->benign_ids && v->parent->image_id.valid ? LDD_PROVEN : LDD_LIKE;
+	}
+	for (unsigned i = 0; ctx->ldd && i < ctx->ldd->n; i++)
 		if (is_matching_ldd(&ctx->ldd->run[i], ev, v->target, raw))
-			return true;
-	return false;
+			return LDD_LIKE;
+	return LDD_NO;
 }
 
 static const char *allow_match(const struct config *cfg, const struct rec_event *ev,
@@ -300,7 +240,7 @@ static const char *allow_match(const struct config *cfg, const struct rec_event 
 
 		if (a->parent_exe && (!v->parent || fnmatch(a->parent_exe, v->parent->exe, 0) != 0))
 			continue;
-		if (a->target && fnmatch(a->target, v->target, FNM_PATHNAME) != 0)
+		if (a->target && (v->target_cut || fnmatch(a->target, v->target, FNM_PATHNAME) != 0))
 			continue;
 		if (a->uid >= 0 && a->uid != ev->uid)
 			continue;
@@ -339,6 +279,32 @@ static bool is_renamed(const struct loader_judge_ctx *ctx, const struct rec_even
 	return true;
 }
 
+/* Is PATH item 0 the image exe names? The kernel sets comm from the name execve was given and
+ * exe from the file it mapped, so the name agrees with one of them whenever it is what ran:
+ * the same path, the same last component (a path through a symlinked directory), or comm
+ * (a symlink to a hard link, /proc/self/fd/N, an execveat name relative to its dirfd). Events
+ * written for an SELinux denial can carry a single PATH item, the loader, while exe is the
+ * program that ran: that name agrees with neither. A nameless item (fexecve) contradicts
+ * nothing. */
+static bool path0_is_exe(const struct rec_event *ev, const struct rec_path *p0)
+{
+	char abs[REC_STR_MAX];
+	size_t blen, clen;
+	const char *base;
+
+	if (!p0->name.s || p0->name.len == 0 || !ev->exe.s)
+		return true;
+	if (path_normalize(ev->cwd.s, p0->name.s, p0->name.len, abs, sizeof(abs)) &&
+	    strcmp(abs, ev->exe.s) == 0)
+		return true;
+	if (same_base(&p0->name, ev->exe.s, ev->exe.len))
+		return true;
+	/* comm: the last component, cut to TASK_COMM_LEN - 1 bytes */
+	base = base_name(p0->name.s, p0->name.len, &blen);
+	clen = blen < 15 ? blen : 15;
+	return ev->comm.s && clen > 0 && ev->comm.len == clen && memcmp(ev->comm.s, base, clen) == 0;
+}
+
 /* Decide whether the executed image is a loader, and how we know. */
 static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
 			    struct loader_verdict *v)
@@ -363,7 +329,7 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 		v->matched_by = "exe_path";
 		return true;
 	}
-	if (p0 && loader_set_has_id(ctx->known, &p0->id)) {
+	if (p0 && loader_set_has_id(ctx->known, &p0->id) && path0_is_exe(ev, p0)) {
 		v->matched_by = "inode";
 		return true;
 	}
@@ -383,7 +349,7 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 
 enum severity loader_severity(uint32_t reasons, bool exec_succeeded)
 {
-	if (!exec_succeeded)
+	if (!exec_succeeded || (reasons & LR_LDD_LIKE))
 		return SEV_MEDIUM;
 	return reasons & LR_RAISING ? SEV_CRITICAL : SEV_HIGH;
 }
@@ -394,6 +360,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	const struct config *cfg = ctx->cfg;
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct rec_str *target = NULL;
+	enum ldd_match ldd;
 
 	memset(v, 0, offsetof(struct loader_verdict, target));
 	v->target[0] = '\0';
@@ -402,7 +369,11 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 		return;
 
 	v->parent = ctx->procs ? proctable_get(ctx->procs, ev->ppid) : NULL;
-	loader_parse_args(ev->argv, ev->argc_kept, &v->opts);
+	loader_parse_args(ev->argv, ev->argc_kept, !ev->argv_cut, &v->opts);
+	if (v->opts.program_unknown) {
+		v->reasons |= LR_ARGV_TRUNCATED;
+		v->target_cut = true;
+	}
 	if (v->opts.target >= 0) {
 		target = &ev->argv[v->opts.target];
 		if (!path_normalize(ev->cwd.s, target->s, target->len, v->target, sizeof(v->target))) {
@@ -444,7 +415,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (v->target[0]) {
 		if (in_writable_dir(&cfg->loader.writable_dirs, v->target))
 			v->reasons |= LR_TARGET_IN_WRITABLE_DIR;
-		if (ctx->probe && ctx->probe->target_facts && v->target[0] == '/' &&
+		if (ctx->probe && ctx->probe->target_facts && v->target[0] == '/' && !v->target_cut &&
 		    ctx->probe->target_facts(ctx->probe->ctx, v->target, &v->facts) == 0) {
 			v->have_facts = true;
 			if (v->facts.exists && !(v->facts.mode & 0111))
@@ -455,6 +426,9 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 		}
 	}
 
+	ldd = ldd_run(ctx, ev, v, target);
+	if (ldd == LDD_LIKE)
+		v->reasons |= LR_LDD_LIKE;
 	v->severity = loader_severity(v->reasons, ev->success);
 
 	/* suppression, reason kept */
@@ -462,7 +436,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (loader_opts_benign(&v->opts) && !cfg->loader.benign_alerts) {
 		v->outcome = LOADER_SUPPRESSED;
 		v->suppressed_by = "benign_form";
-	} else if (!cfg->loader.benign_alerts && is_benign_parent(ctx, ev, v, target)) {
+	} else if (!cfg->loader.benign_alerts && ldd == LDD_PROVEN) {
 		v->outcome = LOADER_SUPPRESSED;
 		v->suppressed_by = "ldd_parent";
 	} else if ((v->allow_comment = allow_match(cfg, ev, v)) != NULL) {

@@ -30,17 +30,29 @@ enum loader_reason {
 	LR_EXEC_FAILED = 1u << 11,            /* the exec itself failed: an attempt */
 	LR_TARGET_RECENTLY_WRITTEN = 1u << 12,  /* raises: the program was just dropped */
 	LR_LOADER_RECENTLY_WRITTEN = 1u << 13,  /* raises: the loader itself was just written */
-	LR_COUNT_BITS = 14
+	LR_ARGV_TRUNCATED = 1u << 14,         /* raises: the program lies beyond the kept argv */
+	LR_LDD_LIKE = 1u << 15,               /* caps at medium: ldd's shape, not proven ldd's */
+	LR_COUNT_BITS = 16
 };
 #define LR_RAISING (LR_TARGET_IN_WRITABLE_DIR | LR_TARGET_NOT_EXECUTABLE | LR_LOADER_COPY | \
 		    LR_LOADER_RENAMED | LR_ARGV0_MISMATCH | LR_PRELOAD_INJECTION | LR_AUDIT_INJECTION | \
-		    LR_TARGET_RECENTLY_WRITTEN | LR_LOADER_RECENTLY_WRITTEN)
+		    LR_TARGET_RECENTLY_WRITTEN | LR_LOADER_RECENTLY_WRITTEN | LR_ARGV_TRUNCATED)
 
 const char *loader_reason_name(unsigned bit);
+
+/* What rtld does after its options: the last of --list/--verify (neither overrides --help);
+ * --help, --list-tunables and --list-diagnostics override any. */
+enum loader_mode {
+	LOADER_MODE_RUN = 0, LOADER_MODE_LIST, LOADER_MODE_VERIFY, LOADER_MODE_HELP,
+	LOADER_MODE_LIST_TUNABLES, LOADER_MODE_LIST_DIAGNOSTICS,
+};
 
 /* The loader's own command line, parsed as glibc 2.36 rtld does. Pointers borrow from argv. */
 struct loader_opts {
 	bool list, verify, help, version, list_tunables, list_diagnostics, inhibit_cache;
+	enum loader_mode mode;
+	bool program_unknown;       /* argv was not kept whole and the program lies beyond what
+				     * was kept (or its name was cut) */
 	const struct rec_str *library_path, *preload, *audit, *argv0;
 	const struct rec_str *inhibit_rpath, *hwcaps_prepend, *hwcaps_mask;
 	const char *names[16];      /* options in the order given */
@@ -48,12 +60,16 @@ struct loader_opts {
 	int target;                 /* index into argv of the program, -1 if none */
 };
 
-/* Parse argv (argv[0] is the loader itself). Pure; never fails. */
-void loader_parse_args(const struct rec_str *argv, unsigned argc, struct loader_opts *ret);
+/* Parse argv (argv[0] is the loader itself). complete is false when the record did not keep
+ * the whole argv: options running to the end of what was kept then hide the program. Pure;
+ * never fails. */
+void loader_parse_args(const struct rec_str *argv, unsigned argc, bool complete,
+		       struct loader_opts *ret);
 
-/* True for forms that cannot run a program: --verify, --list (without --audit/--preload,
- * whose modules rtld loads and runs even when listing), --help, --version, --list-*, or no
- * target. */
+/* True for forms that cannot run a program: --version, a final mode of --verify, --help,
+ * --list-tunables, --list-diagnostics, or --list without --audit/--preload (whose modules
+ * rtld loads and runs even when listing), or no target. Never when the program is unknown
+ * (unless --help or --version already decided). */
 bool loader_opts_benign(const struct loader_opts *o);
 
 /* The host's loaders: resolved from path patterns at start and on reload. */
@@ -97,7 +113,8 @@ enum loader_outcome {
 
 struct loader_verdict {
 	enum loader_outcome outcome;
-	const char *suppressed_by;      /* "benign_form", "ldd_parent", "allow_list", "min_severity" */
+	const char *suppressed_by;      /* "benign_form", "ldd_parent" (a known exec of the real ldd
+					 * by identity, ldd's exact shape), "allow_list", "min_severity" */
 	const char *allow_comment;
 	enum severity severity;
 	uint32_t reasons;               /* enum loader_reason bits */
@@ -105,6 +122,7 @@ struct loader_verdict {
 	struct rec_str loader_path;     /* the path that was executed (PATH item or exe) */
 	char soname[64];
 	struct loader_opts opts;
+	bool target_cut;                /* the program is not (wholly) known: see argv_truncated */
 	bool have_facts;
 	const struct proc_entry *parent;
 	/* last, large, reset by their first byte / have_facts */
@@ -112,8 +130,8 @@ struct loader_verdict {
 	struct target_facts facts;      /* valid when have_facts */
 };
 
-/* Recent runs of benign parents (ldd), so an unknown parent can be checked against a handful
- * of them instead of the whole process table. */
+/* Recent runs of benign parents (ldd), so a run under an unknown parent can be compared with a
+ * handful of them instead of the whole process table. */
 #define LOADER_LDD_RUNS 16
 struct ldd_runs {
 	struct proc_entry run[LOADER_LDD_RUNS];
@@ -135,12 +153,12 @@ struct loader_judge_ctx {
 	const struct loader_set *known;
 	struct proctable *procs;
 	const struct loader_probe *probe;   /* NULL: no file access (replay without files) */
-	const struct ldd_runs *ldd;         /* NULL: no ldd subshell heuristic */
+	const struct ldd_runs *ldd;         /* NULL: no ldd look-alike check */
 	const struct fileset *benign_ids;   /* identities of benign parents' images, or NULL */
 };
 
 /* Severity from the reasons (after callers add some): high, critical when any raises, at
- * most medium for a failed exec. */
+ * most medium for a failed exec or an ldd look-alike. */
 enum severity loader_severity(uint32_t reasons, bool exec_succeeded);
 
 /* Judge one exec event. Fills *ret; never fails. */

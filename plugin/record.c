@@ -343,8 +343,10 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 	} while (auparse_next_field(au) > 0);
 }
 
-/* Append one decoded argument chunk; new_arg starts a new argv entry. */
-static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
+/* Append one decoded chunk of argument idx: a new argv entry when idx is the next one, the
+ * continuation of the last entry when idx is that one. argv stays a prefix of the real argv:
+ * anything else (a lost record, a repeated or out-of-order field) ends what is kept. */
+static void add_arg_chunk(struct rec_event *ev, const char *raw, unsigned long idx, bool first_chunk)
 {
 	size_t room = ev->argbytes_cap - ev->argbytes_len;
 	char *out = ev->argbytes + ev->argbytes_len;
@@ -353,27 +355,31 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
 	bool cut = false;
 	int r;
 
-	if (new_arg) {
+	if (ev->argv_gap)
+		return;
+	if (idx == ev->argc_kept) {
 		if (ev->argc_kept == REC_MAX_ARGS || room < 2) {
-			ev->argv_cut = true;
+			ev->argv_cut = ev->argv_gap = true;
 			return;
 		}
 		arg = &ev->argv[ev->argc_kept++];
 		arg->s = out;
 		arg->len = 0;
+		arg->cut = false;       /* the array is not cleared between events */
 		out[0] = '\0';
-	} else {
-		if (ev->argc_kept == 0)
-			return;
+	} else if (!first_chunk && ev->argc_kept > 0 && idx == ev->argc_kept - 1) {
 		arg = &ev->argv[ev->argc_kept - 1];
 		/* chunks of one argument are contiguous: extend it in place over its NUL */
 		if (arg->s + arg->len + 1 != ev->argbytes + ev->argbytes_len) {
-			ev->argv_cut = true;
+			ev->argv_cut = ev->argv_gap = true;
 			return;
 		}
 		out = (char *)arg->s + arg->len;
 		room++;
 		ev->argbytes_len--;
+	} else {
+		ev->argv_cut = ev->argv_gap = true;
+		return;
 	}
 	if (room < 2) {
 		arg->cut = ev->argv_cut = true;
@@ -398,6 +404,7 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, bool new_arg)
 
 static void extract_execve(auparse_state_t *au, struct rec_event *ev)
 {
+	ev->has_execve = true;
 	auparse_first_field(au);
 	do {
 		const char *name = auparse_get_field_name(au), *v = auparse_get_field_str(au);
@@ -421,14 +428,15 @@ static void extract_execve(auparse_state_t *au, struct rec_event *ev)
 		if (strncmp(p, "_len", 4) == 0)
 			continue;
 		if (*p == '\0') {
-			add_arg_chunk(ev, v, true);
+			add_arg_chunk(ev, v, idx, true);
 		} else if (*p == '[') {
-			/* aN[0] opens argument N; later chunks extend it */
+			/* aN[0] opens argument N; later chunks extend it (a chunk whose
+			 * predecessors are missing opens it too) */
 			unsigned long chunk = strtoul(p + 1, &end, 10);
 
 			if (*end != ']')
 				continue;
-			add_arg_chunk(ev, v, chunk == 0 || idx + 1 != ev->argc_kept);
+			add_arg_chunk(ev, v, idx, chunk == 0);
 		}
 	} while (auparse_next_field(au) > 0);
 }
@@ -564,6 +572,10 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 		}
 	} while (auparse_next_record(au) > 0);
 	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc)
+		ev->argv_cut = true;
+	/* a successful exec always has an EXECVE record: one that did not arrive (dropped by the
+	 * reader, lost in a queue) leaves an argv nobody kept */
+	if (ev->kind == REC_EXEC && ev->success && !ev->has_execve)
 		ev->argv_cut = true;
 	return 1;
 }

@@ -73,7 +73,10 @@ struct rec_event {
 	unsigned paths_seen;    /* PATH records in the event */
 	unsigned argc_kept;
 	long long argc;         /* as the EXECVE record declared it */
-	bool argv_cut;          /* arguments or bytes dropped */
+	bool argv_cut;          /* arguments or bytes dropped (or, for a successful exec, no
+				 * EXECVE record at all) */
+	bool argv_gap;          /* an argument out of sequence ended what is kept */
+	bool has_execve;        /* an EXECVE record was seen */
 
 	/* private storage for the strings above */
 	char *strings;

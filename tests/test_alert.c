@@ -362,6 +362,106 @@ static void test_tiny_bounds(void)
 	}
 }
 
+/* Under any argv flood the alert keeps what it is for: rule, severity, event id, pid, uid, exe,
+ * the program (or that it was cut) and the reasons; argv and other untrusted strings give way.
+ * Never the minimal stub, down to the smallest max_alert_bytes the configuration allows. */
+static char ctl_arg[41], ctl_long[REC_STR_MAX];
+
+static void fixture_flood(struct fixture *f, bool worst)
+{
+	static const char *const all_opts[] = {
+		"--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", "--list-diagnostics", "--library-path",
+		"--inhibit-cache", "--inhibit-rpath", "--list-tunables", "--preload", "--audit",
+		"--argv0", "--verify", "--list", "--help", "--version", "--glibc-hwcaps-prepend",
+		"--glibc-hwcaps-mask" };
+
+	fixture_hostile(f, 6);
+	memset(ctl_arg, '\x01', sizeof(ctl_arg) - 1);
+	memset(ctl_long, '\x1b', sizeof(ctl_long) - 1);
+	ctl_long[sizeof(ctl_long) - 1] = '\0';
+	for (unsigned i = 0; i < REC_MAX_ARGS; i++)
+		f->ev.argv[i] = SN(ctl_arg, sizeof(ctl_arg) - 1);
+	f->ev.argv[1] = S("/tmp/payload");
+	f->ev.argc_kept = REC_MAX_ARGS;
+	f->ev.argc = 302;
+	f->ev.argv_cut = true;
+	f->ev.cwd = f->ev.key = f->ev.comm = SN(ctl_long, sizeof(ctl_long) - 1);
+	f->v.soname[0] = '\0';
+	snprintf(f->v.target, sizeof(f->v.target), "/tmp/payload");
+	f->v.have_facts = false;
+	f->a.summary = ctl_long;
+	if (!worst)
+		return;
+	/* everything at its longest, every byte escaped, every reason, 16 options */
+	f->ev.exe = SN(ctl_long, sizeof(ctl_long) - 1);
+	f->v.loader_path = SN(ctl_long, sizeof(ctl_long) - 1);
+	memcpy(f->v.target, ctl_long, sizeof(f->v.target));
+	f->v.target_cut = true;
+	f->v.have_facts = true;
+	memcpy(f->v.facts.real, ctl_long, sizeof(f->v.facts.real));
+	for (unsigned i = 0; i < 16; i++)
+		f->v.opts.names[i] = all_opts[i];
+	f->v.opts.nnames = 16;
+	f->a.nreasons = 0;
+	for (unsigned b = 0; b < LR_COUNT_BITS; b++)
+		f->a.reasons[f->a.nreasons++] = loader_reason_name(1u << b);
+}
+
+static void check_complete(const struct alert *a, enum alert_format fmt, size_t max, bool target_whole,
+			   const char *what)
+{
+	static const char *const json_need[] = { "{\"rule\":\"loader_exec\",\"severity\":\"critical\"",
+		"\"event\":{\"id\":\"1795364529.957:5\"", "\"pid\":2440", "\"uid\":0", "\"exe\":\"",
+		"\"reasons\":[\"", "\"argv_truncated\":true", "\"truncated\":true}" };
+	static const char *const kv_need[] = { "rule=\"loader_exec\" severity=\"critical\"",
+		" event_id=\"1795364529.957:5\"", " process_pid=2440", " process_uid=0", " process_exe=\"",
+		" reasons=\"", " process_argv_truncated=true", " truncated=true" };
+	const char *const *need = fmt == FORMAT_JSON ? json_need : kv_need;
+	const char *fname = fmt == FORMAT_JSON ? "json" : "kv";
+	struct strbuf sb;
+	char err[200];
+	bool all = true;
+
+	if (strbuf_init(&sb, max) < 0)
+		return;
+	tap_ok(alert_format(a, fmt, max, &sb) == 0 && sb.len <= max, "%s %s %zu: fits", what, fname, max);
+	tap_ok(fmt == FORMAT_JSON ? json_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)) :
+	       kv_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)), "%s %s %zu: well-formed",
+	       what, fname, max);
+	for (size_t i = 0; i < N_ELEMS(json_need); i++) {
+		if (!strstr(sb.data, need[i])) {
+			tap_diag("  missing %s", need[i]);
+			all = false;
+		}
+	}
+	if (target_whole)
+		all = all && strstr(sb.data, fmt == FORMAT_JSON ? "\"target\":\"/tmp/payload\"" :
+				    " loader_target=\"/tmp/payload\"");
+	else
+		all = all && strstr(sb.data, fmt == FORMAT_JSON ? "\"target_cut\":true" :
+				    " loader_target_cut=true");
+	all = all && strstr(sb.data, fmt == FORMAT_JSON ? "argv0_mismatch\"" : "argv0_mismatch");
+	if (!tap_ok(all, "%s %s %zu: rule, severity, event id, pid, uid, exe, %s, reasons kept", what,
+		    fname, max, target_whole ? "program" : "target_cut"))
+		tap_diag("  line: %.*s", (int)(sb.len > 1500 ? 1500 : sb.len), sb.data);
+	strbuf_free(&sb);
+}
+
+static void test_flood(void)
+{
+	static struct fixture f;
+	static const size_t bounds[] = { 2048, 3000, 4096, 8192 };
+
+	for (int worst = 0; worst <= 1; worst++) {
+		fixture_flood(&f, worst);
+		f.a.reasons[f.a.nreasons++] = "argv0_mismatch";
+		for (size_t b = 0; b < N_ELEMS(bounds); b++)
+			for (int fmt = FORMAT_JSON; fmt <= FORMAT_KV; fmt++)
+				check_complete(&f.a, (enum alert_format)fmt, bounds[b], !worst,
+					       worst ? "worst case" : "argv flood");
+	}
+}
+
 static void test_checkers(void)
 {
 	/* The checkers themselves must refuse what the alert tests rely on them refusing. */
@@ -429,5 +529,6 @@ int main(void)
 	matrix(&f.a, "sparse");
 
 	test_tiny_bounds();
+	test_flood();
 	return tap_done();
 }

@@ -63,7 +63,7 @@ static void test_parse(void)
 			argv[n] = S(rows[i].args[n]);
 			n++;
 		}
-		loader_parse_args(argv, n, &o);
+		loader_parse_args(argv, n, true, &o);
 		tap_is_int(o.target, rows[i].target, rows[i].what);
 		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
 		       rows[i].benign);
@@ -73,10 +73,90 @@ static void test_parse(void)
 					  S("/tmp/a.so"), S("/bin/true") };
 		struct loader_opts o;
 
-		loader_parse_args(argv, 6, &o);
+		loader_parse_args(argv, 6, true, &o);
 		tap_ok(o.preload && strcmp(o.preload->s, "/tmp/evil.so") == 0, "preload value kept");
 		tap_ok(o.audit && strcmp(o.audit->s, "/tmp/a.so") == 0, "audit value kept");
 		tap_is_int(o.nnames, 2, "two options named");
+	}
+}
+
+/* rtld's mode is the last of --list/--verify (neither overrides --help), --list-tunables and
+ * --list-diagnostics override any; only the final mode says whether a program runs. */
+static void test_parse_modes(void)
+{
+	static const struct {
+		const char *args[8];
+		bool benign;
+		const char *what;
+	} rows[] = {
+		{ { LD, "--verify", "--list", "--audit", "/tmp/a.so", "/bin/true" }, false,
+		  "--verify --list --audit: --list wins, the audit module runs" },
+		{ { LD, "--list", "--verify", "--audit", "/tmp/a.so", "/bin/true" }, true,
+		  "--list --verify --audit: --verify wins, rtld exits before audit modules" },
+		{ { LD, "--help", "--list", "--audit", "/tmp/a.so", "/bin/true" }, true,
+		  "--help is not overridden by --list" },
+		{ { LD, "--list-tunables", "--list", "--preload", "/tmp/p.so", "/bin/true" }, false,
+		  "--list after --list-tunables lists, with the preload loaded" },
+		{ { LD, "--help", "/bin/true" }, true, "--help with a program" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct rec_str argv[8];
+		struct loader_opts o;
+		unsigned n = 0;
+
+		while (n < 8 && rows[i].args[n]) {
+			argv[n] = S(rows[i].args[n]);
+			n++;
+		}
+		loader_parse_args(argv, n, true, &o);
+		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
+		       rows[i].benign);
+	}
+}
+
+/* argv that was not kept whole (REC_MAX_ARGS, max_argv_bytes, a lost record): the program may
+ * lie beyond what is kept, and then nothing about the run is known to be benign. */
+static void test_parse_truncated(void)
+{
+	static const struct {
+		const char *args[8];
+		int cut_arg;            /* argument cut by the budget, or 0 */
+		int target;
+		bool unknown, benign;
+		const char *what;
+	} rows[] = {
+		{ { LD, "--inhibit-cache", "--inhibit-cache", "--inhibit-cache" }, 0, -1, true, false,
+		  "options up to the end of what is kept" },
+		{ { LD, "--preload", "/tmp/AAAA" }, 2, -1, true, false, "option value cut" },
+		{ { LD, "--preload" }, 0, -1, true, false, "option value beyond what is kept" },
+		{ { LD, "--list", "--inhibit-cache" }, 0, -1, true, false,
+		  "--list, then unknown options (a later --audit runs code)" },
+		{ { LD, "--verify" }, 0, -1, true, false, "--verify, then unknown options" },
+		{ { LD, "--help", "--inhibit-cache" }, 0, -1, true, true, "--help cannot be undone" },
+		{ { LD, "--version" }, 0, -1, false, true, "--version acts at once" },
+		{ { LD, "/tmp/p", "arg" }, 0, 1, false, false, "program kept, its arguments cut" },
+		{ { LD, "/tmp/pa" }, 1, 1, true, false, "program name itself cut" },
+		{ { NULL }, 0, -1, true, false, "no argument kept at all" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct rec_str argv[8];
+		struct loader_opts o;
+		unsigned n = 0;
+
+		while (n < 8 && rows[i].args[n]) {
+			argv[n] = S(rows[i].args[n]);
+			n++;
+		}
+		if (rows[i].cut_arg)
+			argv[rows[i].cut_arg].cut = true;
+		loader_parse_args(argv, n, false, &o);
+		tap_ok(o.target == rows[i].target && o.program_unknown == rows[i].unknown,
+		       "%s: target %d, program %s", rows[i].what, rows[i].target,
+		       rows[i].unknown ? "unknown" : "known");
+		tap_ok(loader_opts_benign(&o) == rows[i].benign, "%s: benign=%d", rows[i].what,
+		       rows[i].benign);
 	}
 }
 
@@ -160,6 +240,10 @@ struct event_spec {
 	unsigned long ino1;
 	bool failed;
 	long long pid, ppid;
+	bool argv_cut;          /* argv not kept whole */
+	int cut_arg;            /* this argument cut too (0: none) */
+	const char *comm;
+	bool no_execve;         /* no argument kept at all */
 };
 
 #define INO_LD 100
@@ -185,6 +269,16 @@ static void make_event(struct rec_event *ev, const struct event_spec *s)
 		ev->argc_kept++;
 	}
 	ev->argc = ev->argc_kept;
+	ev->argv_cut = s->argv_cut || s->no_execve;
+	if (s->cut_arg)
+		ev->argv[s->cut_arg].cut = true;
+	if (s->argv_cut)
+		ev->argc = ev->argc_kept + 100;
+	if (s->no_execve) {
+		ev->argc_kept = 0;
+		ev->argc = REC_ID_UNSET;
+	}
+	ev->comm = S(s->comm);
 	if (s->path0) {
 		struct rec_path *p = &ev->paths[ev->npaths++];
 		p->item = 0;
@@ -273,6 +367,27 @@ static void test_judge(void)
 	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LOADER_RENAMED),
 	       "hard link under another name: loader_renamed");
 
+	/* PATH item 0 is the executed image only where it agrees with exe (issue 8 item 6):
+	 * SELinux denials write events whose only PATH item is the loader while exe is the
+	 * program that ran */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "bash", "-c", "true" }, LD, INO_LD,
+					       .comm = "bash" });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_NOT, "single PATH item (the loader), exe bash: not a loader run");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/", { "/tmp/ew/ldlink", "/bin/true" },
+					       "/tmp/ew/ldlink", INO_LD, .comm = "ldlink" });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && strcmp(v.matched_by, "inode") == 0 &&
+	       has_reason(&v, LR_LOADER_RENAMED), "hard link run through a symlink: comm agrees, alerts");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/var/tmp", { "x", "/bin/true" },
+					       "ew/ld-hard", INO_LD, .comm = "ld-hard" });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "hard link by a relative name: agrees with exe");
+	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard (deleted)", "/", { "x", "/bin/true" },
+					       "", INO_LD, .comm = "3" });
+	ev.syscall_name = "execveat";
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "fexecve of a hard link (empty name): the identity decides");
 	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { LD, "/tmp/p" }, LD, INO_LD,
 					       .failed = true });
 	loader_judge(&ctx, &ev, &v);
@@ -300,12 +415,23 @@ static void test_judge(void)
 	tap_ok(has_reason(&v, LR_PRELOAD_INJECTION) && v.severity == SEV_CRITICAL,
 	       "--preload: preload_injection, critical");
 
-	/* ldd: the parent is the ldd script */
+	/* ldd: the parent is the ldd script, known by identity (the file the patterns name) */
+	char ldd_path[] = "/tmp/elfwatch-test-ldd-XXXXXX";
+	int ldd_fd = mkstemp(ldd_path);
+	struct pattern_list ldd_pat = { (char *[]){ ldd_path }, 1 };
+	struct fileset *ldd_ids = NULL;
+	struct stat ldd_st;
+
+	if (ldd_fd >= 0 && fstat(ldd_fd, &ldd_st) == 0)
+		ldd_ids = fileset_resolve(&ldd_pat);
+	ctx.benign_ids = ldd_ids;
 	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
 					       "/usr/bin/id" }, "/usr/bin/ldd", INO_OTHER, "/bin/bash",
 					       INO_BASH, .pid = 600, .ppid = 400 });
+	if (ldd_ids)
+		ev.paths[0].id = file_id_from_stat(&ldd_st);
 	proctable_record_exec(pt, &ev);
-	loader_note_exec(&cfg, NULL, &ldd, proctable_get(pt, 600));
+	loader_note_exec(&cfg, ldd_ids, &ldd, proctable_get(pt, 600));
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 610, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
@@ -320,18 +446,94 @@ static void test_judge(void)
 					       .pid = 611, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "ldd parent, but a target ldd was not given: alerts");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { "sshd", "/usr/bin/id" }, LD, INO_LD,
+					       .pid = 611, .ppid = 600 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "ldd parent, but argv[0] is not the loader: not ldd's shape, alerts");
+	/* ldd's trace runs in a subshell that never exec'd: its parent is unknown, so nothing
+	 * proves it is ldd's own run. `ldd X; (ld.so X; :)` looks the same: medium, ldd_like
+	 * (this was suppressed before issue 8 item 4) */
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 612, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_SUPPRESSED, "ldd's subshell (parent unknown) suppressed");
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_MEDIUM,
+	       "ldd's subshell or a look-alike (parent unknown): ldd_like, medium");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/tmp", { LD, "/tmp/p" }, LD, INO_LD,
+					       .pid = 6120, .ppid = 6050 });
+	ev.sec = 3000;
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_CRITICAL,
+	       "no recent ldd named it: full severity");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
 					       "/usr/bin/id" }, LD, INO_LD, .pid = 613, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_is_int(v.outcome, LOADER_ALERT, "same target with --preload under unknown parent alerts");
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "same target with --preload under unknown parent alerts, not ldd_like");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p" }, LD, INO_LD,
 					       .pid = 614, .ppid = 605 });
 	loader_judge(&ctx, &ev, &v);
-	tap_is_int(v.outcome, LOADER_ALERT, "a target ldd did not name alerts");
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE),
+	       "a target ldd did not name alerts");
+	/* a parent with ldd's name whose identity cannot be checked proves nothing either */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
+					       "/usr/bin/env" }, "/usr/bin/ldd", INO_OTHER, .pid = 700,
+					       .ppid = 400 });
+	ev.paths[0].id.valid = false;
+	proctable_record_exec(pt, &ev);
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/env" }, LD, INO_LD,
+					       .pid = 701, .ppid = 700 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_MEDIUM,
+	       "parent named ldd, identity unknown: ldd_like, medium");
+	/* ldd's name on another file (a bind mount over /usr/bin/ldd) is no ldd at all */
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { "/bin/bash", "/usr/bin/ldd",
+					       "/usr/bin/env" }, "/usr/bin/ldd", INO_OTHER, .pid = 702,
+					       .ppid = 400 });
+	proctable_record_exec(pt, &ev);
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/env" }, LD, INO_LD,
+					       .pid = 703, .ppid = 702 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_LDD_LIKE) && v.severity == SEV_HIGH,
+	       "parent named ldd on another inode: full severity");
+	ctx.benign_ids = NULL;
+	fileset_free(ldd_ids);
+	if (ldd_fd >= 0) {
+		close(ldd_fd);
+		unlink(ldd_path);
+	}
+
+	/* the program lies beyond what was kept: an alert, whatever the argv's shape */
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--inhibit-cache", "--inhibit-cache",
+					       "--inhibit-cache" }, LD, INO_LD, .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) && v.target_cut &&
+	       v.target[0] == '\0' && v.severity == SEV_CRITICAL,
+	       "hundreds of options before the program: argv_truncated, critical");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/AAAA" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 2 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       has_reason(&v, LR_PRELOAD_INJECTION) && v.target_cut,
+	       "option value longer than max_argv_bytes: argv_truncated, preload_injection");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { NULL }, LD, INO_LD, .no_execve = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       !has_reason(&v, LR_ARGV0_MISMATCH), "EXECVE record lost (line too long): argv_truncated");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--verify" }, LD, INO_LD,
+					       .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "--verify then options cut: no benign form is known");
+	make_event(&ev, &(struct event_spec){ "/usr/bin/bash", "/", { LD, "--inhibit-cache" }, LD,
+					       INO_LD, .failed = true, .argv_cut = true });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_ARGV_TRUNCATED) &&
+	       v.severity == SEV_MEDIUM, "failed attempt with argv cut: still an attempt, medium");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/tmp/p", "x" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 2 });
+	loader_judge(&ctx, &ev, &v);
+	tap_ok(v.outcome == LOADER_ALERT && !has_reason(&v, LR_ARGV_TRUNCATED) && !v.target_cut &&
+	       strcmp(v.target, "/tmp/p") == 0, "program kept, only its arguments cut: no reason");
 
 	/* allow-list */
 	cfg.loader.allow = calloc(1, sizeof(*cfg.loader.allow));
@@ -344,6 +546,10 @@ static void test_judge(void)
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/sub/run" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "allow-list target pattern does not cross '/'");
+	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/ru" }, LD, INO_LD,
+					       .argv_cut = true, .cut_arg = 1 });
+	loader_judge(&ctx, &ev, &v);
+	tap_is_int(v.outcome, LOADER_ALERT, "allow-list target pattern never matches a cut program name");
 
 	/* no probe: replay without files */
 	ctx.probe = NULL;
@@ -417,6 +623,8 @@ static void test_proctable(void)
 int main(void)
 {
 	test_parse();
+	test_parse_modes();
+	test_parse_truncated();
 	test_normalize();
 	test_judge();
 	test_proctable();

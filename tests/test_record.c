@@ -535,6 +535,67 @@ static void test_many_args(struct rec_event *ev)
 	strbuf_free(&sb);
 }
 
+/* One rec_event serves every event: a cut argument must not leave its mark on the next event's
+ * argv (a later, innocent alert said "truncated":true; found by fuzzing, issue 10). */
+static void test_cut_reset(void)
+{
+	struct rec_limits small = { 256 };
+	struct rec_event sev;
+	struct strbuf sb;
+
+	if (rec_event_init(&sev, &small) < 0 || strbuf_init(&sb, 8192) < 0) {
+		tap_ok(0, "init");
+		return;
+	}
+	strbuf_puts(&sb, SYSCALL HDR("EXECVE") "argc=3 a0=\"/lib64/ld-linux-x86-64.so.2\" a1=");
+	for (int i = 0; i < 300; i++)
+		strbuf_puts(&sb, "41");
+	strbuf_puts(&sb, " a2=\"/tmp/p\"\n" CWD PATH0);
+	tap_is_int(extract(sb.data, &sev), 1, "event with an argument over argv_max_bytes");
+	tap_ok(sev.argv_cut && sev.argc_kept == 2 && sev.argv[1].cut, "argument 1 cut, flagged");
+	tap_is_int(extract(SYSCALL EXECVE2 CWD PATH0, &sev), 1, "next event, nothing cut");
+	tap_ok(!sev.argv_cut && sev.argc_kept == 2, "next event: argv complete");
+	tap_ok(!sev.argv[0].cut && !sev.argv[1].cut, "next event: no argument inherits the cut flag");
+	strbuf_free(&sb);
+	rec_event_free(&sev);
+}
+
+/* Arguments are kept as a prefix of argv: a gap (an EXECVE record lost, a field missing) ends
+ * what is kept, so argv[i] is always the i-th argument; an exec that succeeded without any
+ * EXECVE record has an argv nobody kept. */
+static void test_arg_gaps(struct rec_event *ev)
+{
+	static const struct {
+		const char *text;
+		unsigned kept;
+		bool cut;
+		const char *what;
+	} rows[] = {
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a2=\"z\"\n" CWD PATH0, 1, true,
+		  "a1 missing: a2 is not argv[1]" },
+		{ SYSCALL HDR("EXECVE") " a1=\"b\" a2=\"c\"\n" CWD PATH0, 0, true,
+		  "first EXECVE record lost: nothing kept" },
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a1_len=4 a1[0]=\"ab\" a1[1]=\"cd\"\n"
+		  HDR("EXECVE") " a2=\"e\"\n" CWD PATH0, 3, false, "chunks across records: no gap" },
+		{ SYSCALL HDR("EXECVE") "argc=3 a0=\"x\" a1=\"y\" a1=\"again\" a2=\"z\"\n" CWD PATH0,
+		  2, true, "a repeated argument ends what is kept" },
+		{ SYSCALL HDR("EXECVE") "argc=2 a0=\"x\" a1[0]=\"y\" a3[1]=\"q\"\n" CWD PATH0, 2,
+		  true, "a chunk of a later argument does not extend argv[1]" },
+		{ SYSCALL CWD PATH0 PROCTITLE, 0, true, "successful exec without EXECVE record" },
+		{ HDR("SYSCALL") "arch=c000003e syscall=59 success=no exit=-2 pid=1\n" CWD PATH0, 0,
+		  false, "failed exec without EXECVE record: nothing was lost" },
+	};
+
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		int r = extract(rows[i].text, ev);
+
+		if (!tap_ok(r == 1 && ev->argc_kept == rows[i].kept && ev->argv_cut == rows[i].cut,
+			    "%s: %u kept, cut=%d", rows[i].what, rows[i].kept, rows[i].cut))
+			tap_diag("  rec_extract %d, argc_kept %u, argv_cut %d", r, ev->argc_kept,
+				 ev->argv_cut);
+	}
+}
+
 /* Several events in one buffer; and the real recorded log when the tree has it. */
 static void test_streams(struct rec_event *ev)
 {
@@ -599,6 +660,8 @@ int main(void)
 	test_paths(&ev);
 	test_chunked(&ev);
 	test_many_args(&ev);
+	test_cut_reset();
+	test_arg_gaps(&ev);
 	test_streams(&ev);
 	rec_event_free(&ev);
 	return tap_done();
