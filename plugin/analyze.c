@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "elf_inspect.h"
+#include "log.h"
 #include "strbuf.h"
 
 #define ANALYZE_MAX_DEPTH 128
@@ -29,10 +30,18 @@ struct analyze_ctx {
 	unsigned long by_sev[SEV_COUNT];
 };
 
+/* Diagnostics quote file names chosen by whoever wrote the tree: escaped, one line each. */
+static void analyze_note(const char *path, const char *what)
+{
+	char esc[LOG_LINE_MAX];
+
+	fprintf(stderr, "analyze: %s: %s\n", log_escape(path, esc, sizeof(esc)), what);
+}
+
 static void analyze_err(struct analyze_ctx *c, const char *path, int err)
 {
 	c->errors++;
-	fprintf(stderr, "analyze: %s: %s\n", path, strerror(err));
+	analyze_note(path, strerror(err));
 }
 
 static void analyze_file(struct analyze_ctx *c, int fd, const struct stat *st, const char *path)
@@ -171,7 +180,7 @@ static void analyze_path(struct analyze_ctx *c, const char *arg)
 	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		analyze_err(c, arg, errno);
 	else if (S_ISLNK(st.st_mode))
-		fprintf(stderr, "analyze: %s: symlink, not followed\n", arg), c->skipped++;
+		analyze_note(arg, "symlink, not followed"), c->skipped++;
 	else
 		analyze_entry(c, AT_FDCWD, path, &st, st.st_dev, path, strlen(path), pcap, 0);
 	free(path);

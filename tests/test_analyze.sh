@@ -39,6 +39,13 @@ ok "$([ $rc -eq 2 ] && echo 0 || echo 1)" "missing path exits 2 (got $rc)"
 ok "$([ $rc -eq 2 ] && echo 0 || echo 1)" "bad option exits 2"
 "$ELFWATCH" --analyze "$t/a/link" >"$t/out3" 2>/dev/null
 ok "$([ ! -s "$t/out3" ] && echo 0 || echo 1)" "symlink argument not followed"
+# diagnostics quoting a hostile name stay one line each
+ln -s /bin/ls "$t/evil
+analyze: forged"
+"$ELFWATCH" --analyze "$t/evil
+analyze: forged" >/dev/null 2>"$t/err4"
+ok "$([ "$(wc -l <"$t/err4")" -eq 2 ] && ! grep -q '^analyze: forged' "$t/err4" && echo 0 || echo 1)" \
+	"a symlink named with a newline: one escaped diagnostic line and the summary"
 # a file flipping between 1 MiB and 1 KiB while it is judged: never a crash
 if command -v python3 >/dev/null; then
 	srcdir=${top_srcdir:-$(dirname "$0")/..}
