@@ -20,6 +20,8 @@ struct mount_point {
 struct mounts {
 	struct mount_point *v;  /* sorted by id */
 	size_t n;
+	char **risky_dirs;      /* mount points of the risky mounts (few) */
+	size_t nrisky;
 	bool loaded;            /* a table was read: unknown ids are suspect from now on */
 	int fd;                 /* /proc/self/mountinfo, kept open: poll() says when it changed */
 	int fdinfo;             /* /proc/self/fdinfo */
@@ -34,11 +36,19 @@ struct mounts *mounts_new(void)
 	return m;
 }
 
+static void mounts_clear_dirs(char **dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
 void mounts_free(struct mounts *m)
 {
 	if (!m)
 		return;
 	free(m->v);
+	mounts_clear_dirs(m->risky_dirs, m->nrisky);
 	if (m->fd >= 0)
 		close(m->fd);
 	if (m->fdinfo >= 0)
@@ -82,6 +92,23 @@ static bool field(const char *line, size_t len, unsigned n, char *out, size_t ca
 	return true;
 }
 
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
 /* A decimal mount id, or -1. */
 static int parse_id(const char *s)
 {
@@ -107,21 +134,36 @@ static int point_cmp(const void *a, const void *b)
 int mounts_parse(struct mounts *m, const char *text, size_t len)
 {
 	struct mount_point *v = calloc(MOUNTS_MAX, sizeof(*v));
-	size_t n = 0;
+	char **dirs = calloc(MOUNTS_MAX, sizeof(*dirs));
+	size_t n = 0, nd = 0;
 
-	if (!v)
+	if (!v || !dirs) {
+		free(v);
+		free(dirs);
 		return -ENOMEM;
+	}
 	for (const char *p = text, *end = text + len; p < end && n < MOUNTS_MAX;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *sep = memmem(p, l, " - ", 3);
-		char id[16], type[64];
+		char id[16], type[64], dir[4096];
 
-		/* the mount id is field 0; the type is the first field after " - " */
+		/* the mount id is field 0, the mount point field 4; the type is the first field
+		 * after " - " */
 		if (sep && field(p, l, 0, id, sizeof(id)) && parse_id(id) >= 0 &&
+		    field(p, l, 4, dir, sizeof(dir)) &&
 		    field(sep + 3, l - (size_t)(sep + 3 - p), 0, type, sizeof(type))) {
 			v[n].id = parse_id(id);
 			v[n].risky = mounts_type_risky(type);
+			if (v[n].risky) {
+				unescape(dir);
+				if (!(dirs[nd] = strdup(dir))) {
+					mounts_clear_dirs(dirs, nd);
+					free(v);
+					return -ENOMEM;
+				}
+				nd++;
+			}
 			n++;
 		}
 		p += l + 1;
@@ -130,6 +172,9 @@ int mounts_parse(struct mounts *m, const char *text, size_t len)
 	free(m->v);
 	m->v = v;
 	m->n = n;
+	mounts_clear_dirs(m->risky_dirs, m->nrisky);
+	m->risky_dirs = dirs;
+	m->nrisky = nd;
 	m->loaded = true;
 	return (int)n;
 }
@@ -172,6 +217,14 @@ int mounts_update(struct mounts *m)
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLPRI | POLLERR)))
 		return mounts_refresh(m);
 	return 0;
+}
+
+bool mounts_point_risky(const struct mounts *m, const char *path)
+{
+	for (size_t i = 0; m && i < m->nrisky; i++)
+		if (strcmp(m->risky_dirs[i], path) == 0)
+			return true;
+	return false;
 }
 
 int mounts_id_risky(const struct mounts *m, int mnt_id)

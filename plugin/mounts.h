@@ -28,6 +28,12 @@ int mounts_refresh(struct mounts *m);
  * called before every look at a file, so a mount made a moment ago is known. 0 or -errno. */
 int mounts_update(struct mounts *m);
 
+/* True when a mount that may stall is mounted on path (exactly; stacked mounts: any of them).
+ * Asked before looking a name up: with audit rules loaded, even landing on such a mount's root
+ * makes the kernel read its capability xattr (audit_copy_inode), which a silent FUSE daemon
+ * never answers. path must be what a walk without symlinks reached (safefile). */
+bool mounts_point_risky(const struct mounts *m, const char *path);
+
 /* 1 when mount id may stall, 0 when it may not, -ENOENT when the table does not know it. */
 int mounts_id_risky(const struct mounts *m, int mnt_id);
 

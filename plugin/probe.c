@@ -38,11 +38,16 @@ static bool probe_may_stall(void *ctx, int fd)
 	return mounts_fd_risky(ctx, fd);
 }
 
+static bool probe_point_may_stall(void *ctx, const char *path)
+{
+	return mounts_point_risky(ctx, path);
+}
+
 /* The guard for one look: the mount table is brought up to date first (one poll), then every
  * directory and file on the way is judged by its descriptor's mount. */
 static struct safefile_guard probe_guard(void)
 {
-	struct safefile_guard g = { probe_may_stall, probe_mounts };
+	struct safefile_guard g = { probe_may_stall, probe_point_may_stall, probe_mounts };
 
 	if (probe_mounts)
 		mounts_update(probe_mounts);
@@ -168,13 +173,16 @@ static struct {
 } dir_cache[FIND_DIR_CACHE];
 static unsigned dir_cache_next;
 
-/* Open name (relative to dir_fd) for reading as a directory, unless its mount may stall: the mount is judged on an O_PATH
- * descriptor first (no O_DIRECTORY there: that would trigger an automount). fd or -errno. */
-static int find_dir_open(int dir_fd, const char *name)
+/* Open name (relative to dir_fd, reached as path) for reading as a directory, unless a mount
+ * that may stall is there: by the mount points, then on an O_PATH descriptor (no O_DIRECTORY
+ * there: that would trigger an automount). fd or -errno. */
+static int find_dir_open(int dir_fd, const char *name, const char *path)
 {
-	int pfd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), fd;
+	int pfd, fd;
 
-	if (pfd < 0)
+	if (mounts_point_risky(probe_mounts, path))
+		return -EREMOTE;
+	if ((pfd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -errno;
 	if (mounts_fd_risky(probe_mounts, pfd)) {
 		close(pfd);
@@ -211,7 +219,7 @@ static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const str
 			continue;
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
-		if ((sub = find_dir_open(dirfd(d), de->d_name)) < 0)
+		if ((sub = find_dir_open(dirfd(d), de->d_name, path)) < 0)
 			continue;
 		(*budget)--;
 		if (fstat(sub, &st) == 0) {
@@ -258,7 +266,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		if (len >= PATH_MAX ||
 		    safefile_resolve(roots->v[i], &g, &pfd, &st, NULL, 0) < 0)
 			continue;
-		fd = S_ISDIR(st.st_mode) ? find_dir_open(pfd, ".") : -ENOTDIR;
+		fd = S_ISDIR(st.st_mode) ? find_dir_open(pfd, ".", "") : -ENOTDIR;
 		close(pfd);
 		if (fd < 0)
 			continue;

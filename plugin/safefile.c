@@ -73,6 +73,20 @@ static int safefile_walk(const char *path, bool follow, const struct safefile_gu
 			rest[pos++] = '\0';
 		if (strcmp(name, ".") == 0)
 			continue;
+		if (g && g->point_may_stall && strcmp(name, "..") != 0) {
+			/* walked + "/" + name: where the lookup would land */
+			if (wlen + 1 + len >= sizeof(walked)) {
+				r = -ENAMETOOLONG;
+				break;
+			}
+			walked[wlen] = '/';
+			memcpy(walked + wlen + 1, name, len + 1);
+			if (g->point_may_stall(g->ctx, walked)) {
+				r = -EREMOTE;
+				break;
+			}
+			walked[wlen] = '\0';
+		}
 		fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			r = -errno;

@@ -15,11 +15,15 @@
 
 #include "fileid.h"
 
-/* Asked about every directory before anything is looked up in it, and about the file at the
- * end, each an O_PATH descriptor: true when its file system may stall whoever touches it
+/* Stall guard, asked twice per component. point_may_stall (may be NULL): before a name is
+ * looked up, with the absolute path the walk reached (no symlink in it): true when a file
+ * system that may stall is mounted right there (with audit rules loaded, merely landing on its
+ * root makes the kernel read an xattr from it). may_stall: about every O_PATH descriptor the
+ * walk opens, before it is fstat'ed or looked into: true when its file system may stall
  * (decided without asking that file system anything, e.g. mounts_fd_risky). */
 struct safefile_guard {
 	bool (*may_stall)(void *ctx, int fd);
+	bool (*point_may_stall)(void *ctx, const char *path);
 	void *ctx;
 };
 

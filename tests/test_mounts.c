@@ -41,6 +41,11 @@ static void test_table(void)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		tap_ok(mounts_id_risky(m, rows[i].id) == rows[i].risky, "mount id %d: %s", rows[i].id,
 		       rows[i].risky == 1 ? "may stall" : rows[i].risky == 0 ? "safe" : "unknown");
+	tap_ok(mounts_point_risky(m, "/home/u/mnt") && mounts_point_risky(m, "/with space") &&
+	       mounts_point_risky(m, "/stack") && mounts_point_risky(m, "/net") &&
+	       !mounts_point_risky(m, "/tmp") && !mounts_point_risky(m, "/home/u/mnt/local") &&
+	       !mounts_point_risky(m, "/home/u/mntx") && !mounts_point_risky(m, "/"),
+	       "mount points of risky mounts (stacked: any of them; \\040 unescaped)");
 	tap_ok(mounts_type_risky("fuse.gvfsd-fuse") && mounts_type_risky("cifs") &&
 	       mounts_type_risky("autofs") && mounts_type_risky("fuseblk") && mounts_type_risky("9p") &&
 	       !mounts_type_risky("ext4") && !mounts_type_risky("tmpfs") && !mounts_type_risky("overlay") &&

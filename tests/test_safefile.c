@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -17,6 +20,11 @@
 static bool guard_fn(void *ctx, int fd)
 {
 	return mounts_fd_risky(ctx, fd);
+}
+
+static bool point_fn(void *ctx, const char *path)
+{
+	return mounts_point_risky(ctx, path);
 }
 
 static void test_walk(void)
@@ -95,7 +103,7 @@ static void test_resolve(void)
 static void test_guard(void)
 {
 	struct mounts *m = mounts_new();
-	struct safefile_guard g = { guard_fn, m };
+	struct safefile_guard g = { guard_fn, NULL, m };
 	int root = open("/", O_PATH | O_CLOEXEC), proc = open("/proc", O_PATH | O_CLOEXEC);
 	int tmp = open(fixture_dir(), O_PATH | O_CLOEXEC);
 	int rid = mounts_fd_id(m, root), pid = mounts_fd_id(m, proc), tid = mounts_fd_id(m, tmp);
@@ -134,6 +142,79 @@ out:
 	mounts_free(m);
 }
 
+/* A FUSE mount whose daemon never answers (INIT is never read): any request to it blocks, in a
+ * wait only SIGKILL ends, and with audit rules loaded even landing on its root asks it for an
+ * xattr. Made in a child with a private mount namespace, so it vanishes with the child; the
+ * parent kills a child that stalls. Reached directly, through a symlink, and stacked on top of
+ * a harmless tmpfs: the walk must stop at its door at once. Root only. */
+enum { FUSE_SKIP = 77 };
+
+static int silent_fuse_child(void)
+{
+	struct mounts *m = mounts_new();
+	struct safefile_guard g = { guard_fn, point_fn, m };
+	char opts[128], real[4096], fusedir[4096], stack[4096];
+	struct stat st;
+	int fuse, fd, failed = 0;
+
+	snprintf(fusedir, sizeof(fusedir), "%s", fixture_path("fuse"));
+	snprintf(stack, sizeof(stack), "%s", fixture_path("stack"));
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    (fuse = open("/dev/fuse", O_RDWR | O_CLOEXEC)) < 0 ||
+	    mkdir(fusedir, 0755) < 0 || mkdir(stack, 0755) < 0 ||
+	    symlink(fusedir, fixture_path("fuse-link")) < 0)
+		return FUSE_SKIP;
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse);
+	if (mount("silent", fusedir, "fuse.silent", MS_NOSUID | MS_NODEV, opts) < 0 ||
+	    mount("lower", stack, "tmpfs", 0, "size=64k") < 0 ||
+	    mount("silent", stack, "fuse.silent", MS_NOSUID | MS_NODEV, opts) < 0 ||
+	    mounts_refresh(m) < 0)
+		return FUSE_SKIP;
+	if (safefile_stat(fixture_path("fuse/payload"), NULL, &g, &st) != -EREMOTE)
+		failed |= 1;
+	if (safefile_resolve(fixture_path("fuse-link/payload"), &g, &fd, &st, real, sizeof(real)) !=
+	    -EREMOTE)
+		failed |= 2;
+	if (safefile_stat(fixture_path("stack/payload"), NULL, &g, &st) != -EREMOTE)
+		failed |= 4;
+	if ((fd = safefile_open(fixture_path("file"), NULL, &g, &st)) < 0)
+		failed |= 8;
+	return failed;
+}
+
+static void test_silent_fuse(void)
+{
+	static const char *const what[] = {
+		"a file on the silent FUSE mount: -EREMOTE",
+		"through a symlink into it (followed): -EREMOTE",
+		"FUSE stacked on a tmpfs: -EREMOTE",
+		"a file beside them still opens",
+	};
+	int status = 0, waited = 0;
+	pid_t pid;
+
+	fflush(stdout); /* the child must not write the parent's buffered lines again */
+	if ((pid = fork()) == 0)
+		_exit(silent_fuse_child());
+	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0 && waited < 100) {
+		usleep(100000);
+		waited++;
+	}
+	if (pid > 0 && waited >= 100) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		tap_ok(0, "a walk stalled on the silent FUSE mount (killed after 10 s)");
+		return;
+	}
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == FUSE_SKIP) {
+		tap_skip("no private mount namespace or FUSE mount here (not root?)");
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		tap_ok(!(WEXITSTATUS(status) & (1 << i)), "%s, no stall", what[i]);
+}
+
 int main(void)
 {
 	if (!fixture_dir() || !fixture_sh("mkdir sub && echo x > file && echo y > sub/file && "
@@ -143,10 +224,11 @@ int main(void)
 		printf("1..0 # SKIP cannot build the fixture tree\n");
 		return 0;
 	}
-	alarm(20); /* a FIFO opened by mistake would block: fail instead of hanging */
+	alarm(60); /* a FIFO opened by mistake would block: fail instead of hanging */
 	test_walk();
 	test_resolve();
 	test_guard();
+	test_silent_fuse();
 	fixture_cleanup();
 	return tap_done();
 }
