@@ -3,6 +3,7 @@
 #include "analyze.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "elf_inspect.h"
 #include "log.h"
+#include "mounts.h"
 #include "strbuf.h"
 
 #define ANALYZE_MAX_DEPTH 128
@@ -26,6 +28,7 @@ struct analyze_ctx {
 	enum severity min_sev;
 	bool min_sev_set;
 	struct strbuf line;
+	struct mounts *mounts;  /* to skip mount points of file systems that may stall */
 	unsigned long files, elf, not_elf, skipped, errors, other_fs;
 	unsigned long by_sev[SEV_COUNT];
 };
@@ -133,17 +136,37 @@ static void analyze_dir(struct analyze_ctx *c, int dfd, dev_t dev, char *path, s
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 
+	char self[64], real[PATH_MAX];
+	ssize_t rl = -1;
+
 	if (!d) {
 		analyze_err(c, path, errno);
 		close(dfd);
 		return;
 	}
+	/* Where this directory really is, to recognise the mount points in it: even an
+	 * fstatat() that lands on the root of a silent FUSE mount can block (with audit rules
+	 * loaded the kernel reads an xattr there). One readlink per directory. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", dirfd(d));
+	if (mounts_point_count(c->mounts) && (rl = readlink(self, real, PATH_MAX - 1)) > 0 && real[0] == '/')
+		real[rl] = '\0';
+	else
+		rl = -1;
 	while ((errno = 0, de = readdir(d))) {
 		struct stat st;
 		size_t nl = strlen(de->d_name);
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (rl > 0) {
+			char child[PATH_MAX];
+			int k = snprintf(child, sizeof(child), "%s/%s", rl == 1 ? "" : real, de->d_name);
+
+			if (k > 0 && (size_t)k < sizeof(child) && mounts_point_risky(c->mounts, child)) {
+				c->other_fs++; /* never looked at, whatever --cross-fs says */
+				continue;
+			}
+		}
 		if (plen + 1 + nl + 1 > pcap) {
 			analyze_err(c, path, ENAMETOOLONG);
 			continue;
@@ -216,6 +239,9 @@ int analyze_main(int argc, char **argv)
 		return 2;
 	}
 	elf_host_detect(&c->host, "/proc/sys/fs/binfmt_misc");
+	if ((c->mounts = mounts_new()) && mounts_refresh(c->mounts) < 0)
+		fputs("analyze: cannot read /proc/self/mountinfo: FUSE and network mounts are not "
+		      "recognised\n", stderr);
 	elf_limits_default(&c->lim);
 	c->lim.hash_flagged_only = true;
 	for (int i = 0; i < argc; i++) {
@@ -286,10 +312,12 @@ int analyze_main(int argc, char **argv)
 	else
 		rc = c->errors ? 2 : 0;
 	strbuf_free(&c->line);
+	mounts_free(c->mounts);
 	free(c);
 	return rc;
 usage:
 	strbuf_free(&c->line);
+	mounts_free(c->mounts);
 	free(c);
 	return analyze_usage();
 }

@@ -227,6 +227,11 @@ bool mounts_point_risky(const struct mounts *m, const char *path)
 	return false;
 }
 
+size_t mounts_point_count(const struct mounts *m)
+{
+	return m ? m->nrisky : 0;
+}
+
 int mounts_id_risky(const struct mounts *m, int mnt_id)
 {
 	struct mount_point key = { mnt_id, false };

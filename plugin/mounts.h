@@ -33,6 +33,8 @@ int mounts_update(struct mounts *m);
  * makes the kernel read its capability xattr (audit_copy_inode), which a silent FUSE daemon
  * never answers. path must be what a walk without symlinks reached (safefile). */
 bool mounts_point_risky(const struct mounts *m, const char *path);
+/* How many such mount points the table knows (0: no need to look). */
+size_t mounts_point_count(const struct mounts *m);
 
 /* 1 when mount id may stall, 0 when it may not, -ENOENT when the table does not know it. */
 int mounts_id_risky(const struct mounts *m, int mnt_id);
