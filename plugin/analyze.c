@@ -3,6 +3,7 @@
 #include "analyze.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include "elf_inspect.h"
+#include "log.h"
+#include "mounts.h"
 #include "strbuf.h"
 
 #define ANALYZE_MAX_DEPTH 128
@@ -25,14 +28,23 @@ struct analyze_ctx {
 	enum severity min_sev;
 	bool min_sev_set;
 	struct strbuf line;
+	struct mounts *mounts;  /* to skip mount points of file systems that may stall */
 	unsigned long files, elf, not_elf, skipped, errors, other_fs;
 	unsigned long by_sev[SEV_COUNT];
 };
 
+/* Diagnostics quote file names chosen by whoever wrote the tree: escaped, one line each. */
+static void analyze_note(const char *path, const char *what)
+{
+	char esc[LOG_LINE_MAX];
+
+	fprintf(stderr, "analyze: %s: %s\n", log_escape(path, esc, sizeof(esc)), what);
+}
+
 static void analyze_err(struct analyze_ctx *c, const char *path, int err)
 {
 	c->errors++;
-	fprintf(stderr, "analyze: %s: %s\n", path, strerror(err));
+	analyze_note(path, strerror(err));
 }
 
 static void analyze_file(struct analyze_ctx *c, int fd, const struct stat *st, const char *path)
@@ -124,17 +136,37 @@ static void analyze_dir(struct analyze_ctx *c, int dfd, dev_t dev, char *path, s
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 
+	char self[64], real[PATH_MAX];
+	ssize_t rl = -1;
+
 	if (!d) {
 		analyze_err(c, path, errno);
 		close(dfd);
 		return;
 	}
+	/* Where this directory really is, to recognise the mount points in it: even an
+	 * fstatat() that lands on the root of a silent FUSE mount can block (with audit rules
+	 * loaded the kernel reads an xattr there). One readlink per directory. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", dirfd(d));
+	if (mounts_point_count(c->mounts) && (rl = readlink(self, real, PATH_MAX - 1)) > 0 && real[0] == '/')
+		real[rl] = '\0';
+	else
+		rl = -1;
 	while ((errno = 0, de = readdir(d))) {
 		struct stat st;
 		size_t nl = strlen(de->d_name);
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (rl > 0) {
+			char child[PATH_MAX];
+			int k = snprintf(child, sizeof(child), "%s/%s", rl == 1 ? "" : real, de->d_name);
+
+			if (k > 0 && (size_t)k < sizeof(child) && mounts_point_risky(c->mounts, child)) {
+				c->other_fs++; /* never looked at, whatever --cross-fs says */
+				continue;
+			}
+		}
 		if (plen + 1 + nl + 1 > pcap) {
 			analyze_err(c, path, ENAMETOOLONG);
 			continue;
@@ -171,7 +203,7 @@ static void analyze_path(struct analyze_ctx *c, const char *arg)
 	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		analyze_err(c, arg, errno);
 	else if (S_ISLNK(st.st_mode))
-		fprintf(stderr, "analyze: %s: symlink, not followed\n", arg), c->skipped++;
+		analyze_note(arg, "symlink, not followed"), c->skipped++;
 	else
 		analyze_entry(c, AT_FDCWD, path, &st, st.st_dev, path, strlen(path), pcap, 0);
 	free(path);
@@ -207,6 +239,9 @@ int analyze_main(int argc, char **argv)
 		return 2;
 	}
 	elf_host_detect(&c->host, "/proc/sys/fs/binfmt_misc");
+	if ((c->mounts = mounts_new()) && mounts_refresh(c->mounts) < 0)
+		fputs("analyze: cannot read /proc/self/mountinfo: FUSE and network mounts are not "
+		      "recognised\n", stderr);
 	elf_limits_default(&c->lim);
 	c->lim.hash_flagged_only = true;
 	for (int i = 0; i < argc; i++) {
@@ -277,10 +312,12 @@ int analyze_main(int argc, char **argv)
 	else
 		rc = c->errors ? 2 : 0;
 	strbuf_free(&c->line);
+	mounts_free(c->mounts);
 	free(c);
 	return rc;
 usage:
 	strbuf_free(&c->line);
+	mounts_free(c->mounts);
 	free(c);
 	return analyze_usage();
 }

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "elf_inspect.h"
 #include "elf_raw.h"
 #include "elf_report.h"
 
@@ -15,18 +17,34 @@
 
 struct elf_image {
 	uint8_t *b;       /* private snapshot of the file's first len bytes (ident may be corrected);
-			   * when fd >= 0 it is filled lazily, page by page, see elf_image_need */
-	size_t len;
-	uint64_t size;    /* real file size (>= len) */
+			   * with src set it is filled lazily, page by page, see elf_image_need */
+	size_t len;       /* bytes of b that stand for the file (<= the allocation, fixed) */
+	uint64_t size;    /* file size when the read began (>= len) */
 	struct elf_raw_ehdr e;
 	uint32_t phnum;   /* e_phnum, or section 0's sh_info under PN_XNUM */
 	uint64_t shnum;   /* e_shnum, or section 0's sh_size when e_shnum is 0 */
 	uint8_t tail[64]; /* last bytes of the file (UPX PackHeader), tail_len valid */
 	size_t tail_len;
-	int fd;           /* source of lazy reads, or -1 when b is complete */
-	uint8_t *loaded;  /* bitmap of loaded 4 KiB pages of b (lazy mode) */
-	bool short_read;  /* the file shrank under us: some pages stayed zero */
+	const struct elf_source *src; /* source of lazy reads, or NULL when b is complete */
+	bool short_read;  /* the file gave fewer bytes than it had: some pages stayed zero */
+	/* The allocation, owned by elf_snapshot_* alone and fixed once made: how b is released
+	 * never depends on a length that a changing file can move. */
+	struct {
+		uint8_t *mem;
+		size_t cap;
+		bool mapped;
+		uint8_t *loaded; /* bitmap of loaded 4 KiB pages (lazy mode) */
+	} snap;
 };
+
+/* Allocate a zeroed snapshot of len bytes for im (im->b, im->len); src (borrowed, may be NULL)
+ * fills it lazily. 0 or -ENOMEM (nothing to free then). */
+int elf_snapshot_alloc(struct elf_image *im, size_t len, const struct elf_source *src);
+/* Release what elf_snapshot_alloc made; im->b is NULL afterwards. Safe to call twice. */
+void elf_snapshot_free(struct elf_image *im);
+/* Read up to n bytes at off straight from src into buf (not through the snapshot): bytes read
+ * (short at end of file) or -errno; a source that claims more than n is an error (-EIO). */
+ssize_t elf_snapshot_pread(const struct elf_source *src, void *buf, size_t n, uint64_t off);
 
 /* Make sure b[off, off+n) (clamped to len) holds the file's bytes; false if not available.
  * Modules call it before reading any range beyond the first 16 KiB. */

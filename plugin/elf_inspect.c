@@ -8,12 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "elf_engine.h"
 #include "elf_ident.h"
-#include "safefile.h"
 
 void elf_limits_default(struct elf_limits *l)
 {
@@ -171,74 +169,12 @@ static void inspect_image(struct elf_image *im, const struct elf_host *host,
 	inspect_shapes(r);
 }
 
-#define IMG_PAGE 4096u
 #define IMG_HEAD (16u << 10)
-#define IMG_MAP_MIN (128u << 10)
+#define INSPECT_TRIES 3 /* reads of a file that keeps changing before it is judged as read */
 
-/* Free a lazy buffer allocated by elf_inspect_fd (mmap above IMG_MAP_MIN, else calloc). */
-static void inspect_buf_free(uint8_t *b, size_t len)
-{
-	if (b && len > IMG_MAP_MIN)
-		munmap(b, len);
-	else
-		free(b);
-}
-
-/* pread up to len bytes at off into buf; bytes read (short at EOF) or -errno. */
-static ssize_t inspect_pread(int fd, uint8_t *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-bool elf_image_need(struct elf_image *im, uint64_t off, uint64_t n)
-{
-	size_t p, q, last;
-
-	if (im->fd < 0 || !im->loaded)
-		return off < im->len || n == 0;
-	if (off >= im->len)
-		return false;
-	if (n > im->len - off)
-		n = im->len - off;
-	if (n == 0)
-		return true;
-	last = (size_t)((off + n - 1) / IMG_PAGE);
-	for (p = (size_t)(off / IMG_PAGE); p <= last; p = q) {
-		uint64_t s, e;
-		ssize_t got;
-
-		if (im->loaded[p / 8] & (1u << (p % 8))) {
-			q = p + 1;
-			continue;
-		}
-		for (q = p; q <= last && !(im->loaded[q / 8] & (1u << (q % 8))); q++)
-			im->loaded[q / 8] |= (uint8_t)(1u << (q % 8));
-		s = (uint64_t)p * IMG_PAGE;
-		e = (uint64_t)q * IMG_PAGE < im->len ? (uint64_t)q * IMG_PAGE : im->len;
-		got = inspect_pread(im->fd, im->b + s, (size_t)(e - s), s);
-		if (got < 0 || (uint64_t)got < e - s)
-			im->short_read = true; /* pages stay zero; never retried */
-	}
-	return !im->short_read;
-}
-
-/* im->b (owned, len bytes) is ready or lazily fillable; judge, hash per policy, free. */
-static int inspect_owned(struct elf_image *im, const struct elf_host *host,
-			 const struct elf_limits *lim, struct elf_report *r)
+/* im->b (owned, len bytes) is ready or lazily fillable; judge, hash per policy. */
+static void inspect_snapshot(struct elf_image *im, const struct elf_host *host,
+			     const struct elf_limits *lim, struct elf_report *r)
 {
 	struct elf_facts *f = &r->facts;
 	bool want_hash;
@@ -252,7 +188,6 @@ static int inspect_owned(struct elf_image *im, const struct elf_host *host,
 		    (!lim->hash_flagged_only || elf_report_severity(r) >= SEV_LOW);
 	if (want_hash && elf_image_need(im, 0, im->len) && !im->short_read)
 		inspect_hash(im->b, im->len, f);
-	return 0;
 }
 
 int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct elf_host *host,
@@ -260,7 +195,6 @@ int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct 
 {
 	struct elf_limits def;
 	struct elf_image im;
-	int rc;
 
 	if (!lim) {
 		elf_limits_default(&def);
@@ -273,85 +207,133 @@ int elf_inspect_buf(const void *b, size_t len, uint64_t file_size, const struct 
 	if (!b || !elf_ident_is_elf(b, len))
 		return 0;
 	memset(&im, 0, sizeof(im));
-	im.fd = -1;
-	im.b = malloc(len);
-	if (!im.b)
+	if (elf_snapshot_alloc(&im, len, NULL) < 0)
 		return -ENOMEM;
 	memcpy(im.b, b, len);
-	im.len = len;
 	im.size = file_size;
 	if (file_size == len) {
 		im.tail_len = len < sizeof(im.tail) ? len : sizeof(im.tail);
 		memcpy(im.tail, im.b + len - im.tail_len, im.tail_len);
 	}
-	rc = inspect_owned(&im, host, lim, ret);
-	free(im.b);
-	return rc;
+	inspect_snapshot(&im, host, lim, ret);
+	elf_snapshot_free(&im);
+	return 0;
 }
 
-int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
-		   const struct elf_limits *lim, struct elf_report *ret)
+/* One read and judgement of src as it was at (size, stamp). 0 with *ret (ret->facts.is_elf
+ * false for non-ELF), *ret_changed when the file did not hold still; or -errno. */
+static int inspect_read(const struct elf_source *src, uint64_t size, int64_t stamp,
+			const struct elf_host *host, const struct elf_limits *lim,
+			struct elf_report *ret, bool *ret_changed)
 {
-	struct elf_limits def;
 	struct elf_image im;
 	uint8_t head[64];
+	uint64_t size2;
+	int64_t stamp2;
 	ssize_t n;
+	size_t len;
 	int rc;
 
-	if (!lim) {
-		elf_limits_default(&def);
-		lim = &def;
-	}
-	if (!st || !S_ISREG(st->st_mode) || st->st_size < 0)
-		return -EINVAL;
 	elf_report_init(ret);
-	ret->facts.size = (uint64_t)st->st_size;
+	ret->facts.size = size;
+	*ret_changed = false;
 	/* Most files on a system are not ELF: look at the magic before anything else. */
-	n = inspect_pread(fd, head, sizeof(head), 0);
+	n = elf_snapshot_pread(src, head, size < sizeof(head) ? (size_t)size : sizeof(head), 0);
 	if (n < 0)
 		return (int)n;
-	if (!elf_ident_is_elf(head, (size_t)n))
+	if (!elf_ident_is_elf(head, (size_t)n)) {
+		*ret_changed = (uint64_t)n < size && (uint64_t)n < sizeof(head);
 		return 0;
+	}
 	memset(&im, 0, sizeof(im));
-	im.fd = fd;
-	im.size = (uint64_t)st->st_size;
-	im.len = im.size < lim->read_max ? (size_t)im.size : (size_t)lim->read_max;
-	/* Zeroed and lazily filled. Big buffers are private anonymous mappings (not the file:
-	 * no SIGBUS), so pages never read cost nothing; calloc would memset heap-recycled ones. */
-	if (im.len > IMG_MAP_MIN) {
-		void *m = mmap(NULL, im.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		im.b = m == MAP_FAILED ? NULL : m;
-	} else {
-		im.b = calloc(im.len ? im.len : 1, 1);
-	}
-	im.loaded = calloc(im.len / IMG_PAGE / 8 + 1, 1);
-	if (!im.b || !im.loaded) {
-		inspect_buf_free(im.b, im.len);
-		free(im.loaded);
-		return -ENOMEM;
-	}
+	len = size < lim->read_max ? (size_t)size : (size_t)lim->read_max;
+	if ((rc = elf_snapshot_alloc(&im, len, src)) < 0)
+		return rc;
+	im.size = size;
 	elf_image_need(&im, 0, IMG_HEAD);
 	if (im.size > im.len) {
-		im.tail_len = sizeof(im.tail);
-		if (safefile_pread_exact(fd, im.tail, im.tail_len, (off_t)(im.size - im.tail_len)) < 0)
-			im.tail_len = 0;
+		n = elf_snapshot_pread(src, im.tail, sizeof(im.tail), im.size - sizeof(im.tail));
+		im.tail_len = n == (ssize_t)sizeof(im.tail) ? sizeof(im.tail) : 0;
+		if (n >= 0 && n < (ssize_t)sizeof(im.tail))
+			im.short_read = true;
 	} else {
 		im.tail_len = im.len < sizeof(im.tail) ? im.len : sizeof(im.tail);
 		elf_image_need(&im, im.len - im.tail_len, im.tail_len);
 		memcpy(im.tail, im.b + im.len - im.tail_len, im.tail_len);
 	}
-	if (im.short_read) { /* shrank while we looked: judge what is there now */
-		struct stat now;
+	inspect_snapshot(&im, host, lim, ret);
+	*ret_changed = im.short_read || src->stamp(src->ctx, &size2, &stamp2) < 0 ||
+		       size2 != size || stamp2 != stamp;
+	elf_snapshot_free(&im);
+	return 0;
+}
 
-		if (fstat(fd, &now) == 0 && now.st_size >= 0 && (uint64_t)now.st_size < im.size) {
-			im.size = (uint64_t)now.st_size;
-			im.len = im.len < im.size ? im.len : (size_t)im.size;
-			ret->facts.size = im.size;
-		}
+int elf_inspect_source(const struct elf_source *src, uint64_t size, int64_t stamp,
+		       const struct elf_host *host, const struct elf_limits *lim,
+		       struct elf_report *ret)
+{
+	struct elf_limits def;
+	bool changed = false;
+	int rc = 0;
+
+	if (!lim) {
+		elf_limits_default(&def);
+		lim = &def;
 	}
-	rc = inspect_owned(&im, host, lim, ret);
-	inspect_buf_free(im.b, im.len);
-	free(im.loaded);
-	return rc;
+	for (int i = 0; i < INSPECT_TRIES; i++) {
+		if (i > 0 && (rc = src->stamp(src->ctx, &size, &stamp)) < 0)
+			return rc;
+		if ((rc = inspect_read(src, size, stamp, host, lim, ret, &changed)) < 0 || !changed)
+			return rc;
+	}
+	/* Still changing: judged on the last read, and the report says so. */
+	ret->facts.changed = true;
+	if (ret->facts.is_elf)
+		ret->facts.partial = true;
+	return 0;
+}
+
+struct fd_source {
+	int fd;
+};
+
+static ssize_t fd_pread(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	const struct fd_source *s = ctx;
+	ssize_t k;
+
+	if (off > (uint64_t)INT64_MAX)
+		return 0;
+	k = pread(s->fd, buf, n, (off_t)off);
+	return k < 0 ? -errno : k;
+}
+
+static int64_t stat_stamp(const struct stat *st)
+{
+	return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+static int fd_stamp(void *ctx, uint64_t *ret_size, int64_t *ret_stamp)
+{
+	const struct fd_source *s = ctx;
+	struct stat st;
+
+	if (fstat(s->fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size < 0)
+		return -EINVAL;
+	*ret_size = (uint64_t)st.st_size;
+	*ret_stamp = stat_stamp(&st);
+	return 0;
+}
+
+int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
+		   const struct elf_limits *lim, struct elf_report *ret)
+{
+	struct fd_source fs = { fd };
+	struct elf_source src = { fd_pread, fd_stamp, &fs };
+
+	if (!st || !S_ISREG(st->st_mode) || st->st_size < 0)
+		return -EINVAL;
+	return elf_inspect_source(&src, (uint64_t)st->st_size, stat_stamp(st), host, lim, ret);
 }

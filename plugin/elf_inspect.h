@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 
 #include "elf_host.h"
@@ -25,6 +26,18 @@ struct elf_limits {
 /* Defaults: 64 MiB snapshot, hash up to 64 MiB, no exec hint. */
 void elf_limits_default(struct elf_limits *l);
 
+/* Where the engine reads a file from. The live plugin and --analyze read an fd; tests inject
+ * files that change between two calls. A file may change at any moment: nothing the source
+ * answers is trusted to stay true. */
+struct elf_source {
+	/* Up to n bytes at off into buf: bytes read (0 at end of file) or -errno. */
+	ssize_t (*pread)(void *ctx, void *buf, size_t n, uint64_t off);
+	/* The file's size now and a stamp that changes with its content (ctime in ns): the
+	 * engine compares them before and after reading. 0 or -errno. */
+	int (*stamp)(void *ctx, uint64_t *ret_size, int64_t *ret_stamp);
+	void *ctx;
+};
+
 /* Judge the regular file open on fd (from safefile_open; st = its fstat). Reads with pread into a
  * private buffer of at most read_max bytes (never mmap: a file truncated under a mapping would
  * SIGBUS us), only the ranges the headers point at unless hashing or a packer-like shape needs
@@ -33,6 +46,15 @@ void elf_limits_default(struct elf_limits *l);
  * (-ENOMEM). host and lim are borrowed; lim may be NULL for defaults. */
 int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
 		   const struct elf_limits *lim, struct elf_report *ret);
+
+/* The same judgement on any source, whose size and stamp were size0/stamp0 when the caller
+ * looked. The snapshot is private, bounded by read_max and never longer than size0. A file
+ * that changes while it is read (short reads, another size or stamp afterwards) is read
+ * again, at most three times; then it is judged on what was read, with facts.changed and
+ * facts.partial set. 0 or -errno (the source's errors, -ENOMEM). */
+int elf_inspect_source(const struct elf_source *src, uint64_t size0, int64_t stamp0,
+		       const struct elf_host *host, const struct elf_limits *lim,
+		       struct elf_report *ret);
 
 /* Judge an in-memory image b[0..len) of a file whose real size is file_size (>= len; larger
  * means only the head is known). Pure; b is only read (the engine works on a private copy).

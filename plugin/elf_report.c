@@ -148,6 +148,8 @@ static void report_json_facts(const struct elf_facts *f, struct strbuf *sb)
 	json_bool(sb, "libelf_ok", f->libelf_ok);
 	if (f->partial)
 		json_bool(sb, "partial", true);
+	if (f->changed)
+		json_bool(sb, "changed_while_read", true);
 	strbuf_printf(sb, ",\"ei_class\":%u,\"ei_data\":%u,\"ei_version\":%u,\"osabi\":%u,"
 		      "\"abiversion\":%u", f->ei_class, f->ei_data, f->ei_version, f->osabi,
 		      f->abiversion);

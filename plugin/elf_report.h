@@ -84,6 +84,8 @@ struct elf_facts {
 	bool header_ok;         /* the header decoded under some class/byte order */
 	bool libelf_ok;         /* libelf accepted the (ident-corrected) image */
 	bool partial;           /* file larger than the snapshot limit: only its head was judged */
+	bool changed;           /* the file kept changing while it was read: judged on what was
+				 * read (partial too) */
 	uint64_t size;          /* file size from fstat (or the buffer length) */
 	bool hashed;
 	char sha256[65];        /* lowercase hex, "" unless hashed */

@@ -2,24 +2,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "path.h"
 
 #define MOUNTINFO_MAX (2 << 20)
 
 struct mount_point {
-	char *dir;
+	int id;
 	bool risky;
 };
 
 struct mounts {
-	struct mount_point *v;
+	struct mount_point *v;  /* sorted by id */
 	size_t n;
-	int fd;             /* /proc/self/mountinfo, kept open: poll() says when it changed */
+	char **risky_dirs;      /* mount points of the risky mounts (few) */
+	size_t nrisky;
+	bool loaded;            /* a table was read: unknown ids are suspect from now on */
+	int fd;                 /* /proc/self/mountinfo, kept open: poll() says when it changed */
+	int fdinfo;             /* /proc/self/fdinfo */
 };
 
 struct mounts *mounts_new(void)
@@ -27,39 +32,64 @@ struct mounts *mounts_new(void)
 	struct mounts *m = calloc(1, sizeof(struct mounts));
 
 	if (m)
-		m->fd = -1;
+		m->fd = m->fdinfo = -1;
 	return m;
 }
 
-static void mounts_clear(struct mounts *m)
+static void mounts_clear_dirs(char **dirs, size_t n)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->v[i].dir);
-	free(m->v);
-	m->v = NULL;
-	m->n = 0;
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
 }
 
 void mounts_free(struct mounts *m)
 {
 	if (!m)
 		return;
-	mounts_clear(m);
+	free(m->v);
+	mounts_clear_dirs(m->risky_dirs, m->nrisky);
 	if (m->fd >= 0)
 		close(m->fd);
+	if (m->fdinfo >= 0)
+		close(m->fdinfo);
 	free(m);
 }
 
 bool mounts_type_risky(const char *t)
 {
+	/* autofs: looking inside a trigger directory mounts whatever it stands for */
 	static const char *const prefixes[] = { "fuse", "nfs", "cifs", "smb", "9p", "ceph",
 						"glusterfs", "lustre", "afs", "davfs", "sshfs",
-						"virtiofs", "ocfs2", "gfs2" };
+						"virtiofs", "ocfs2", "gfs2", "autofs", "coda",
+						"orangefs", "beegfs", "gpfs", "vboxsf", "ncpfs" };
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(t, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
 	return false;
+}
+
+/* Field n (0-based, space separated) of line, copied into out; false if absent. */
+static bool field(const char *line, size_t len, unsigned n, char *out, size_t cap)
+{
+	size_t i = 0, start;
+
+	for (unsigned f = 0; f < n; f++) {
+		while (i < len && line[i] != ' ')
+			i++;
+		if (i == len)
+			return false;
+		i++;
+	}
+	start = i;
+	while (i < len && line[i] != ' ')
+		i++;
+	if (i - start >= cap || i == start)
+		return false;
+	memcpy(out, line + start, i - start);
+	out[i - start] = '\0';
+	return true;
 }
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
@@ -79,55 +109,73 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
-/* Field n (0-based, space separated) of line, copied into out; false if absent. */
-static bool field(const char *line, size_t len, unsigned n, char *out, size_t cap)
+/* A decimal mount id, or -1. */
+static int parse_id(const char *s)
 {
-	size_t i = 0, start;
+	long v = 0;
 
-	for (unsigned f = 0; f < n; f++) {
-		while (i < len && line[i] != ' ')
-			i++;
-		if (i == len)
-			return false;
-		i++;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
 	}
-	start = i;
-	while (i < len && line[i] != ' ')
-		i++;
-	if (i - start >= cap)
-		return false;
-	memcpy(out, line + start, i - start);
-	out[i - start] = '\0';
-	return true;
+	return (int)v;
+}
+
+static int point_cmp(const void *a, const void *b)
+{
+	const struct mount_point *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 int mounts_parse(struct mounts *m, const char *text, size_t len)
 {
 	struct mount_point *v = calloc(MOUNTS_MAX, sizeof(*v));
-	size_t n = 0;
+	char **dirs = calloc(MOUNTS_MAX, sizeof(*dirs));
+	size_t n = 0, nd = 0;
 
-	if (!v)
+	if (!v || !dirs) {
+		free(v);
+		free(dirs);
 		return -ENOMEM;
+	}
 	for (const char *p = text, *end = text + len; p < end && n < MOUNTS_MAX;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *sep = memmem(p, l, " - ", 3);
-		char dir[4096], type[64];
+		char id[16], type[64], dir[4096];
 
-		/* mount point is field 4; the type is the first field after " - " */
-		if (sep && field(p, l, 4, dir, sizeof(dir)) &&
+		/* the mount id is field 0, the mount point field 4; the type is the first field
+		 * after " - " */
+		if (sep && field(p, l, 0, id, sizeof(id)) && parse_id(id) >= 0 &&
+		    field(p, l, 4, dir, sizeof(dir)) &&
 		    field(sep + 3, l - (size_t)(sep + 3 - p), 0, type, sizeof(type))) {
-			unescape(dir);
-			v[n].dir = strdup(dir);
+			v[n].id = parse_id(id);
 			v[n].risky = mounts_type_risky(type);
-			if (v[n].dir)
-				n++;
+			if (v[n].risky) {
+				unescape(dir);
+				if (!(dirs[nd] = strdup(dir))) {
+					mounts_clear_dirs(dirs, nd);
+					free(v);
+					return -ENOMEM;
+				}
+				nd++;
+			}
+			n++;
 		}
 		p += l + 1;
 	}
-	mounts_clear(m);
+	qsort(v, n, sizeof(*v), point_cmp);
+	free(m->v);
 	m->v = v;
 	m->n = n;
+	mounts_clear_dirs(m->risky_dirs, m->nrisky);
+	m->risky_dirs = dirs;
+	m->nrisky = nd;
+	m->loaded = true;
 	return (int)n;
 }
 
@@ -171,20 +219,80 @@ int mounts_update(struct mounts *m)
 	return 0;
 }
 
-bool mounts_risky(const struct mounts *m, const char *path)
+bool mounts_point_risky(const struct mounts *m, const char *path)
 {
-	const struct mount_point *best = NULL;
-	size_t best_len = 0;
+	for (size_t i = 0; m && i < m->nrisky; i++)
+		if (strcmp(m->risky_dirs[i], path) == 0)
+			return true;
+	return false;
+}
 
-	if (!path || path[0] != '/')
-		return true;
-	for (size_t i = 0; m && i < m->n; i++) {
-		size_t l = strlen(m->v[i].dir);
+size_t mounts_point_count(const struct mounts *m)
+{
+	return m ? m->nrisky : 0;
+}
 
-		if ((!best || l > best_len) && path_under(path, m->v[i].dir)) {
-			best = &m->v[i];
-			best_len = l;
-		}
+int mounts_id_risky(const struct mounts *m, int mnt_id)
+{
+	struct mount_point key = { mnt_id, false };
+	const struct mount_point *p;
+
+	if (!m || !m->n)
+		return -ENOENT;
+	p = bsearch(&key, m->v, m->n, sizeof(*m->v), point_cmp);
+	return p ? p->risky : -ENOENT;
+}
+
+int mounts_fd_id(struct mounts *m, int fd)
+{
+	char name[16], buf[512];
+	const char *p;
+	ssize_t k;
+	int f, id;
+
+	if (fd < 0)
+		return -EBADF;
+	if (m->fdinfo < 0 &&
+	    (m->fdinfo = open("/proc/self/fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		m->fdinfo = -1;
+		return -errno;
 	}
-	return best && best->risky;
+	snprintf(name, sizeof(name), "%d", fd);
+	if ((f = openat(m->fdinfo, name, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	do
+		k = read(f, buf, sizeof(buf) - 1);
+	while (k < 0 && errno == EINTR);
+	close(f);
+	if (k < 0)
+		return -errno;
+	buf[k] = '\0';
+	p = strstr(buf, "mnt_id:");
+	if (!p)
+		return -ENOTSUP;
+	p += strlen("mnt_id:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	id = 0;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (id > (INT_MAX - 9) / 10)
+			return -ERANGE;
+		id = id * 10 + (*p - '0');
+	}
+	return id;
+}
+
+bool mounts_fd_risky(struct mounts *m, int fd)
+{
+	int id, r;
+
+	if (!m || !m->loaded)
+		return false;
+	if ((id = mounts_fd_id(m, fd)) < 0)
+		return true;
+	if ((r = mounts_id_risky(m, id)) == -ENOENT && mounts_refresh(m) == 0)
+		r = mounts_id_risky(m, id);
+	return r != 0;
 }

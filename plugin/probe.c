@@ -33,27 +33,37 @@ void probe_release(void)
 	probe_mounts = NULL;
 }
 
-/* May touching path stall us? The mount table is brought up to date first. */
-static bool path_may_stall(const char *path)
+static bool probe_may_stall(void *ctx, int fd)
 {
+	return mounts_fd_risky(ctx, fd);
+}
+
+static bool probe_point_may_stall(void *ctx, const char *path)
+{
+	return mounts_point_risky(ctx, path);
+}
+
+/* The guard for one look: the mount table is brought up to date first (one poll), then every
+ * directory and file on the way is judged by its descriptor's mount. */
+static struct safefile_guard probe_guard(void)
+{
+	struct safefile_guard g = { probe_may_stall, probe_point_may_stall, probe_mounts };
+
 	if (probe_mounts)
 		mounts_update(probe_mounts);
-	return mounts_risky(probe_mounts, path);
+	return g;
 }
 
 static int live_image_is_loader(void *ctx, const char *exe, const struct file_id *expect,
 				char *soname, size_t soname_cap)
 {
 	struct probe_stats *stats = ctx;
+	struct safefile_guard g;
 	struct stat st;
 	int fd, r;
 
-	if (path_may_stall(exe)) {
-		if (stats)
-			stats->images_refused++;
-		return -EREMOTE;
-	}
-	fd = safefile_open(exe, expect, &st);
+	g = probe_guard();
+	fd = safefile_open(exe, expect, &g, &st);
 	if (fd < 0) {
 		if (stats)
 			stats->images_refused++;
@@ -71,37 +81,42 @@ static int live_image_is_loader(void *ctx, const char *exe, const struct file_id
 static int live_target_facts(void *ctx, const char *path, struct target_facts *ret)
 {
 	struct probe_stats *stats = ctx;
-	char real[PATH_MAX], dir[PATH_MAX];
+	struct safefile_guard g = probe_guard();
+	char real[PATH_MAX];
 	struct statfs sfs;
 	struct stat st, dst;
 	char *slash;
+	int fd, dfd, r;
 
 	memset(ret, 0, sizeof(*ret));
 	if (stats)
 		stats->targets_checked++;
-	if (path_may_stall(path))
-		return -EREMOTE;    /* may never answer: leave it alone */
-	/* stat() and realpath() never open the file: a FIFO or device cannot block us. */
-	if (stat(path, &st) < 0) {
+	/* Symlinks are followed as the loader would, but resolved one at a time with O_PATH:
+	 * nothing is opened for reading, and nothing on a mount that may stall is looked up. */
+	r = safefile_resolve(path, &g, &fd, &st, real, sizeof(real));
+	if (r == -ENOENT || r == -ENOTDIR) {
 		ret->exists = false;
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+		return 0;
 	}
+	if (r < 0)
+		return r;           /* -EREMOTE: may never answer, left alone */
+	close(fd);
 	ret->exists = true;
 	ret->mode = st.st_mode;
 	ret->owner = st.st_uid;
 	ret->size = st.st_size;
 	ret->id = file_id_from_stat(&st);
-	if (!realpath(path, real))
-		return 0;
 	snprintf(ret->real, sizeof(ret->real), "%s", real);
-	snprintf(dir, sizeof(dir), "%s", real);
-	slash = strrchr(dir, '/');
+	slash = strrchr(real, '/');
 	if (slash)
-		slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
-	if (stat(dir, &dst) == 0)
+		slash == real ? (void)(real[1] = '\0') : (void)(*slash = '\0');
+	if (safefile_resolve(real, &g, &dfd, &dst, NULL, 0) == 0) {
 		ret->dir_world_writable = (dst.st_mode & S_IWOTH) != 0;
-	if (statfs(dir, &sfs) == 0)
-		ret->on_tmpfs = sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
+		/* the guard passed this directory's mount: its statfs cannot stall */
+		if (fstatfs(dfd, &sfs) == 0)
+			ret->on_tmpfs = sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
+		close(dfd);
+	}
 	return 0;
 }
 
@@ -113,18 +128,18 @@ struct loader_probe probe_live(struct probe_stats *stats)
 
 static int live_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
+	struct safefile_guard g = probe_guard();
+
 	(void)ctx;
-	if (path_may_stall(path))
-		return -EREMOTE;
-	return safefile_stat(path, id, ret);
+	return safefile_stat(path, id, &g, ret);
 }
 
 static int live_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
+	struct safefile_guard g = probe_guard();
+
 	(void)ctx;
-	if (path_may_stall(path))
-		return -EREMOTE;
-	return safefile_open(path, id, ret);
+	return safefile_open(path, id, &g, ret);
 }
 
 static int live_fd_path(void *ctx, long long pid, long long fd, char *out, size_t cap)
@@ -158,6 +173,27 @@ static struct {
 } dir_cache[FIND_DIR_CACHE];
 static unsigned dir_cache_next;
 
+/* Open name (relative to dir_fd, reached as path) for reading as a directory, unless a mount
+ * that may stall is there: by the mount points, then on an O_PATH descriptor (no O_DIRECTORY
+ * there: that would trigger an automount). fd or -errno. */
+static int find_dir_open(int dir_fd, const char *name, const char *path)
+{
+	int pfd, fd;
+
+	if (mounts_point_risky(probe_mounts, path))
+		return -EREMOTE;
+	if ((pfd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -errno;
+	if (mounts_fd_risky(probe_mounts, pfd)) {
+		close(pfd);
+		return -EREMOTE;
+	}
+	fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	fd = fd < 0 ? -errno : fd;
+	close(pfd);
+	return fd;
+}
+
 /* Depth-first under dir_fd (whose path is path[0..len)), at most *budget directories. */
 static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const struct file_id *id,
 			size_t *budget, size_t *entries)
@@ -183,10 +219,7 @@ static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const str
 			continue;
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
-		if (mounts_risky(probe_mounts, path))
-			continue;
-		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (sub < 0)
+		if ((sub = find_dir_open(dirfd(d), de->d_name, path)) < 0)
 			continue;
 		(*budget)--;
 		if (fstat(sub, &st) == 0) {
@@ -211,6 +244,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 			 char *out, size_t cap)
 {
 	size_t budget = FIND_DIR_MAX_DIRS, entries = FIND_DIR_MAX_ENTRIES;
+	struct safefile_guard g = probe_guard();
 	char path[PATH_MAX];
 
 	(void)ctx;
@@ -218,7 +252,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		struct stat st;
 
 		if (file_id_equal(&dir_cache[i].id, id) &&
-		    safefile_dir_stat(dir_cache[i].path, id, &st) == 0) {
+		    safefile_dir_stat(dir_cache[i].path, id, &g, &st) == 0) {
 			snprintf(out, cap, "%s", dir_cache[i].path);
 			return 0;
 		}
@@ -227,11 +261,13 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		struct stat st;
 		struct file_id got;
 		size_t len = strlen(roots->v[i]);
-		int fd;
+		int fd, pfd;
 
-		if (len >= PATH_MAX || path_may_stall(roots->v[i]))
+		if (len >= PATH_MAX ||
+		    safefile_resolve(roots->v[i], &g, &pfd, &st, NULL, 0) < 0)
 			continue;
-		fd = open(roots->v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		fd = S_ISDIR(st.st_mode) ? find_dir_open(pfd, ".", "") : -ENOTDIR;
+		close(pfd);
 		if (fd < 0)
 			continue;
 		budget--;
@@ -286,7 +322,7 @@ static int artifact_stat(void *ctx, const char *path, const struct file_id *id, 
 	(void)path;
 	if ((r = artifact_path(ctx, id, p, sizeof(p))) < 0)
 		return r;
-	if ((r = safefile_stat(p, NULL, ret)) < 0)
+	if ((r = safefile_stat(p, NULL, NULL, ret)) < 0)
 		return r;
 	ret->st_dev = makedev(id->major, id->minor);
 	ret->st_ino = (ino_t)id->ino;
@@ -301,7 +337,7 @@ static int artifact_open(void *ctx, const char *path, const struct file_id *id, 
 	(void)path;
 	if ((fd = artifact_path(ctx, id, p, sizeof(p))) < 0)
 		return fd;
-	if ((fd = safefile_open(p, NULL, ret)) < 0)
+	if ((fd = safefile_open(p, NULL, NULL, ret)) < 0)
 		return fd;
 	ret->st_dev = makedev(id->major, id->minor);
 	ret->st_ino = (ino_t)id->ino;

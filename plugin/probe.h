@@ -10,9 +10,9 @@ struct probe_stats {
 	unsigned long images_opened, images_loader, images_refused, targets_checked;
 };
 
-/* Learn (again) which mounts may stall a reader (FUSE, NFS...): files there are never
- * touched. Call at start and now and then; until the first call every absolute path is
- * considered safe. 0 or -errno. */
+/* Learn (again) which mounts may stall a reader (FUSE, NFS...): nothing there is looked up or
+ * opened, judged by each descriptor's mount id on the way (mounts_fd_risky). Call at start and
+ * now and then; until the first call no mount is considered risky. 0 or -errno. */
 int probe_refresh_mounts(void);
 void probe_release(void);
 
@@ -21,7 +21,8 @@ void probe_release(void);
 struct loader_probe probe_live(struct probe_stats *stats);
 
 /* File access for write tracking on the live file system: no symlink followed anywhere in a
- * path, nothing opened that could block, identity checked; /proc/PID/fd for *at() dirfds. */
+ * path, nothing opened that could block, nothing on a mount that may stall, identity checked,
+ * no audited syscall (safefile.h); /proc/PID/fd for *at() dirfds. */
 struct writes_fs probe_writes_live(void);
 
 /* No file access (inspect_files = false): every file is "gone". */

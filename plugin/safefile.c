@@ -2,48 +2,184 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/openat2.h>
 
+#define SAFEFILE_MAX_LINKS 40 /* as the kernel's MAXSYMLINKS */
 
-static int open_no_symlinks(const char *path, int flags)
+static bool guard_refuses(const struct safefile_guard *g, int fd)
 {
-	int fd;
-#ifdef SYS_openat2
-	struct open_how how;
+	return g && g->may_stall && g->may_stall(g->ctx, fd);
+}
 
-	memset(&how, 0, sizeof(how));
-	how.flags = (unsigned)flags;
-	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-		return fd < 0 ? -errno : fd;
-#endif
-	/* Kernels before 5.6 (or seccomp'd openat2): only the last component is protected. */
-	fd = open(path, flags);
-	return fd < 0 ? -errno : fd;
+/* One component at a time from "/", each opened O_PATH|O_NOFOLLOW relative to its directory,
+ * the guard asked about every descriptor before it is fstat'ed or looked into. With follow,
+ * symlinks are read (readlinkat on the link's own descriptor) and spliced into what is left
+ * of the path; without, a symlink anywhere is -ELOOP. Returns an O_PATH fd with *ret_st, or
+ * -errno. real (cap bytes, may be NULL) receives the path walked. */
+/* "/" as an O_PATH descriptor, asked of the guard like any directory. */
+static int safefile_root(const struct safefile_guard *g, struct stat *ret_st)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (guard_refuses(g, fd) || fstat(fd, ret_st) < 0) {
+		int r = guard_refuses(g, fd) ? -EREMOTE : -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int safefile_walk(const char *path, bool follow, const struct safefile_guard *g,
+			 struct stat *ret_st, char *real, size_t cap)
+{
+	char rest[2 * PATH_MAX], walked[PATH_MAX], link[PATH_MAX];
+	size_t pos = 0, wlen = 0, n = path ? strlen(path) : 0;
+	unsigned links = 0;
+	int dfd, r = 0;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	if (n >= sizeof(rest))
+		return -ENAMETOOLONG;
+	memcpy(rest, path, n + 1);
+	walked[0] = '\0';
+	if ((dfd = safefile_root(g, ret_st)) < 0)
+		return dfd;
+	for (;;) {
+		char *name;
+		size_t len;
+		int fd;
+
+		while (rest[pos] == '/')
+			pos++;
+		if (!rest[pos])
+			break;            /* dfd is the answer */
+		if (!S_ISDIR(ret_st->st_mode)) {
+			r = -ENOTDIR;
+			break;
+		}
+		name = rest + pos;
+		len = strcspn(name, "/");
+		pos += len;
+		if (rest[pos])
+			rest[pos++] = '\0';
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (g && g->point_may_stall && strcmp(name, "..") != 0) {
+			/* walked + "/" + name: where the lookup would land */
+			if (wlen + 1 + len >= sizeof(walked)) {
+				r = -ENAMETOOLONG;
+				break;
+			}
+			walked[wlen] = '/';
+			memcpy(walked + wlen + 1, name, len + 1);
+			if (g->point_may_stall(g->ctx, walked)) {
+				r = -EREMOTE;
+				break;
+			}
+			walked[wlen] = '\0';
+		}
+		fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			r = -errno;
+			break;
+		}
+		if (guard_refuses(g, fd)) {
+			r = -EREMOTE;
+			close(fd);
+			break;
+		}
+		if (fstat(fd, ret_st) < 0) {
+			r = -errno;
+			close(fd);
+			break;
+		}
+		if (S_ISLNK(ret_st->st_mode)) {
+			ssize_t k;
+			size_t left = strlen(rest + pos);
+
+			if (!follow || ++links > SAFEFILE_MAX_LINKS) {
+				r = -ELOOP;
+				close(fd);
+				break;
+			}
+			k = readlinkat(fd, "", link, sizeof(link));
+			close(fd);
+			if (k < 0 || (size_t)k >= sizeof(link)) {
+				r = k < 0 ? -errno : -ENAMETOOLONG;
+				break;
+			}
+			if ((size_t)k + 1 + left >= sizeof(rest)) {
+				r = -ENAMETOOLONG;
+				break;
+			}
+			/* rest becomes "TARGET/what was left" */
+			memmove(rest + k + 1, rest + pos, left + 1);
+			memcpy(rest, link, (size_t)k);
+			rest[k] = '/';
+			pos = 0;
+			if (link[0] == '/') {
+				close(dfd);
+				if ((dfd = safefile_root(g, ret_st)) < 0)
+					return dfd;
+				wlen = 0;
+				walked[0] = '\0';
+			} else if (fstat(dfd, ret_st) < 0) {
+				r = -errno;
+				break;
+			}
+			continue;
+		}
+		close(dfd);
+		dfd = fd;
+		if (strcmp(name, "..") == 0) {
+			while (wlen && walked[wlen - 1] != '/')
+				wlen--;
+			wlen = wlen ? wlen - 1 : 0;
+		} else {
+			if (wlen + 1 + len >= sizeof(walked)) {
+				r = -ENAMETOOLONG;
+				break;
+			}
+			walked[wlen++] = '/';
+			memcpy(walked + wlen, name, len);
+			wlen += len;
+		}
+		walked[wlen] = '\0';
+	}
+	if (r < 0) {
+		close(dfd);
+		return r;
+	}
+	if (real && cap) {
+		if ((size_t)snprintf(real, cap, "%s", wlen ? walked : "/") >= cap) {
+			close(dfd);
+			return -ENAMETOOLONG;
+		}
+	}
+	return dfd;
 }
 
 /* Look at path without opening it (O_PATH): type and identity are known before any open(2)
  * that a device or FIFO could notice. Returns the O_PATH fd with *ret_st, or -errno. */
-static int safefile_lookup(const char *path, const struct file_id *expect, struct stat *ret_st)
+static int safefile_lookup(const char *path, const struct file_id *expect,
+			   const struct safefile_guard *g, bool want_dir, struct stat *ret_st)
 {
 	int fd, r = 0;
 
-	if (!path || path[0] != '/')
-		return -EINVAL;
-	fd = open_no_symlinks(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = safefile_walk(path, false, g, ret_st, NULL, 0);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, ret_st) < 0)
-		r = -errno;
-	else if (!S_ISREG(ret_st->st_mode))
-		r = S_ISLNK(ret_st->st_mode) ? -ELOOP : -EINVAL;
+	if (want_dir ? !S_ISDIR(ret_st->st_mode) : !S_ISREG(ret_st->st_mode))
+		r = want_dir ? -ENOTDIR : -EINVAL;
 	else if (expect && expect->valid) {
 		struct file_id got = file_id_from_stat(ret_st);
 
@@ -57,13 +193,14 @@ static int safefile_lookup(const char *path, const struct file_id *expect, struc
 	return fd;
 }
 
-int safefile_open(const char *path, const struct file_id *expect, struct stat *ret_st)
+int safefile_open(const char *path, const struct file_id *expect, const struct safefile_guard *guard,
+		  struct stat *ret_st)
 {
 	struct stat st, again;
 	char self[64];
 	int pfd, fd;
 
-	pfd = safefile_lookup(path, expect, &st);
+	pfd = safefile_lookup(path, expect, guard, false, &st);
 	if (pfd < 0)
 		return pfd;
 	/* Re-open the very inode the O_PATH descriptor holds (no second name lookup). */
@@ -82,10 +219,11 @@ int safefile_open(const char *path, const struct file_id *expect, struct stat *r
 	return fd;
 }
 
-int safefile_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
+int safefile_stat(const char *path, const struct file_id *expect, const struct safefile_guard *guard,
+		  struct stat *ret_st)
 {
 	struct stat st;
-	int fd = safefile_lookup(path, expect, &st);
+	int fd = safefile_lookup(path, expect, guard, false, &st);
 
 	if (fd < 0)
 		return fd;
@@ -94,22 +232,28 @@ int safefile_stat(const char *path, const struct file_id *expect, struct stat *r
 	return 0;
 }
 
-int safefile_dir_stat(const char *path, const struct file_id *expect, struct stat *ret_st)
+int safefile_dir_stat(const char *path, const struct file_id *expect,
+		      const struct safefile_guard *guard, struct stat *ret_st)
 {
-	struct file_id got;
-	int fd, r = 0;
+	struct stat st;
+	int fd = safefile_lookup(path, expect, guard, true, &st);
 
-	if (!path || path[0] != '/')
-		return -EINVAL;
-	fd = open_no_symlinks(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, ret_st) < 0)
-		r = -errno;
-	else if (expect && expect->valid && (got = file_id_from_stat(ret_st), !file_id_equal(&got, expect)))
-		r = -ESTALE;
 	close(fd);
-	return r;
+	*ret_st = st;
+	return 0;
+}
+
+int safefile_resolve(const char *path, const struct safefile_guard *guard, int *ret_fd,
+		     struct stat *ret_st, char *ret_real, size_t real_cap)
+{
+	int fd = safefile_walk(path, true, guard, ret_st, ret_real, real_cap);
+
+	if (fd < 0)
+		return fd;
+	*ret_fd = fd;
+	return 0;
 }
 
 int safefile_read(int fd, size_t cap, unsigned char **ret_buf, size_t *ret_len)

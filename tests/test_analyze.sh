@@ -39,5 +39,28 @@ ok "$([ $rc -eq 2 ] && echo 0 || echo 1)" "missing path exits 2 (got $rc)"
 ok "$([ $rc -eq 2 ] && echo 0 || echo 1)" "bad option exits 2"
 "$ELFWATCH" --analyze "$t/a/link" >"$t/out3" 2>/dev/null
 ok "$([ ! -s "$t/out3" ] && echo 0 || echo 1)" "symlink argument not followed"
+# diagnostics quoting a hostile name stay one line each
+ln -s /bin/ls "$t/evil
+analyze: forged"
+"$ELFWATCH" --analyze "$t/evil
+analyze: forged" >/dev/null 2>"$t/err4"
+ok "$([ "$(wc -l <"$t/err4")" -eq 2 ] && ! grep -q '^analyze: forged' "$t/err4" && echo 0 || echo 1)" \
+	"a symlink named with a newline: one escaped diagnostic line and the summary"
+# a file flipping between 1 MiB and 1 KiB while it is judged: never a crash
+if command -v python3 >/dev/null; then
+	srcdir=${top_srcdir:-$(dirname "$0")/..}
+	mkdir "$t/flip"
+	python3 "$srcdir/tests/live/writer.py" flip /bin/true "$t/flip/f" 3 &
+	flipper=$!
+	runs=0 crashed=0
+	while kill -0 "$flipper" 2>/dev/null && [ $runs -lt 400 ]; do
+		"$ELFWATCH" --analyze "$t/flip/f" >/dev/null 2>&1; rc=$?
+		runs=$((runs + 1))
+		[ $rc -lt 128 ] || crashed=$((crashed + 1))
+	done
+	wait "$flipper"
+	ok "$([ $crashed -eq 0 ] && [ $runs -gt 10 ] && echo 0 || echo 1)" \
+		"--analyze on a file flipping 1 MiB <-> 1 KiB: $crashed of $runs runs crashed"
+else ok 0 "# SKIP python3 absent"; fi
 echo "1..$n"
 exit $fail

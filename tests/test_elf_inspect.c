@@ -18,7 +18,7 @@ static struct elf_host host;
 static int judge(const char *name, struct elf_report *r)
 {
 	struct stat st;
-	int fd = safefile_open(fixture_path(name), NULL, &st), rc;
+	int fd = safefile_open(fixture_path(name), NULL, NULL, &st), rc;
 
 	if (fd < 0)
 		return fd;

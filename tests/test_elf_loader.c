@@ -14,7 +14,7 @@
 static int loader_of(const char *path, char *soname, size_t cap)
 {
 	struct stat st;
-	int fd = safefile_open(path, NULL, &st), r;
+	int fd = safefile_open(path, NULL, NULL, &st), r;
 
 	if (fd < 0)
 		return fd;

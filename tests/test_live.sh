@@ -141,7 +141,7 @@ for _ in $(seq 100); do
 done
 waited=$((($(date +%s%N) - probe_end) / 1000000))
 family_ms=$(((probe_end - probe_start) / 1000000))
-desc="after a FIFO, a symlink swapped to /dev/zero, a 5 GB sparse ELF and a file truncated while judged"
+desc="after a FIFO, a symlink swapped to /dev/zero, a 5 GB sparse ELF, a file truncated while judged and one flipping 1 MiB <-> 1 KiB"
 if [ "$got_exec" = yes ] && [ "$got_write" = yes ] && [ "$waited" -le 5000 ]; then
 	tap ok "$desc: loader_exec and suspicious_elf_write probes alerted ${waited} ms after the family ended"
 else
@@ -182,6 +182,15 @@ done < <(python3 "$live/check_alerts.py" --scenarios "$EW_T/scenarios.tsv" \
 	--alerts "$dir/syslog/alerts.log" --pri "$dir/syslog/elfwatch.log" \
 	--audit-log "$dir/audit/audit.log" --ignore-pid "$sentinel" "${ses_args[@]}" ||
 	echo "fail|check_alerts.py failed")
+
+# ---- no feedback loop: the plugin's own looks at files must not be audited events ----
+own=$(grep '^type=SYSCALL' "$dir/audit/audit.log" | grep -cF "exe=\"$dir/audisp-elfwatch\"" || :)
+total=$(grep -c '^type=SYSCALL' "$dir/audit/audit.log" || :)
+if [ "${own:-0}" -eq 0 ]; then
+	tap ok "the plugin's own file access raised no audit events (0 of $total syscall records)"
+else
+	tap fail "the plugin's own file access raised no audit events ($own of $total syscall records are its own)"
+fi
 
 # ---- stop and prove nothing is left behind ----
 apid=$ew_auditd_pid

@@ -319,6 +319,11 @@ hostile_family() {
 	if have H06 -- static-hello; then
 		run H06 skip "$PY" -B "$EW_T/writer.py" flap "$S/static-hello" "$H/flap" 3
 	fi
+	# a file flipping between 1 MiB and 1 KiB while it is judged (reopened with O_TRUNC and
+	# given +x every 100 ms): the judge must survive it (it crashed the plugin once)
+	if have H09 -- static-hello; then
+		run H09 skip "$PY" -B "$EW_T/writer.py" flip "$S/static-hello" "$H/flip" 4
+	fi
 	run H07 "loader_exec>=high" "$LDSO" "$PAY" ew-hostile-probe
 	if have H08 -- aarch64-tiny; then
 		run H08 "suspicious_elf_write>=medium:foreign_arch" cp "$S/aarch64-tiny" "$H/ew-hostile-probe"

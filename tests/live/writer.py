@@ -13,6 +13,11 @@ writer.py flap SRC DST SECONDS
     write SRC's bytes to DST (mode 0755), then for SECONDS keep truncating it to 0 and
     writing it back every 20 ms: a file truncated while it is being judged (a reader that
     maps it would take SIGBUS).
+writer.py flip SRC DST SECONDS
+    for SECONDS, keep DST flipping between 1 MiB (SRC's bytes, zero-padded) and its first
+    1 KiB, rewriting it in place every few ms; every 100 ms reopen it with O_TRUNC (a new write
+    event) and chmod it 0755 (an exec bit: judged at once), so it is judged while it flips.
+    Ends with DST at 1 MiB.
 writer.py fifo DST
     mkfifo DST, open it O_RDWR|O_CREAT (audited like a write, never blocks), chmod it 0755:
     a reader that opens it O_RDONLY without O_NONBLOCK blocks forever.
@@ -35,6 +40,25 @@ def write_all(fd, data):
     while view:
         n = os.write(fd, view)
         view = view[n:]
+
+
+def flip(data, path, seconds):
+    big = (data + bytes(1 << 20))[:1 << 20]
+    end = time.monotonic() + seconds
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
+    last = 0.0
+    while time.monotonic() < end:
+        if time.monotonic() - last >= 0.1:
+            os.close(fd)
+            fd = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0))
+            os.pwrite(fd, big, 0)
+            os.chmod(path, 0o755)
+            last = time.monotonic()
+        os.ftruncate(fd, 1024)
+        time.sleep(0.0005)
+        os.pwrite(fd, big, 0)
+        time.sleep(0.0005)
+    os.close(fd)
 
 
 def main(argv):
@@ -73,6 +97,8 @@ def main(argv):
             os.lseek(fd, 0, os.SEEK_SET)
             write_all(fd, data)
         os.close(fd)
+    elif cmd == "flip" and len(args) == 3:
+        flip(slurp(args[0]), args[1], float(args[2]))
     elif cmd == "fifo" and len(args) == 1:
         os.mkfifo(args[0], 0o644)
         fd = os.open(args[0], os.O_RDWR | os.O_CREAT)
