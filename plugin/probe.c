@@ -34,7 +34,7 @@ void probe_release(void)
 }
 
 /* May touching path stall us? The mount table is brought up to date first. */
-static bool path_may_stall(const char *path)
+bool probe_path_may_stall(const char *path)
 {
 	if (probe_mounts)
 		mounts_update(probe_mounts);
@@ -48,7 +48,7 @@ static int live_image_is_loader(void *ctx, const char *exe, const struct file_id
 	struct stat st;
 	int fd, r;
 
-	if (path_may_stall(exe)) {
+	if (probe_path_may_stall(exe)) {
 		if (stats)
 			stats->images_refused++;
 		return -EREMOTE;
@@ -79,7 +79,7 @@ static int live_target_facts(void *ctx, const char *path, struct target_facts *r
 	memset(ret, 0, sizeof(*ret));
 	if (stats)
 		stats->targets_checked++;
-	if (path_may_stall(path))
+	if (probe_path_may_stall(path))
 		return -EREMOTE;    /* may never answer: leave it alone */
 	/* stat() and realpath() never open the file: a FIFO or device cannot block us. */
 	if (stat(path, &st) < 0) {
@@ -114,7 +114,7 @@ struct loader_probe probe_live(struct probe_stats *stats)
 static int live_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
-	if (path_may_stall(path))
+	if (probe_path_may_stall(path))
 		return -EREMOTE;
 	return safefile_stat(path, id, ret);
 }
@@ -122,7 +122,7 @@ static int live_stat(void *ctx, const char *path, const struct file_id *id, stru
 static int live_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	(void)ctx;
-	if (path_may_stall(path))
+	if (probe_path_may_stall(path))
 		return -EREMOTE;
 	return safefile_open(path, id, ret);
 }
@@ -229,7 +229,7 @@ static int live_find_dir(void *ctx, const struct pattern_list *roots, const stru
 		size_t len = strlen(roots->v[i]);
 		int fd;
 
-		if (len >= PATH_MAX || path_may_stall(roots->v[i]))
+		if (len >= PATH_MAX || probe_path_may_stall(roots->v[i]))
 			continue;
 		fd = open(roots->v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)

@@ -3,6 +3,7 @@
 #ifndef ELFWATCH_PROBE_H
 #define ELFWATCH_PROBE_H
 
+#include "execjudge.h"
 #include "loader.h"
 #include "writes.h"
 
@@ -15,6 +16,8 @@ struct probe_stats {
  * considered safe. 0 or -errno. */
 int probe_refresh_mounts(void);
 void probe_release(void);
+/* True when touching path may stall us (FUSE, NFS...); the mount table is polled first. */
+bool probe_path_may_stall(const char *path);
 
 /* A loader_probe that reads the live file system; stats (may be NULL) count its work and must
  * outlive the probe. */
@@ -34,5 +37,11 @@ struct writes_fs probe_writes_artifacts(const char *dir);
 
 /* Loader probe for such replays: executed images are looked up by identity the same way. */
 struct loader_probe probe_artifacts(const char *dir);
+
+/* File access for exec-time judgement (probe_exec.c): the live file system and
+ * /proc/PID/exe; recorded artifacts by identity (dir borrowed); or none (-ENOSYS). */
+struct execjudge_fs probe_exec_live(void);
+struct execjudge_fs probe_exec_artifacts(const char *dir);
+struct execjudge_fs probe_exec_none(void);
 
 #endif
