@@ -14,7 +14,7 @@ void alert_emit_image(struct emitter *e, const struct alert *a)
 	if (r->via)
 		emit_word(e, "via", r->via);
 	if (r->outcome == XJ_UNAVAILABLE) {
-		emit_word(e, "error", execjudge_error_name(r->err));
+		emit_word(e, "error", execjudge_error_name(r));
 		emit_int(e, "errno", -r->err);
 	} else if (r->outcome != XJ_OUT_OF_SCOPE) {
 		emit_bool(e, "elf", r->v.is_elf);

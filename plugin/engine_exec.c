@@ -209,7 +209,7 @@ static void exec_alert_image(struct engine *en, const struct rec_event *ev, unsi
 		a.mitre = &MITRE_DROPPED_EXEC;
 		en->stats.exec_unjudged++;
 		snprintf(summary, sizeof(summary), "%.160s run by pid %lld (uid %lld) could not be "
-			 "judged: %s", path, ev->pid, ev->uid, execjudge_error_name(res->err));
+			 "judged: %s", path, ev->pid, ev->uid, execjudge_error_name(res));
 	} else {
 		a.severity = res->v.severity > SEV_HIGH ? res->v.severity : SEV_HIGH;
 		a.mitre = res->v.mitre ? res->v.mitre : &MITRE_DROPPED_EXEC;

@@ -91,10 +91,12 @@ const char *execjudge_outcome_name(enum execjudge_outcome o)
 	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "unknown";
 }
 
-const char *execjudge_error_name(int err)
+const char *execjudge_error_name(const struct execjudge_result *r)
 {
-	switch (err) {
-	case -ENOENT: case -ESRCH: return "process_gone";
+	bool proc = r->via && strcmp(r->via, "proc_exe") == 0;
+
+	switch (r->err) {
+	case -ENOENT: case -ESRCH: return proc ? "process_gone" : "file_gone";
 	case -ESTALE: return "image_replaced";
 	case -EREMOTE: return "network_or_fuse_mount";
 	case -ENOSYS: return "no_file_access";

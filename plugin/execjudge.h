@@ -62,9 +62,10 @@ struct execjudge_result {
 	struct execjudge_verdict v;     /* (CACHED, JUDGED) */
 };
 
-/* "process_gone", "image_replaced", "network_or_fuse_mount", "no_file_access",
- * "not_regular", "symlink", "permission_denied", "out_of_memory" or "open_failed". */
-const char *execjudge_error_name(int err);
+/* Why r (XJ_UNAVAILABLE) was not judged: "process_gone" (/proc/PID/exe) or "file_gone" (path),
+ * "image_replaced", "network_or_fuse_mount", "no_file_access", "not_regular", "symlink",
+ * "permission_denied", "out_of_memory" or "open_failed". */
+const char *execjudge_error_name(const struct execjudge_result *r);
 
 /* File access, injected; each returns 0 / an fd, or a negative errno. */
 struct execjudge_fs {

@@ -222,7 +222,7 @@ static void test_cache(void)
 	req.id = NULL;
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
 	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -EACCES, "unreadable image: unavailable, EACCES");
-	tap_is_str(execjudge_error_name(r.err), "permission_denied", "error name permission_denied");
+	tap_is_str(execjudge_error_name(&r), "permission_denied", "error name permission_denied");
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
 	tap_ok(r.outcome == XJ_UNAVAILABLE, "and again: an unjudged state is never cached as clean");
 
@@ -247,7 +247,7 @@ static void test_cache(void)
 	fk.proc_alive = false;
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
 	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ENOENT, "process gone: unavailable");
-	tap_is_str(execjudge_error_name(r.err), "process_gone", "error name process_gone");
+	tap_is_str(execjudge_error_name(&r), "process_gone", "error name process_gone");
 	fk.proc_alive = true;
 	fk.proc.ino = 21;       /* the pid runs another image now */
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
