@@ -242,6 +242,7 @@ void engine_exec_judge(struct engine *en, const struct rec_event *ev, bool image
 	unsigned fl = en->cfg.exec_judge.fileless ? execjudge_fileless(ev) : 0;
 	bool fileless = (fl & (XJ_MEMFD | XJ_DELETED)) != 0;
 	struct execjudge_request req = { 0 };
+	struct file_id ids[REC_MAX_PATHS];
 	char p0path[WRITES_PATH_MAX] = "";
 	const char *path;
 
@@ -268,8 +269,12 @@ void engine_exec_judge(struct engine *en, const struct rec_event *ev, bool image
 		    (!en->cfg.inspect_files && !en->opts.artifacts))
 			return;
 		req.path = path;
-		/* the record's identity binds the name only when it names the same file */
+		/* item 0 is the image itself when it names the same file (not a script) */
 		req.id = p0 && strcmp(p0path, path) == 0 ? &p0->id : NULL;
+		for (unsigned i = 0; i < ev->npaths && i < REC_MAX_PATHS; i++)
+			if (ev->paths[i].id.valid)
+				ids[req.nids++] = ev->paths[i].id;
+		req.ids = ids;
 	}
 	execjudge_check(en->xj, &en->xfs, &req, exec_judge_fd, en, &en->xres);
 	if (fileless) {

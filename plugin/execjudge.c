@@ -247,11 +247,22 @@ static void via_proc(struct execjudge *xj, const struct execjudge_fs *fs,
 	judge_fd(xj, fd, &st, judge, judge_ctx, ret);
 }
 
+static bool in_record(const struct execjudge_request *req, const struct file_id *id)
+{
+	if (req->nids == 0)
+		return !req->id || !req->id->valid || file_id_equal(req->id, id);
+	for (unsigned i = 0; i < req->nids; i++)
+		if (file_id_equal(&req->ids[i], id))
+			return true;
+	return false;
+}
+
 void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 		     const struct execjudge_request *req, execjudge_judge_fn judge,
 		     void *judge_ctx, struct execjudge_result *ret)
 {
 	const struct execjudge_verdict *hit;
+	struct file_id got = { 0 };
 	struct stat st;
 	int r, fd;
 
@@ -263,6 +274,11 @@ void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 	}
 	ret->via = "path";
 	r = fs->stat(fs->ctx, req->path, req->id, &st);
+	if (r >= 0) {
+		got = file_id_from_stat(&st);
+		if (!in_record(req, &got))
+			r = -ESTALE;    /* not a file this exec opened: replaced, or a name swapped */
+	}
 	if (r >= 0 && (hit = execjudge_lookup(xj, &st))) {
 		/* the hot path: one O_PATH stat, no open, no read */
 		xj->stats.hits++;
@@ -271,7 +287,7 @@ void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 		ret->v = *hit;
 		return;
 	}
-	fd = r < 0 ? r : fs->open(fs->ctx, req->path, req->id, &st);
+	fd = r < 0 ? r : fs->open(fs->ctx, req->path, &got, &st);
 	if (fd >= 0) {
 		judge_fd(xj, fd, &st, judge, judge_ctx, ret);
 		return;

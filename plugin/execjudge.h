@@ -69,7 +69,8 @@ const char *execjudge_error_name(const struct execjudge_result *r);
 
 /* File access, injected; each returns 0 / an fd, or a negative errno. */
 struct execjudge_fs {
-	/* O_PATH stat of path, no symlink followed, identity checked when id is valid */
+	/* stat of path without opening it, final symlink not followed, identity checked when id
+	 * is valid (one cheap syscall: it runs on every exec in scope) */
 	int (*stat)(void *ctx, const char *path, const struct file_id *id, struct stat *ret);
 	/* open for reading with the same checks (safefile semantics) */
 	int (*open)(void *ctx, const char *path, const struct file_id *id, struct stat *ret);
@@ -86,7 +87,10 @@ typedef int (*execjudge_judge_fn)(void *ctx, int fd, const struct stat *st,
 
 struct execjudge_request {
 	const char *path;               /* the image's canonical path (NULL: fileless) */
-	const struct file_id *id;       /* identity the record showed, or NULL */
+	const struct file_id *id;       /* the image's identity in the record (item 0), or NULL */
+	const struct file_id *ids;      /* every PATH item's identity: the file found at path
+					 * must be one of them (the kernel opened it) */
+	unsigned nids;
 	long long pid;                  /* the process running it */
 	const char *exe;                /* the record's exe */
 	bool via_proc_only;             /* fileless: only /proc/PID/exe reaches the image */
@@ -112,8 +116,9 @@ void execjudge_remember(struct execjudge *xj, const struct stat *st,
 const struct execjudge_verdict *execjudge_lookup(struct execjudge *xj, const struct stat *st);
 
 /* Judge the image req names: from the cache when its state is known, else opened through fs
- * and judged by judge (then cached). A path that is gone or replaced since the exec falls back
- * to /proc/PID/exe when the record's identity is known. Fills *ret; never fails. */
+ * and judged by judge (then cached). The file at path must have an identity the record shows;
+ * a path that is gone or replaced since the exec falls back to /proc/PID/exe when the record's
+ * identity of the image is known. Fills *ret; never fails. */
 void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 		     const struct execjudge_request *req, execjudge_judge_fn judge,
 		     void *judge_ctx, struct execjudge_result *ret);

@@ -190,7 +190,7 @@ static void test_cache(void)
 			   .proc = { "/memfd:x (deleted)", 20, 300, 5, 5, 0, true } };
 	struct execjudge_fs fs = { f_stat, f_open, f_open_exe, &fk };
 	struct file_id id10 = { 254, 0, 10, true }, id20 = { 254, 0, 20, true };
-	struct execjudge_request req = { "/tmp/a", &id10, 42, "/tmp/a", false };
+	struct execjudge_request req = { .path = "/tmp/a", .id = &id10, .pid = 42, .exe = "/tmp/a" };
 	struct execjudge *xj = execjudge_new(64);
 	struct execjudge_result r;
 	struct execjudge_stats s;
@@ -239,8 +239,28 @@ static void test_cache(void)
 	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ENOENT && strcmp(r.via, "path") == 0,
 	       "name gone, identity unknown: unavailable (no guess through /proc)");
 
+	/* the file at the name is none the record shows (a script's interpreter is item 1) */
+	{
+		struct file_id rec[2] = { { 254, 0, 99, true }, { 254, 0, 10, true } };
+
+		req = (struct execjudge_request){ .path = "/tmp/a", .pid = 42, .exe = "/tmp/a",
+						  .ids = rec, .nids = 2 };
+		execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
+		tap_ok(r.outcome == XJ_CACHED, "identity among the record's PATH items: accepted");
+		rec[1].ino = 98;
+		execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
+		tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ESTALE,
+		       "identity in no PATH item (name swapped since the exec): image_replaced");
+		req.id = &id20;
+		fk.proc_alive = true;
+		execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
+		tap_ok(r.outcome != XJ_UNAVAILABLE && strcmp(r.via, "proc_exe") == 0,
+		       "and with the image's identity known: judged through /proc/PID/exe");
+	}
+
 	/* fileless: only /proc/PID/exe */
-	req = (struct execjudge_request){ NULL, &id20, 42, "/memfd:x (deleted)", true };
+	req = (struct execjudge_request){ .id = &id20, .pid = 42, .exe = "/memfd:x (deleted)",
+					  .via_proc_only = true };
 	fk.exe_opens = 0;
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
 	tap_ok(r.outcome == XJ_CACHED && fk.exe_opens == 1, "memfd state judged before: cached");
@@ -257,7 +277,7 @@ static void test_cache(void)
 	/* judge errors are unavailable, not clean */
 	fk.judge_err = -ENOMEM;
 	fk.f[0].size++;
-	req = (struct execjudge_request){ "/tmp/a", &id10, 42, "/tmp/a", false };
+	req = (struct execjudge_request){ .path = "/tmp/a", .id = &id10, .pid = 42, .exe = "/tmp/a" };
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
 	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ENOMEM, "inspection error: unavailable");
 	fk.judge_err = 0;
