@@ -173,7 +173,7 @@ void engine_free(struct engine *en)
 }
 
 size_t build_lineage(struct engine *en, long long self, long long ppid,
-			    const struct proc_entry **out, size_t max)
+		     const struct proc_entry **out, size_t max)
 {
 	long long pid = ppid;
 	size_t n = 0;
