@@ -59,6 +59,7 @@ struct engine {
 	struct execjudge_fs xfs;
 	struct loader_probe xprobe;         /* the loader probe, memfds reached via /proc/PID/exe */
 	long long xpid;                     /* the exec being judged, for xprobe */
+	bool xfileless;                     /* it runs from a memfd or a deleted file */
 	const char *xloader_reason;         /* fileless reason a loader_exec gains, or NULL */
 	struct execjudge_result xres;
 	struct write_verdict xwv;

@@ -123,6 +123,8 @@ static int exec_judge_fd(void *ctx, int fd, const struct stat *st, struct execju
 	lim.read_max = en->cfg.writes.inspect_max_bytes;
 	lim.hash_max = en->cfg.writes.inspect_max_bytes;
 	lim.exec_hint = true;   /* it was executed */
+	/* a clean image on disk raises nothing: hash only what alerts (a fileless one always does) */
+	lim.hash_flagged_only = !en->xfileless;
 	if ((r = elf_inspect_fd(fd, st, &en->host, &lim, rep)) < 0)
 		return r;
 	memset(&en->xfile, 0, sizeof(en->xfile));
@@ -276,6 +278,7 @@ void engine_exec_judge(struct engine *en, const struct rec_event *ev, bool image
 				ids[req.nids++] = ev->paths[i].id;
 		req.ids = ids;
 	}
+	en->xfileless = fileless;
 	execjudge_check(en->xj, &en->xfs, &req, exec_judge_fd, en, &en->xres);
 	if (fileless) {
 		exec_alert_fileless(en, ev, fl, req.id);
