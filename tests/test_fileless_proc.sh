@@ -35,6 +35,7 @@ start() {
 	done
 	printf -v "$name" %s "$p"
 }
+memfd_pid='' ld_pid='' del_pid=''
 start memfd_pid python3 "$mx" memfd /bin/sleep ew-memfd sleep 30
 start ld_pid python3 "$mx" memfd "$ldso" ew-ld /lib64/ld-linux-x86-64.so.2 /bin/sleep 30
 start del_pid python3 "$mx" deleted /bin/sleep "$tmp/del" sleep 30

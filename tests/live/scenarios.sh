@@ -340,7 +340,7 @@ fileless_family() {
 	local S=$EW_T/src T=$EW_T
 	run F01 "fileless_exec>=high:memfd" mx memfd /bin/sleep ew-memfd sleep 2
 	run F02 "loader_exec>=critical:loader_copy,fileless_memfd;fileless_exec>=critical:memfd,loader" \
-		$X memfd "$LDSO_CANON" ew-ld "$LDSO" /bin/sleep 2
+		mx memfd "$LDSO_CANON" ew-ld "$LDSO" /bin/sleep 2
 	run F03 "fileless_exec>=high:deleted_file" mx deleted /bin/sleep "$T/del-sleep" sleep 2
 	run F04 none "$T/clean-sleep" 0
 	if have F05 F06 -- shoff-static; then
