@@ -421,7 +421,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	} else if (image) {
 		engine_alert_dropped(en, ev, image);
 	}
-	engine_exec_judge(en, ev, image != NULL);
+	engine_exec_judge(en, ev, image);
 	if (ev->success) {
 		proctable_record_exec(en->procs, ev);
 		loader_note_exec(&en->cfg, en->benign_ids, &en->ldd, proctable_get(en->procs, ev->pid));

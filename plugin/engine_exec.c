@@ -238,7 +238,18 @@ static bool fileless_allowed(const struct engine *en, const struct rec_event *ev
 	return false;
 }
 
-void engine_exec_judge(struct engine *en, const struct rec_event *ev, bool image_known)
+/* Did dropped_exec already speak for what runs? The state the write path judged, or the same
+ * content (a hard link or chmod since changed only the ctime). */
+static bool exec_said_by_write(const struct engine *en, const struct write_result *image)
+{
+	const struct execjudge_result *r = &en->xres;
+
+	return image && (r->outcome == XJ_UNAVAILABLE || r->v.from_write ||
+			 (image->sha256[0] && strcmp(image->sha256, r->v.sha256) == 0));
+}
+
+void engine_exec_judge(struct engine *en, const struct rec_event *ev,
+		       const struct write_result *image)
 {
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	unsigned fl = en->cfg.exec_judge.fileless ? execjudge_fileless(ev) : 0;
@@ -284,8 +295,8 @@ void engine_exec_judge(struct engine *en, const struct rec_event *ev, bool image
 		exec_alert_fileless(en, ev, fl, req.id);
 		return;
 	}
-	if (image_known && (en->xres.outcome == XJ_UNAVAILABLE || en->xres.v.from_write))
-		return;     /* dropped_exec spoke for this state of the file */
+	if (exec_said_by_write(en, image))
+		return;
 	if (en->xres.outcome == XJ_UNAVAILABLE ||
 	    (en->xres.v.is_elf && en->xres.v.severity >= SEV_MEDIUM))
 		exec_alert_image(en, ev, fl, path, req.id);
