@@ -196,6 +196,8 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		emit_loader(e, ev, a->loader);
 	if (a->file)
 		alert_emit_file(e, a);
+	if (a->image)
+		alert_emit_image(e, a);
 	emit_words(e, "reasons", a->reasons, a->nreasons);
 	if (e->minimal)
 		e->cut = true;  /* sections left out */

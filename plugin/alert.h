@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dropverdict.h"
 #include "elf_report.h"
+#include "execjudge.h"
 #include "loader.h"
 #include "mitre.h"
 #include "proctable.h"
@@ -41,6 +42,8 @@ struct alert {
 	const struct elf_report *elf;       /* the engine's report, when judged now */
 	const struct write_verdict *verdict;    /* which findings count */
 	const struct write_result *written; /* dropped_exec: the earlier write and its verdict */
+	const struct execjudge_result *image;   /* exec-time judgement (suspicious_elf_exec,
+						 * fileless_exec) */
 	const char *reasons[ALERT_REASONS_MAX];
 	size_t nreasons;
 	const char *summary;
@@ -55,6 +58,7 @@ struct emitter;
 void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p);
 void alert_emit_write_event(struct emitter *e, const struct written_file *wf);
 void alert_emit_file(struct emitter *e, const struct alert *a);
+void alert_emit_image(struct emitter *e, const struct alert *a);
 
 /* ISO 8601 UTC with milliseconds: "2026-11-22T16:22:09.957Z". */
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap);

@@ -103,6 +103,8 @@ void alert_emit_file(struct emitter *e, const struct alert *a)
 		emit_word(e, "sha256", a->elf->facts.sha256);
 	else if (a->written && a->written->sha256[0])
 		emit_word(e, "sha256", a->written->sha256);
+	else if (a->image && a->image->v.sha256[0])
+		emit_word(e, "sha256", a->image->v.sha256);
 	emit_bool(e, "exec_bit", wf->exec_bit);
 	if (wf->trusted_by[0])
 		emit_cstr(e, "trusted_producer", wf->trusted_by);

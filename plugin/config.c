@@ -22,6 +22,12 @@ static const char *const default_writable_dirs[] = {
 	"/var/crash", "/dev/mqueue",
 };
 
+/* Trees only the package manager writes: images there are not judged at exec time. */
+static const char *const default_system_dirs[] = {
+	"/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32",
+	"/usr/libexec", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+};
+
 static const char *const default_trusted_producers[] = {
 	/* package managers */
 	"/usr/bin/dpkg", "/usr/bin/dpkg-deb", "/usr/bin/dpkg-split", "/usr/bin/apt", "/usr/bin/apt-get",
@@ -130,6 +136,8 @@ void config_free(struct config *cfg)
 	patterns_free(&cfg->writes.trusted_producers);
 	patterns_free(&cfg->writes.download_tools);
 	patterns_free(&cfg->writes.search_dirs);
+	patterns_free(&cfg->exec_judge.system_dirs);
+	patterns_free(&cfg->exec_judge.fileless_allow);
 	for (size_t i = 0; i < cfg->loader.nallow; i++) {
 		free(cfg->loader.allow[i].parent_exe);
 		free(cfg->loader.allow[i].target);
@@ -165,7 +173,13 @@ int config_defaults(struct config *cfg)
 	cfg->writes.max_wait_ms = 10000;
 	cfg->writes.exec_window_s = 3600;
 	cfg->writes.inspect_max_bytes = 16 << 20;
+	cfg->exec_judge.enabled = true;
+	cfg->exec_judge.fileless = true;
+	cfg->exec_judge.cache_size = 4096;
 	if (!cfg->output ||
+	    patterns_set(&cfg->exec_judge.system_dirs, default_system_dirs,
+			 N_ELEMS(default_system_dirs)) ||
+	    patterns_set(&cfg->exec_judge.fileless_allow, NULL, 0) ||
 	    patterns_set(&cfg->writes.trusted_producers, default_trusted_producers,
 			 N_ELEMS(default_trusted_producers)) ||
 	    patterns_set(&cfg->writes.download_tools, default_download_tools,
@@ -292,7 +306,10 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
 	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files",
-	"loader", "writes", NULL
+	"loader", "writes", "exec_judge", NULL
+};
+static const char *const exec_judge_keys[] = {
+	"enabled", "fileless", "cache_size", "system_dirs", "fileless_allow", NULL
 };
 static const char *const writes_keys[] = {
 	"enabled", "pending_size", "recent_size", "settle_ms", "max_wait_ms", "exec_window",
@@ -351,6 +368,25 @@ static int load_writes(struct loader_ctx *c, const config_setting_t *root, struc
 		return r;
 	if (r)
 		cfg->writes.exec_window_s = (unsigned)v;
+	return 0;
+}
+
+static int load_exec_judge(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *x = config_setting_get_member(root, "exec_judge");
+	int r;
+
+	if (!x)
+		return 0;
+	if (config_setting_type(x) != CONFIG_TYPE_GROUP)
+		return fail(c, x, "exec_judge must be a group: exec_judge: { ... };");
+	if ((r = check_keys(c, x, exec_judge_keys)) < 0 ||
+	    (r = get_bool(c, x, "enabled", &cfg->exec_judge.enabled)) < 0 ||
+	    (r = get_bool(c, x, "fileless", &cfg->exec_judge.fileless)) < 0 ||
+	    (r = get_size(c, x, "cache_size", 16, 1 << 20, &cfg->exec_judge.cache_size)) < 0 ||
+	    (r = get_patterns(c, x, "system_dirs", &cfg->exec_judge.system_dirs)) < 0 ||
+	    (r = get_patterns(c, x, "fileless_allow", &cfg->exec_judge.fileless_allow)) < 0)
+		return r;
 	return 0;
 }
 
@@ -488,7 +524,7 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 	    (r = get_bool(c, root, "inspect_files", &cfg->inspect_files)) < 0)
 		return r;
 
-	if ((r = load_writes(c, root, cfg)) < 0)
+	if ((r = load_writes(c, root, cfg)) < 0 || (r = load_exec_judge(c, root, cfg)) < 0)
 		return r;
 	loader = config_setting_get_member(root, "loader");
 	if (!loader)

@@ -57,6 +57,13 @@ struct config {
 		struct pattern_list download_tools;     /* exe basenames or comm names */
 		struct pattern_list search_dirs;        /* where a dirfd's directory is looked for */
 	} writes;
+	struct {
+		bool enabled;                       /* judge executed images outside system_dirs */
+		bool fileless;                      /* alert on execs of memfds and deleted files */
+		size_t cache_size;                  /* (dev, inode, size, mtime, ctime) verdicts kept */
+		struct pattern_list system_dirs;    /* package-manager trees: not judged at exec */
+		struct pattern_list fileless_allow; /* exe patterns of known memfd runners (runc) */
+	} exec_judge;
 };
 
 /* Fill cfg with the built-in defaults. 0 or -ENOMEM. */

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine_internal.h"
 #include "log.h"
 
 #include "mitre.h"
@@ -91,6 +92,8 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		goto fail;
 	}
 	writes_set_trusted(en->writes, en->trusted_ids);
+	if ((r = engine_exec_init(en)) < 0)
+		goto fail;
 	/* just resolved: the periodic refreshes start from now */
 	en->ids_resolved_ms = en->mounts_checked_ms = engine_clock(en, NULL);
 	log_info("started: %zu loaders and %zu trusted producer files known, output %s, format %s",
@@ -155,6 +158,7 @@ fail:
 
 void engine_free(struct engine *en)
 {
+	engine_exec_free(en);
 	writes_free(en->writes);
 	fileset_free(en->trusted_ids);
 	fileset_free(en->benign_ids);
@@ -168,8 +172,8 @@ void engine_free(struct engine *en)
 	memset(en, 0, sizeof(*en));
 }
 
-static size_t build_lineage(struct engine *en, long long self, long long ppid,
-			    const struct proc_entry **out, size_t max)
+size_t build_lineage(struct engine *en, long long self, long long ppid,
+		     const struct proc_entry **out, size_t max)
 {
 	long long pid = ppid;
 	size_t n = 0;
@@ -191,7 +195,7 @@ static size_t build_lineage(struct engine *en, long long self, long long ppid,
 }
 
 /* Format and emit one alert; below min_severity it is only counted. */
-static void engine_emit(struct engine *en, struct alert *a, const char *id)
+void engine_emit(struct engine *en, struct alert *a, const char *id)
 {
 	int r;
 
@@ -234,6 +238,8 @@ static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
 	for (unsigned b = 0; b < LR_COUNT_BITS && a.nreasons < ALERT_REASONS_MAX; b++)
 		if (v->reasons & (1u << b))
 			a.reasons[a.nreasons++] = loader_reason_name(1u << b);
+	if (en->xloader_reason && a.nreasons < ALERT_REASONS_MAX)
+		a.reasons[a.nreasons++] = en->xloader_reason;     /* a loader run from a memfd */
 	snprintf(summary, sizeof(summary), "%s%.160s run through the dynamic loader %.*s by pid %lld (uid %lld)",
 		 ev->success ? "" : "attempt: ", tgt, (int)(v->loader_path.len > 160 ? 160 : v->loader_path.len),
 		 v->loader_path.s ? v->loader_path.s : "?", ev->pid, ev->uid);
@@ -287,6 +293,7 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	dropverdict_write(&en->cfg, wf, rep, &wv);
 	ret->verdict = wv.severity;
 	ret->mitre = wv.mitre;
+	engine_exec_note_written(en, st, rep, &wv);   /* this state needs no judging at exec */
 	if (rep->facts.hashed)
 		memcpy(ret->sha256, rep->facts.sha256, sizeof(ret->sha256));
 	if (wv.severity < SEV_MEDIUM) {
@@ -382,13 +389,14 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 {
 	struct loader_verdict *v = &en->verdict;
 	struct loader_judge_ctx jc = { &en->cfg, en->known, en->procs,
-				       en->cfg.inspect_files || en->opts.artifacts ? &en->probe : NULL,
+				       en->cfg.inspect_files || en->opts.artifacts ? &en->xprobe : NULL,
 				       &en->ldd, en->benign_ids };
 	const struct rec_path *p0 = rec_path_item(ev, 0);
 	const struct write_result *image = NULL, *target = NULL;
 	char path0[WRITES_PATH_MAX] = "";
 
 	en->stats.exec_events++;
+	engine_exec_begin(en, ev);
 	loader_judge(&jc, ev, v);
 	if (ev->success && p0 && en->cfg.writes.enabled) {
 		if (p0->name.s && !(ev->syscall_name && strcmp(ev->syscall_name, "execveat") == 0))
@@ -414,6 +422,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	} else if (image) {
 		engine_alert_dropped(en, ev, image);
 	}
+	engine_exec_judge(en, ev, image);
 	if (ev->success) {
 		proctable_record_exec(en->procs, ev);
 		loader_note_exec(&en->cfg, en->benign_ids, &en->ldd, proctable_get(en->procs, ev->pid));
@@ -515,4 +524,5 @@ void engine_log_stats(const struct engine *en)
 		 ws.not_regular, ws.identity_changed, ws.duplicates, ws.timeouts, ws.evicted,
 		 ws.unresolved, s->write_alerts, s->write_suppressed_trusted, s->dropped_execs,
 		 s->dropped_trusted, s->inspect_errors);
+	engine_exec_log_stats(en);
 }

@@ -13,6 +13,7 @@
 #include "dropverdict.h"
 #include "elf_host.h"
 #include "elf_inspect.h"
+#include "execjudge.h"
 #include "fileset.h"
 #include "loader.h"
 #include "output.h"
@@ -34,6 +35,7 @@ struct engine_stats {
 	unsigned long write_alerts, write_suppressed_trusted, dropped_execs, dropped_trusted,
 		inspect_errors;
 	unsigned long output_errors;
+	unsigned long exec_judge_alerts, exec_unjudged, fileless_execs, fileless_allowed;
 };
 
 struct engine {
@@ -52,6 +54,16 @@ struct engine {
 	struct loader_verdict verdict;
 	struct elf_report report;
 	struct strbuf line;
+	/* exec-time judgement (execjudge.h): cache, file access, scratch for one exec */
+	struct execjudge *xj;
+	struct execjudge_fs xfs;
+	struct loader_probe xprobe;         /* the loader probe, memfds reached via /proc/PID/exe */
+	long long xpid;                     /* the exec being judged, for xprobe */
+	bool xfileless;                     /* it runs from a memfd or a deleted file */
+	const char *xloader_reason;         /* fileless reason a loader_exec gains, or NULL */
+	struct execjudge_result xres;
+	struct write_verdict xwv;
+	struct written_file xfile;
 	long long now_ms;
 	long long mounts_checked_ms, ids_resolved_ms;
 	char hostname[256];

@@ -43,13 +43,16 @@ static void on_term(int sig, siginfo_t *info, void *uctx)
 }
 
 /* auditd runs plugins as root with every capability. Keep only what re-opening files that
- * audit records name needs: reading them whatever their permissions. */
+ * audit records name needs: reading them whatever their permissions, and reading
+ * /proc/PID/exe and /proc/PID/fd of processes that hold more capabilities than we do (the
+ * kernel's ptrace access check: without CAP_SYS_PTRACE a memfd run by root cannot be judged). */
 static int drop_capabilities(void)
 {
 	if (capng_get_caps_process() < 0)
 		return -1;
 	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_DAC_READ_SEARCH) < 0)
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_DAC_READ_SEARCH) < 0 ||
+	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_SYS_PTRACE) < 0)
 		return -1;
 	return capng_apply(CAPNG_SELECT_BOTH) < 0 ? -1 : 0;
 }

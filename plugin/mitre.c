@@ -10,3 +10,5 @@ const struct mitre MITRE_OBFUSCATED_FILES = { "TA0005", "Defense Evasion", "T102
 					      "Obfuscated Files or Information" };
 const struct mitre MITRE_DROPPED_EXEC = { "TA0002", "Execution", "T1204.002",
 					  "User Execution: Malicious File" };
+const struct mitre MITRE_REFLECTIVE_CODE_LOADING = { "TA0005", "Defense Evasion", "T1620",
+						     "Reflective Code Loading" };

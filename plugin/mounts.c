@@ -23,6 +23,8 @@ struct mounts {
 	char **risky_dirs;      /* mount points of the risky mounts (few) */
 	size_t nrisky;
 	bool loaded;            /* a table was read: unknown ids are suspect from now on */
+	int internal[MOUNTS_INTERNAL_MAX]; /* kernel-internal mounts known safe (memfd's shmem) */
+	size_t ninternal;
 	int fd;                 /* /proc/self/mountinfo, kept open: poll() says when it changed */
 	int fdinfo;             /* /proc/self/fdinfo */
 };
@@ -237,7 +239,12 @@ int mounts_id_risky(const struct mounts *m, int mnt_id)
 	struct mount_point key = { mnt_id, false };
 	const struct mount_point *p;
 
-	if (!m || !m->n)
+	if (!m)
+		return -ENOENT;
+	for (size_t i = 0; i < m->ninternal; i++)
+		if (m->internal[i] == mnt_id)
+			return 0;
+	if (!m->n)
 		return -ENOENT;
 	p = bsearch(&key, m->v, m->n, sizeof(*m->v), point_cmp);
 	return p ? p->risky : -ENOENT;
@@ -295,4 +302,21 @@ bool mounts_fd_risky(struct mounts *m, int fd)
 	if ((r = mounts_id_risky(m, id)) == -ENOENT && mounts_refresh(m) == 0)
 		r = mounts_id_risky(m, id);
 	return r != 0;
+}
+
+int mounts_learn_internal(struct mounts *m, int fd)
+{
+	int id;
+
+	if (!m)
+		return -EINVAL;
+	if ((id = mounts_fd_id(m, fd)) < 0)
+		return id;
+	for (size_t i = 0; i < m->ninternal; i++)
+		if (m->internal[i] == id)
+			return 0;
+	if (m->ninternal >= MOUNTS_INTERNAL_MAX)
+		return -ENOSPC;
+	m->internal[m->ninternal++] = id;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define MOUNTS_MAX 8192
+#define MOUNTS_INTERNAL_MAX 4
 
 struct mounts;
 
@@ -47,6 +48,11 @@ int mounts_fd_id(struct mounts *m, int fd);
  * table) re-read it once, and count as risky if still unknown; so does a descriptor whose
  * mount cannot be told. Before any table was read, nothing is risky. */
 bool mounts_fd_risky(struct mounts *m, int fd);
+
+/* Learn the mount of fd as a kernel-internal one that cannot stall (the shmem mount every
+ * memfd lives on, which no mountinfo lists): a memfd elfwatch made itself at start. 0 or
+ * -errno. */
+int mounts_learn_internal(struct mounts *m, int fd);
 
 /* True for file system types that may stall: fuse*, nfs*, cifs, smb3, 9p, ceph, autofs... */
 bool mounts_type_risky(const char *fstype);

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -22,8 +23,19 @@ static struct mounts *probe_mounts;
 
 int probe_refresh_mounts(void)
 {
-	if (!probe_mounts && !(probe_mounts = mounts_new()))
-		return -ENOMEM;
+	if (!probe_mounts) {
+		int fd;
+
+		if (!(probe_mounts = mounts_new()))
+			return -ENOMEM;
+		/* A fileless program's image lives on the kernel's internal shmem mount, which no
+		 * mountinfo lists: learn its id from a memfd of our own so /proc/PID/exe of a memfd
+		 * is not refused as an unknown mount. */
+		if ((fd = memfd_create("elfwatch-mount-probe", MFD_CLOEXEC)) >= 0) {
+			mounts_learn_internal(probe_mounts, fd);
+			close(fd);
+		}
+	}
 	return mounts_refresh(probe_mounts);
 }
 
@@ -45,7 +57,7 @@ static bool probe_point_may_stall(void *ctx, const char *path)
 
 /* The guard for one look: the mount table is brought up to date first (one poll), then every
  * directory and file on the way is judged by its descriptor's mount. */
-static struct safefile_guard probe_guard(void)
+struct safefile_guard probe_guard(void)
 {
 	struct safefile_guard g = { probe_may_stall, probe_point_may_stall, probe_mounts };
 

@@ -3,7 +3,9 @@
 #ifndef ELFWATCH_PROBE_H
 #define ELFWATCH_PROBE_H
 
+#include "execjudge.h"
 #include "loader.h"
+#include "safefile.h"
 #include "writes.h"
 
 struct probe_stats {
@@ -15,6 +17,9 @@ struct probe_stats {
  * now and then; until the first call no mount is considered risky. 0 or -errno. */
 int probe_refresh_mounts(void);
 void probe_release(void);
+/* The stall guard for one look (safefile.h): the mount table is polled first, then every
+ * descriptor on the way is judged by its mount id. */
+struct safefile_guard probe_guard(void);
 
 /* A loader_probe that reads the live file system; stats (may be NULL) count its work and must
  * outlive the probe. */
@@ -35,5 +40,11 @@ struct writes_fs probe_writes_artifacts(const char *dir);
 
 /* Loader probe for such replays: executed images are looked up by identity the same way. */
 struct loader_probe probe_artifacts(const char *dir);
+
+/* File access for exec-time judgement (probe_exec.c): the live file system and
+ * /proc/PID/exe; recorded artifacts by identity (dir borrowed); or none (-ENOSYS). */
+struct execjudge_fs probe_exec_live(void);
+struct execjudge_fs probe_exec_artifacts(const char *dir);
+struct execjudge_fs probe_exec_none(void);
 
 #endif

@@ -105,6 +105,10 @@ static const struct bad_case bad_cases[] = {
 	{ "loader: { allow = ( { target = \"/a\"; }, { parent_exe = [ \"/b\" ]; } ); };\n", 1,
 	  "'parent_exe' must be a string", "second allow entry bad" },
 	{ "@include \"/nonexistent/elfwatch-include.conf\"\n", 0, "", "@include of a missing file" },
+	{ "exec_judge: { enabld = true; };\n", 1, "unknown setting 'enabld'", "exec_judge typo" },
+	{ "exec_judge: { cache_size = 3; };\n", 1, "'cache_size' must be between 16", "tiny cache" },
+	{ "exec_judge: { system_dirs = [ \"usr\" ]; };\n", 1, "must be absolute", "relative dir" },
+	{ "exec_judge = true;\n", 1, "exec_judge must be a group", "exec_judge not a group" },
 };
 
 static void test_defaults(void)
@@ -122,6 +126,9 @@ static void test_defaults(void)
 	tap_ok(c.inspect_files && !c.loader.benign_alerts && c.loader.nallow == 0, "booleans, no allow");
 	tap_ok(c.loader.paths.n >= 12 && c.loader.benign_parents.n == 2 && c.loader.writable_dirs.n >= 5,
 	       "default pattern lists");
+	tap_ok(c.exec_judge.enabled && c.exec_judge.fileless && c.exec_judge.cache_size == 4096 &&
+	       c.exec_judge.system_dirs.n == 13 && c.exec_judge.fileless_allow.n == 0,
+	       "exec_judge defaults");
 	config_free(&c);
 	config_free(&c); /* a freed config is empty, freeing again is harmless */
 	config_free(NULL);

@@ -115,7 +115,7 @@ fi
 # ---- scenarios: each family in its own audit session so alerts can be attributed ----
 : > "$EW_T/scenarios.tsv"
 ses_args=()
-families="loader benign writes writes-quiet hostile"
+families="loader benign writes writes-quiet fileless hostile"
 for fam in $families; do
 	if [ "$fam" = hostile ]; then
 		# Nothing may stall the plugin: after the hostile files the probes must alert at once.
@@ -128,7 +128,7 @@ for fam in $families; do
 		ses_args+=(--ses "$fam=$(cat "$dir/$fam.ses")")
 	fi
 done
-[ "${#ses_args[@]}" -eq 10 ] || ses_args=()   # loginuid locked: attribute by pid only
+[ "${#ses_args[@]}" -eq 12 ] || ses_args=()   # loginuid locked: attribute by pid only
 
 # ---- hostile files must not stall the plugin ----
 probe_end=$(date +%s%N)

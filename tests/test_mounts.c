@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mounts.h"
@@ -89,12 +90,38 @@ out:
 	mounts_free(m);
 }
 
+/* A memfd lives on the kernel's internal shmem mount, which no mountinfo lists: unknown, so
+ * risky, until that mount is learnt from a memfd of our own. */
+static void test_internal(void)
+{
+	struct mounts *m = mounts_new();
+	int mine = memfd_create("ew-test-mine", MFD_CLOEXEC);
+	int other = memfd_create("ew-test-other", MFD_CLOEXEC);
+
+	if (!m || mine < 0 || other < 0) {
+		tap_skip("memfd_create unavailable");
+		tap_skip("memfd_create unavailable");
+		goto out;
+	}
+	tap_ok(mounts_refresh(m) == 0 && mounts_fd_risky(m, other),
+	       "a memfd's mount is not in mountinfo: risky while unknown");
+	tap_ok(mounts_learn_internal(m, mine) == 0 && !mounts_fd_risky(m, other),
+	       "learnt from our own memfd, another process's memfd is judged safe");
+out:
+	if (mine >= 0)
+		close(mine);
+	if (other >= 0)
+		close(other);
+	mounts_free(m);
+}
+
 int main(void)
 {
 	struct mounts *m = mounts_new();
 
 	test_table();
 	test_descriptors();
+	test_internal();
 	tap_ok(mounts_refresh(m) == 0 && mounts_update(m) == 0, "this host's mountinfo reads");
 	mounts_free(m);
 	return tap_done();

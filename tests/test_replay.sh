@@ -121,5 +121,29 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["severity"] in ("medium"
 	else not_ok "quiet write family raised $high alerts at medium or above"; fi
 fi
 
+# Exec-time judgement (built log, tests/data/README.md): fileless execs alert from the record
+# alone; with the rebuilt files standing in for the images, a memfd holding a tampered ELF or
+# a loader, and a packed file no write record named, are judged when they run.
+replay "$data/fileless-audit.log" json "$tmp/fileless.json"
+same "$tmp/fileless.json" "$golden/fileless.json" "fileless-audit.log: alerts match golden/fileless.json"
+if [ -n "$skip_reason" ]; then
+	n=$((n + 1)); echo "ok $n # SKIP fileless-audit.log with artifacts: $skip_reason"
+	n=$((n + 1)); echo "ok $n # SKIP clean image run twice is judged once: $skip_reason"
+else
+	# the images of tests/data/fileless-audit.log are files the write families rebuilt
+	cp "$art/fe:0:10954689" "$art/0:1:2048"         # shoff-static in a memfd
+	cp "$art/fe:0:10954743" "$art/0:1:2049"         # the loader copy in a memfd
+	cp "$art/0:1a:13" "$art/fe:0:10960002"          # upx-sample overwritten in place
+	cp "$art/fe:0:10954779" "$art/fe:0:10960003"    # gcc-hello, clean
+	replay "$data/fileless-audit.log" json "$tmp/fileless-art.json" --artifacts "$art"
+	same "$tmp/fileless-art.json" "$golden/fileless-artifacts.json" \
+		"fileless-audit.log with artifacts: alerts match golden/fileless-artifacts.json"
+	if grep -q 'exec judge: checks 7, cache hits 1, misses 4, judged 4' "$tmp/fileless-art.json.err"; then
+		ok "clean image run twice is judged once (second run a cache hit)"
+	else
+		not_ok "clean image run twice is judged once: $(grep 'exec judge' "$tmp/fileless-art.json.err")"
+	fi
+fi
+
 echo "1..$n"
 exit $fail

@@ -23,7 +23,7 @@ import json
 import os
 import re
 
-RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec"}
+RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec", "suspicious_elf_exec", "fileless_exec"}
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 

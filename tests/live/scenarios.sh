@@ -4,7 +4,7 @@
 #
 #   scenarios.sh prepare          build payload, libraries, loader copy/links under $EW_T
 #                                 and the write families' sources under $EW_T/src
-#   scenarios.sh loader|benign|writes|writes-quiet|hostile
+#   scenarios.sh loader|benign|writes|writes-quiet|hostile|fileless
 #                                 run one family; appends one line per scenario to $EW_T/scenarios.tsv
 #   scenarios.sh manifest         after the write families: $EW_T/writes-files.plan -> the
 #                                 files written, with dev/inode/size/sha256, on stdout
@@ -89,12 +89,19 @@ prepare_writes() {
 	[ ! -e "$EW_T/src/shoff-static" ] || chmod 0755 "$EW_T/src/shoff-static"
 	bash "$mk" hello-c "$EW_T/hello.c"
 	cp "$here/writer.py" "$EW_T/writer.py"
-	chmod 0644 "$EW_T/writer.py"
+	cp "$here/memexec.py" "$EW_T/memexec.py"
+	chmod 0644 "$EW_T/writer.py" "$EW_T/memexec.py"
+	# existing files the fileless family overwrites with O_WRONLY only (no write rule sees it)
+	printf 'placeholder\n' > "$EW_T/ow-shoff"
+	printf 'placeholder\n' > "$EW_T/ow-upx"
+	cp /bin/sleep "$EW_T/clean-sleep"
+	chmod 0755 "$EW_T/ow-shoff" "$EW_T/ow-upx" "$EW_T/clean-sleep"
 }
 
 # Helpers run as the background job itself, so `exec` keeps the job's pid.
 in_dir() { cd "$1" && shift && exec "$@"; }
 exec_as() { local a=$1; shift; exec -a "$a" "$@"; }
+mx() { exec "$PY" -B "$EW_T/memexec.py" "$@"; }
 
 family=
 # begin FAMILY: open the driver's output files once (fd 3: scenario output, fd 4: scenarios.tsv,
@@ -330,6 +337,27 @@ hostile_family() {
 	fi
 }
 
+# Images run without a name on disk, and ELF files written where no write rule looks, then
+# run: exec-time judgement must see them (fileless_exec, suspicious_elf_exec). The programs
+# sleep so their /proc/PID/exe can still be read when the plugin sees the exec.
+fileless_family() {
+	begin fileless
+	local S=$EW_T/src T=$EW_T
+	run F01 "fileless_exec>=high:memfd" mx memfd /bin/sleep ew-memfd sleep 2
+	run F02 "loader_exec>=critical:loader_copy,fileless_memfd;fileless_exec>=critical:memfd,loader" \
+		mx memfd "$LDSO_CANON" ew-ld "$LDSO" /bin/sleep 2
+	run F03 "fileless_exec>=high:deleted_file" mx deleted /bin/sleep "$T/del-sleep" sleep 2
+	run F04 none "$T/clean-sleep" 0
+	if have F05 F06 -- shoff-static; then
+		run F05 none mx overwrite "$S/shoff-static" "$T/ow-shoff"
+		run F06 "suspicious_elf_exec>=high:judged_at_exec,sht_beyond_eof#T1027" "$T/ow-shoff"
+	fi
+	if have F07 F08 -- upx-sample; then
+		run F07 none mx overwrite "$S/upx-sample" "$T/ow-upx"
+		run F08 "suspicious_elf_exec>=high:judged_at_exec,upx_packed#T1027.002" "$T/ow-upx" --version
+	fi
+}
+
 # Remove what the scenarios put outside their directories (the quiet family's package).
 clean() {
 	if command -v dpkg-query >/dev/null 2>&1 &&
@@ -346,6 +374,7 @@ benign) benign_family ;;
 writes) writes_family ;;
 writes-quiet) quiet_family ;;
 hostile) hostile_family ;;
+fileless) fileless_family ;;
 manifest)
 	"$PY" -B "${0%/*}/../record/audit_events.py" files "$EW_T/writes-files.plan" "${@:2}"
 	for d in "$EW_T" "$EW_T/sub" "$EW_T/sub2" "$EW_SHM"; do
@@ -353,5 +382,5 @@ manifest)
 	done
 	;;
 clean) clean ;;
-*) echo "usage: $0 prepare|loader|benign|writes|writes-quiet|hostile|manifest [LOG...]|clean" >&2; exit 2 ;;
+*) echo "usage: $0 prepare|loader|benign|writes|writes-quiet|hostile|fileless|manifest [LOG...]|clean" >&2; exit 2 ;;
 esac
