@@ -39,6 +39,7 @@ struct alert {
 	const struct elf_report *elf;       /* the engine's report, when judged now */
 	const struct write_verdict *verdict;    /* which findings count */
 	const struct write_result *written; /* dropped_exec: the earlier write and its verdict */
+	const struct write_result *unjudged;    /* unjudged_write: why it could not be judged */
 	const char *reasons[ALERT_REASONS_MAX];
 	size_t nreasons;
 	const char *summary;
