@@ -178,21 +178,30 @@ void writes_recent_add(struct writes *w, const struct write_result *r, off_t siz
 	idx_insert(&w->ridx, (uint32_t)slot, &e->r.file.id);
 }
 
-/* A new entry for id, judging the oldest at once when the table is full; NULL if none is free
- * (cannot happen unless the table has no slot at all). */
+/* A new entry for id, judging one at once when the table is full (a settled non-ELF file
+ * first); NULL if none is free (cannot happen unless the table has no slot at all). */
 struct pending *writes_pending_add(struct writes *w, const struct file_id *id, long long now_ms)
 {
 	struct pending *p;
 
 	if (w->npending == w->npending_cap) {
-		/* full: the oldest is judged now rather than forgotten */
-		struct pending *oldest = NULL;
+		/* full: one is judged now rather than forgotten. The oldest file that was not ELF at
+		 * its last look goes first (finishing it costs a stat); only then the oldest of all,
+		 * which may be an ELF still being written and judged half-written. */
+		struct pending *oldest = NULL, *oldest_text = NULL;
 
-		for (size_t i = 0; i < w->npending_cap; i++)
-			if (w->pending[i].used && (!oldest || w->pending[i].first_ms < oldest->first_ms))
-				oldest = &w->pending[i];
+		for (size_t i = 0; i < w->npending_cap; i++) {
+			struct pending *c = &w->pending[i];
+
+			if (!c->used)
+				continue;
+			if (!oldest || c->first_ms < oldest->first_ms)
+				oldest = c;
+			if (c->not_elf && (!oldest_text || c->first_ms < oldest_text->first_ms))
+				oldest_text = c;
+		}
 		w->stats.evicted++;
-		writes_finish(w, oldest, "evicted", now_ms);
+		writes_finish(w, oldest_text ? oldest_text : oldest, "evicted", now_ms);
 	}
 	for (size_t i = 0; i < w->npending_cap; i++) {
 		if (w->pending[i].used)

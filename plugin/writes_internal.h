@@ -56,7 +56,8 @@ struct writes {
 
 struct pending *writes_pending_find(struct writes *w, const struct file_id *id);
 struct pending *writes_pending_find_path(struct writes *w, const char *path);
-/* A fresh entry for id (only the identity set); the oldest is judged at once when full. */
+/* A fresh entry for id (only the identity set); when full, the oldest settled non-ELF file
+ * (else the oldest file) is judged at once. */
 struct pending *writes_pending_add(struct writes *w, const struct file_id *id, long long now_ms);
 void writes_pending_remove(struct writes *w, struct pending *p);
 const struct write_result *writes_recent_lookup(const struct writes *w, const struct file_id *id);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* a settled file that is not ELF is looked at every settle_ms, doubling up to this many */
-#define NOT_ELF_LOOK_FACTOR 4
+#define NOT_ELF_LOOK_FACTOR 8
 
 static const char *const trust_names[] = { "none", "name", "identity" };
 

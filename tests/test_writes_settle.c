@@ -88,6 +88,47 @@ static void test_not_elf_followed(struct config *cfg)
 	writes_free(w);
 }
 
+/* Non-ELF files are followed for max_wait_ms, so a write flood fills the table: the settled
+ * non-ELF files make room first, not an ELF still being downloaded (it would be judged
+ * half-written). */
+static void test_eviction_order(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { 0 };
+	struct config small = *cfg;
+	struct writes *w;
+	struct writes_stats st;
+	struct rec_event ev;
+	struct fake_file *dl;
+
+	small.writes.pending_size = 16;
+	w = writes_new(&small, NULL, &wfs, fake_judge, &j);
+	dl = add_file(&fs, 2000, "/tmp/download", true);
+	make(&ev, OPEN_CREATE(2000, "/tmp/download"));
+	writes_on_event(w, &ev, 0);
+	for (unsigned long i = 0; i < 15; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "/tmp/t%lu", 2001 + i);
+		add_file(&fs, 2001 + i, name, false);
+		make(&ev, OPEN_CREATE(2001 + i, name));
+		writes_on_event(w, &ev, 10);
+	}
+	for (long long t = 300; t <= 900; t += 300) {
+		dl->size += 4096;       /* the download keeps growing */
+		writes_tick(w, t);
+	}
+	for (unsigned long i = 0; i < 5; i++) {
+		make(&ev, OPEN_CREATE(3000 + i, "/tmp/more"));
+		writes_on_event(w, &ev, 1000);
+	}
+	writes_get_stats(w, &st);
+	tap_ok(st.evicted == 5 && j.n == 0 && writes_pending_find(w, &dl->id) != NULL,
+	       "table full: settled non-ELF files are evicted first, the growing ELF stays followed");
+	writes_free(w);
+}
+
 /* An open that fails is not "not ELF": retried until max_wait_ms, then reported. */
 static void test_unjudged(struct config *cfg)
 {
@@ -364,6 +405,7 @@ int main(void)
 
 	config_defaults(&cfg);
 	test_not_elf_followed(&cfg);
+	test_eviction_order(&cfg);
 	test_unjudged(&cfg);
 	test_unjudged_lifecycle(&cfg);
 	test_verdict_key(&cfg);

@@ -17,7 +17,7 @@
 /* event_spec-like literals name only what a case needs */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-#define MAX_FILES 8
+#define MAX_FILES 32
 
 struct fake_file {
 	struct file_id id;
