@@ -113,9 +113,9 @@ static bool open_failed(struct writes *w, struct pending *p, int err)
 		return true;
 	}
 	p->last_err = err;
-	/* a name we could not make absolute: the live side refuses relative names */
-	p->why = err == -EINVAL && p->wf.path[0] != '/' ? WRITES_UJ_NO_NAME :
-		 writes_unjudged_from_errno(err);
+	/* a name we could not make absolute (a dirfd whose directory is gone): the live side
+	 * refuses relative names, whatever errno it says it with */
+	p->why = p->wf.path[0] != '/' ? WRITES_UJ_NO_NAME : writes_unjudged_from_errno(err);
 	p->attempts++;
 	w->stats.open_failures++;
 	return false;

@@ -145,6 +145,7 @@ static void test_unjudged(struct config *cfg)
 		{ -EREMOTE, 0, "unsafe_mount" },
 		{ 0, -EIO, "open_failed" },
 	};
+	static const int relative_errs[] = { -EREMOTE, -EINVAL, -EACCES };
 	long long mw = cfg->writes.max_wait_ms;
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -176,6 +177,29 @@ static void test_unjudged(struct config *cfg)
 		       j.last_unjudged.waited_ms == mw && j.last_unjudged.unjudged_errno != 0,
 		       "%s: reported as not judged at max_wait (reason %s, %u attempts)", rows[i].reason,
 		       writes_unjudged_name(j.last_unjudged.unjudged), j.last_unjudged.attempts);
+		writes_free(w);
+	}
+	/* a name left relative (its dirfd's directory was gone): whatever the live side answers,
+	 * the file has no name to open; counted, not alerted */
+	for (size_t i = 0; i < sizeof(relative_errs) / sizeof(relative_errs[0]); i++) {
+		struct fake_fs fs = { 0 };
+		struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+		struct judged j = { 0 };
+		struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+		struct fake_file *f = add_file(&fs, 77, "conftest.one", true);
+		struct rec_event ev;
+		const char *why;
+
+		writes_set_unjudged_hook(w, fake_unjudged);
+		f->stat_err = relative_errs[i];
+		make(&ev, &(struct spec){ REC_OPEN, "openat", 5, 0, O_CREAT | O_WRONLY | O_TRUNC,
+					  "conftest.one", "CREATE", 77, 0100755 });
+		writes_on_event(w, &ev, 0);
+		for (long long t = 300; t <= mw + 300; t += 300)
+			writes_tick(w, t);
+		tap_ok(j.unjudged == 1 && j.last_unjudged.unjudged == WRITES_UJ_NO_NAME &&
+		       dropverdict_unjudged(cfg, &j.last_unjudged, &why) < 0,
+		       "relative name, look fails with %s: no_name, not alerted", strerrorname_np(-relative_errs[i]));
 		writes_free(w);
 	}
 }
