@@ -344,7 +344,8 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 		en->stats.unjudged_counted++;
 		log_debug("written file not judged, not alerted (event %s, %s, %s: %s): %.200s",
 			  wf->event_id, writes_unjudged_name(wr->unjudged), why,
-			  strerror(wr->unjudged_errno), wf->path[0] ? wf->path : "(no name)");
+			  wr->unjudged_errno ? strerror(wr->unjudged_errno) : "no error",
+			  wf->path[0] ? wf->path : "(no name)");
 		return;
 	}
 	memset(&a, 0, sizeof(a));
@@ -561,7 +562,7 @@ void engine_log_stats(const struct engine *en)
 		 "%lu; write alerts %lu, trusted writers silenced %lu; dropped execs %lu (trusted %lu); "
 		 "inspection errors %lu",
 		 ws.write_events, ws.tracked, ws.renames, ws.chmods, ws.judged, ws.not_elf,
-		 ws.changed_after_look, ws.gone, ws.identity_changed, ws.duplicates, ws.rejudged,
+		 ws.changed_after_look, ws.gone, ws.replaced, ws.duplicates, ws.rejudged,
 		 ws.timeouts, ws.evicted, ws.unresolved, s->write_alerts, s->write_suppressed_trusted,
 		 s->dropped_execs, s->dropped_trusted, s->inspect_errors);
 	log_info("writes not judged %lu (alerted %lu, counted %lu): lease %lu, permission denied "

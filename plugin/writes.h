@@ -100,12 +100,12 @@ typedef void (*writes_judge_fn)(void *ctx, const struct written_file *wf, int fd
 typedef void (*writes_unjudged_fn)(void *ctx, const struct write_result *r);
 
 struct writes_stats {
-	unsigned long write_events, tracked, renames, chmods, judged, not_elf, gone, not_regular,
-		identity_changed, duplicates, timeouts, evicted, unresolved, recent_evicted;
+	unsigned long write_events, tracked, renames, chmods, judged, not_elf, gone,
+		duplicates, timeouts, evicted, unresolved, recent_evicted;
 	unsigned long open_failures;    /* opens or looks that failed and were retried */
 	unsigned long unjudged;         /* files that could not be judged in the end */
 	unsigned long unjudged_by[WRITES_UJ_COUNT];
-	unsigned long replaced;         /* the name now holds a newer written file */
+	unsigned long replaced;         /* an old inode whose name holds a newer written file */
 	unsigned long changed_after_look;  /* not ELF at a look, then changed */
 	unsigned long rejudged;         /* executed with another size/mtime than judged */
 };

@@ -108,7 +108,7 @@ static bool open_failed(struct writes *w, struct pending *p, int err)
 		return true;
 	}
 	if (err == -ESTALE && name_reused(w, p)) {
-		w->stats.identity_changed++;
+		w->stats.replaced++;
 		writes_pending_remove(w, p);
 		return true;
 	}

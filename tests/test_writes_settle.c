@@ -280,7 +280,7 @@ static void test_unjudged_lifecycle(struct config *cfg)
 	for (long long t = 40300; t <= 40000 + mw + 300; t += 300)
 		writes_tick(w, t);
 	writes_get_stats(w, &st);
-	tap_ok(j.unjudged == 2 && st.identity_changed == 1 && j.n == 3,
+	tap_ok(j.unjudged == 2 && st.replaced == 1 && j.n == 3,
 	       "old inode replaced by a newer written file: counted, not reported");
 
 	/* the engine cannot read it: not "not ELF" either */
