@@ -228,6 +228,8 @@ void writes_look(struct writes *w, struct pending *p, long long now_ms)
 		open_failed(w, p, r);
 		return;
 	}
+	p->last_err = 0;        /* reachable again; a failed open says so anew */
+	p->why = WRITES_JUDGED;
 	if (!p->looked || !same_content(p, &st)) {
 		/* (still) being written: the settle clock starts again */
 		if (p->not_elf) {
