@@ -191,6 +191,9 @@ static void become_not_elf(struct writes *w, struct pending *p, long long now_ms
 static void report_unjudged(struct writes *w, struct pending *p, long long now_ms)
 {
 	const struct recent *before = writes_recent_find(w, &p->wf.id);
+	/* the same write judged again at its exec and still closed: the first report stands */
+	bool reported = before && before->r.unjudged &&
+			strcmp(before->r.file.event_id, p->wf.event_id) == 0;
 	struct write_result res;
 
 	memset(&res, 0, sizeof(res));
@@ -208,10 +211,7 @@ static void report_unjudged(struct writes *w, struct pending *p, long long now_m
 	writes_pending_remove(w, p);
 	if (res.exec_candidate)
 		writes_recent_add(w, &res, p->size, &p->mtime);
-	/* judged again at its exec and still closed: the first report stands */
-	if (before && before->r.unjudged)
-		return;
-	if (w->unjudged)
+	if (!reported && w->unjudged)
 		w->unjudged(w->judge_ctx, &res);
 }
 

@@ -239,6 +239,23 @@ static void test_unjudged_lifecycle(struct config *cfg)
 	tap_ok(r && !r->unjudged && r->verdict == SEV_HIGH && j.n == 1 &&
 	       strcmp(j.last_cause, "exec") == 0, "lease gone at the next exec: judged then");
 
+	/* written again later (a new write of the same inode) and still leased: a new report */
+	f = add_file(&fs, 79, "/tmp/again", true);
+	f->open_err = -EWOULDBLOCK;
+	for (int round = 0; round < 2; round++) {
+		long long t0 = 100000 + round * 20000;
+
+		make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0,
+					  O_CREAT | O_WRONLY | O_TRUNC, "/tmp/again", "CREATE", 79, 0100755,
+					  .sec = 1100 + round * 20 });
+		writes_on_event(w, &ev, t0);
+		for (long long t = t0 + 300; t <= t0 + mw + 300; t += 300)
+			writes_tick(w, t);
+	}
+	tap_is_int(j.unjudged, 3, "the same inode written again and still unreadable: reported again");
+	f->exists = false;
+	j.unjudged = 1;
+
 	/* released before max_wait: judged, nothing reported */
 	f = add_file(&fs, 72, "/tmp/brief", true);
 	f->open_err = -EWOULDBLOCK;
