@@ -11,8 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* a settled file that is not ELF is looked at every settle_ms, doubling up to this many */
-#define NOT_ELF_LOOK_FACTOR 8
+/* A file that is not ELF is looked at after 4 x settle_ms, then 16 x settle_ms (1.2 s, 4.8 s
+ * by default) until max_wait_ms: every look is an openat2 that the bundled rules audit in the
+ * watched directories, so a flood of text files must not turn into a flood of events. */
+#define NOT_ELF_FIRST_FACTOR 4
+#define NOT_ELF_LOOK_FACTOR 16
 
 static const char *const trust_names[] = { "none", "name", "identity" };
 
@@ -182,8 +185,25 @@ static enum attempt attempt_judge(struct writes *w, struct pending *p, const cha
 static void become_not_elf(struct writes *w, struct pending *p, long long now_ms)
 {
 	p->not_elf = p->looked = true;
-	p->interval_ms = w->cfg->writes.settle_ms;
+	p->interval_ms = (long long)w->cfg->writes.settle_ms * NOT_ELF_FIRST_FACTOR;
 	p->next_look_ms = now_ms + p->interval_ms;
+}
+
+/* The first look at a file with 4 bytes or more reads them: one that does not start as an ELF
+ * is followed sparsely at once instead of waiting for it to hold still (until it changes). */
+static bool peek_not_elf(struct writes *w, struct pending *p)
+{
+	struct stat st;
+	int fd = w->fs.open(w->fs.ctx, p->wf.path, &p->wf.id, &st);
+	bool elf;
+
+	if (fd < 0)
+		return false;   /* the judgement's own open will say why */
+	elf = has_elf_magic(fd);
+	close(fd);
+	p->seen_elf = p->seen_elf || elf;
+	return !elf && st.st_size == p->size && st.st_mtim.tv_sec == p->mtime.tv_sec &&
+	       st.st_mtim.tv_nsec == p->mtime.tv_nsec;
 }
 
 /* Could not be judged: counted by reason, remembered when it may be run (so its exec is tied
@@ -231,6 +251,8 @@ void writes_look(struct writes *w, struct pending *p, long long now_ms)
 	p->last_err = 0;        /* reachable again; a failed open says so anew */
 	p->why = WRITES_JUDGED;
 	if (!p->looked || !same_content(p, &st)) {
+		bool first = !p->looked;
+
 		/* (still) being written: the settle clock starts again */
 		if (p->not_elf) {
 			w->stats.changed_after_look++;
@@ -241,12 +263,14 @@ void writes_look(struct writes *w, struct pending *p, long long now_ms)
 		p->size = st.st_size;
 		p->mtime = st.st_mtim;
 		p->interval_ms = w->cfg->writes.settle_ms;
+		if (first && st.st_size >= 4 && peek_not_elf(w, p))
+			become_not_elf(w, p, now_ms);
 		return;
 	}
 	if (p->not_elf) {
 		long long cap = (long long)w->cfg->writes.settle_ms * NOT_ELF_LOOK_FACTOR;
 
-		p->interval_ms = p->interval_ms * 2 > cap ? cap : p->interval_ms * 2;
+		p->interval_ms = p->interval_ms * 4 > cap ? cap : p->interval_ms * 4;
 		p->next_look_ms = now_ms + p->interval_ms;
 		return;
 	}

@@ -40,7 +40,7 @@ static void test_not_elf_followed(struct config *cfg)
 	f->elf = true;
 	f->size = 900;
 	f->mtime = 3;
-	for (long long t = 2500; t <= 3700; t += 100)
+	for (long long t = 2500; t <= 7500; t += 100)
 		writes_tick(w, t);
 	writes_get_stats(w, &st);
 	tap_ok(j.n == 1 && strcmp(j.last_path, "/tmp/inplace") == 0 &&
@@ -48,14 +48,14 @@ static void test_not_elf_followed(struct config *cfg)
 	       "empty at the first looks, then an ELF written in place: judged once it settles");
 	/* the other one never changes: it leaves at max_wait as not ELF, never as unjudged */
 	g->mtime = 1;
-	for (long long t = 3800; t <= mw + 300; t += 300)
+	for (long long t = 7600; t <= mw + 300; t += 300)
 		writes_tick(w, t);
 	writes_get_stats(w, &st);
 	tap_ok(writes_pending_count(w) == 0 && st.not_elf == 1 && st.timeouts == 0 &&
 	       st.unjudged == 0 && j.n == 1, "a file that stays non-ELF leaves at max_wait, counted not ELF");
 
-	/* growing: every size change restarts the clock, max_wait bounds it */
-	f = add_file(&fs, 62, "/tmp/grow", false);
+	/* a download growing: every size or mtime change restarts the clock */
+	f = add_file(&fs, 62, "/tmp/grow", true);
 	make(&ev, OPEN_CREATE(62, "/tmp/grow"));
 	writes_on_event(w, &ev, 20000);
 	writes_tick(w, 20300);
@@ -63,7 +63,6 @@ static void test_not_elf_followed(struct config *cfg)
 	writes_tick(w, 20600);
 	f->mtime = 9;
 	writes_tick(w, 20900);
-	f->elf = true;
 	f->size += 1;
 	writes_tick(w, 21200);
 	tap_is_int(j.n, 1, "size and mtime changes reset the settle clock");
@@ -82,9 +81,31 @@ static void test_not_elf_followed(struct config *cfg)
 	f->elf = true;
 	f->size = 700;
 	f->mtime = 5;
-	for (long long t = 30300; t <= 31500; t += 300)
+	for (long long t = 30300; t <= 32400; t += 300)
 		writes_tick(w, t);
 	tap_ok(j.n == 3 && strcmp(j.last_path, "/tmp/chx") == 0, "then written in place: judged");
+	writes_free(w);
+}
+
+/* Following a text file costs few looks: each is an openat2 the bundled rules audit in the
+ * watched directories. */
+static void test_not_elf_cost(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { 0 };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	struct writes_stats st;
+	struct rec_event ev;
+
+	add_file(&fs, 95, "/tmp/log.txt", false);
+	make(&ev, OPEN_CREATE(95, "/tmp/log.txt"));
+	writes_on_event(w, &ev, 0);
+	for (long long t = 100; t <= cfg->writes.max_wait_ms + 100; t += 100)
+		writes_tick(w, t);
+	writes_get_stats(w, &st);
+	tap_ok(st.not_elf == 1 && fs.stats + fs.opens <= 5,
+	       "a text file followed for max_wait_ms: %d looks and opens (at most 5)", fs.stats + fs.opens);
 	writes_free(w);
 }
 
@@ -446,6 +467,7 @@ int main(void)
 
 	config_defaults(&cfg);
 	test_not_elf_followed(&cfg);
+	test_not_elf_cost(&cfg);
 	test_eviction_order(&cfg);
 	test_unjudged(&cfg);
 	test_unjudged_lifecycle(&cfg);
