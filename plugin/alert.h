@@ -44,6 +44,7 @@ struct alert {
 	const struct write_result *written; /* dropped_exec: the earlier write and its verdict */
 	const struct execjudge_result *image;   /* exec-time judgement (suspicious_elf_exec,
 						 * fileless_exec) */
+	const struct write_result *unjudged;    /* unjudged_write: why it could not be judged */
 	const char *reasons[ALERT_REASONS_MAX];
 	size_t nreasons;
 	const char *summary;

@@ -106,10 +106,24 @@ void alert_emit_file(struct emitter *e, const struct alert *a)
 	else if (a->image && a->image->v.sha256[0])
 		emit_word(e, "sha256", a->image->v.sha256);
 	emit_bool(e, "exec_bit", wf->exec_bit);
-	if (wf->trusted_by[0])
+	if (wf->trusted_by[0]) {
 		emit_cstr(e, "trusted_producer", wf->trusted_by);
+		emit_word(e, "trust", writes_trust_name(wf->trust));
+	}
 	emit_close(e, '}');
 
+	if (a->unjudged) {
+		const struct write_result *u = a->unjudged;
+
+		emit_open(e, "unjudged", '{');
+		emit_word(e, "reason", writes_unjudged_name(u->unjudged));
+		if (u->unjudged_errno)
+			emit_word(e, "errno", strerrorname_np(u->unjudged_errno) ?
+				  strerrorname_np(u->unjudged_errno) : "unknown");
+		emit_int(e, "attempts", u->attempts);
+		emit_int(e, "waited_ms", u->waited_ms);
+		emit_close(e, '}');
+	}
 	if (a->elf) {
 		emit_elf_facts(e, &a->elf->facts);
 		emit_findings(e, a->elf, a->verdict);
@@ -122,7 +136,9 @@ void alert_emit_file(struct emitter *e, const struct alert *a)
 		emit_word(e, "event_id", w->file.event_id);
 		alert_format_time(w->file.sec, w->file.msec, when, sizeof(when));
 		emit_word(e, "time", when);
-		emit_word(e, "verdict", severity_name(w->verdict));
+		emit_word(e, "verdict", w->unjudged ? "unjudged" : severity_name(w->verdict));
+		if (w->unjudged)
+			emit_word(e, "unjudged", writes_unjudged_name(w->unjudged));
 		if (w->mitre)
 			emit_word(e, "technique", w->mitre->technique);
 		alert_emit_proc_entry(e, "writer", &w->file.writer);

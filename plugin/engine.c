@@ -37,6 +37,7 @@ static int engine_resolve_loaders(const struct config *cfg,
 
 static void engine_judge_written(void *ctx, const struct written_file *wf, int fd,
 				 const struct stat *st, struct write_result *ret);
+static void engine_unjudged_written(void *ctx, const struct write_result *wr);
 static long long engine_clock(struct engine *en, const struct rec_event *ev);
 
 int engine_init(struct engine *en, struct config *cfg, const struct engine_options *opts)
@@ -94,6 +95,7 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 	writes_set_trusted(en->writes, en->trusted_ids);
 	if ((r = engine_exec_init(en)) < 0)
 		goto fail;
+	writes_set_unjudged_hook(en->writes, engine_unjudged_written);
 	/* just resolved: the periodic refreshes start from now */
 	en->ids_resolved_ms = en->mounts_checked_ms = engine_clock(en, NULL);
 	log_info("started: %zu loaders and %zu trusted producer files known, output %s, format %s",
@@ -283,8 +285,10 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	lim.hash_max = en->cfg.writes.inspect_max_bytes;
 	lim.exec_hint = wf->exec_bit || writes_in_drop_location(&en->cfg, wf->path);
 	if ((r = elf_inspect_fd(fd, st, &en->host, &lim, rep)) < 0) {
+		/* not "not ELF": retried, then reported as not judged */
 		en->stats.inspect_errors++;
 		log_warn("cannot inspect %.200s (event %s): %s", wf->path, wf->event_id, strerror(-r));
+		ret->judge_error = r;
 		return;
 	}
 	ret->is_elf = rep->facts.is_elf;
@@ -299,8 +303,9 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	if (wv.severity < SEV_MEDIUM) {
 		if (wv.suppressed_by) {
 			en->stats.write_suppressed_trusted++;
-			log_debug("written file not alerted (event %s, %s %.64s): %.200s", wf->event_id,
-				  wv.suppressed_by, wf->trusted_by, wf->path);
+			log_debug("written file not alerted (event %s, %s %.64s, trust %s): %.200s",
+				  wf->event_id, wv.suppressed_by, wf->trusted_by,
+				  writes_trust_name(wf->trust), wf->path);
 		}
 		return;
 	}
@@ -331,6 +336,48 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	engine_emit(en, &a, wf->event_id);
 }
 
+/* writes_unjudged_fn: a followed file could not be judged by max_wait_ms (or at its exec,
+ * eviction, end of input). Never counted as clean: an executable candidate raises
+ * unjudged_write, anything else is counted and logged at debug level. */
+static void engine_unjudged_written(void *ctx, const struct write_result *wr)
+{
+	struct engine *en = ctx;
+	const struct written_file *wf = &wr->file;
+	const char *why = NULL;
+	int sev = dropverdict_unjudged(&en->cfg, wr, &why);
+	char summary[512];
+	struct alert a;
+
+	if (sev < 0) {
+		en->stats.unjudged_counted++;
+		log_debug("written file not judged, not alerted (event %s, %s, %s: %s): %.200s",
+			  wf->event_id, writes_unjudged_name(wr->unjudged), why,
+			  wr->unjudged_errno ? strerror(wr->unjudged_errno) : "no error",
+			  wf->path[0] ? wf->path : "(no name)");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.rule = "unjudged_write";
+	a.severity = (enum severity)sev;
+	a.mitre = &MITRE_OBFUSCATED_FILES;
+	a.actor = &wf->writer;
+	a.file = wf;
+	a.unjudged = wr;
+	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
+	a.reasons[a.nreasons++] = writes_unjudged_name(wr->unjudged);
+	if (wf->download_tool)
+		a.reasons[a.nreasons++] = "download_tool";
+	if (wf->exec_bit)
+		a.reasons[a.nreasons++] = "exec_bit";
+	snprintf(summary, sizeof(summary), "%.160s written by %.64s (pid %lld, uid %lld) could not be "
+		 "judged after %lld ms: %s (%s)", wf->path, wf->writer.comm, wf->writer.pid,
+		 wf->writer.uid, wr->waited_ms, writes_unjudged_name(wr->unjudged),
+		 wr->unjudged_errno ? strerror(wr->unjudged_errno) : "no error");
+	a.summary = summary;
+	en->stats.unjudged_alerts++;
+	engine_emit(en, &a, wf->event_id);
+}
+
 static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
 				 const struct write_result *wr)
 {
@@ -341,8 +388,9 @@ static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
 
 	if (sev < 0) {
 		en->stats.dropped_trusted++;
-		log_debug("exec of a written file not alerted (event %s, %s %.64s): %.200s", ev->id,
-			  why, wr->file.trusted_by, wr->file.path);
+		log_debug("exec of a written file not alerted (event %s, %s %.64s, trust %s): %.200s",
+			  ev->id, why, wr->file.trusted_by, writes_trust_name(wr->file.trust),
+			  wr->file.path);
 		return;
 	}
 	memset(&a, 0, sizeof(a));
@@ -356,6 +404,8 @@ static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
 	a.reasons[a.nreasons++] = "recently_written";
 	if (wr->verdict >= SEV_MEDIUM)
 		a.reasons[a.nreasons++] = "suspicious_file";
+	if (wr->unjudged)
+		a.reasons[a.nreasons++] = "unjudged_file";
 	if (wr->file.download_tool)
 		a.reasons[a.nreasons++] = "download_tool";
 	if (writes_in_drop_location(&en->cfg, wr->file.path))
@@ -517,12 +567,22 @@ void engine_log_stats(const struct engine *en)
 		 s->extract_errors, s->output_errors, proctable_size(en->procs), ps.evictions,
 		 en->probe_stats.images_opened, en->probe_stats.images_refused);
 	log_info("writes: events %lu, files followed %lu (renames %lu, exec bits %lu), judged %lu, "
-		 "not ELF %lu, gone before judgement %lu, not regular %lu, replaced %lu, unchanged %lu, "
-		 "timeouts %lu, evicted %lu, unresolved names %lu; write alerts %lu, trusted writers "
-		 "silenced %lu; dropped execs %lu (trusted %lu); inspection errors %lu",
-		 ws.write_events, ws.tracked, ws.renames, ws.chmods, ws.judged, ws.not_elf, ws.gone,
-		 ws.not_regular, ws.identity_changed, ws.duplicates, ws.timeouts, ws.evicted,
-		 ws.unresolved, s->write_alerts, s->write_suppressed_trusted, s->dropped_execs,
-		 s->dropped_trusted, s->inspect_errors);
+		 "not ELF %lu (changed after a look %lu), gone before judgement %lu, replaced %lu, "
+		 "unchanged %lu, judged again at exec %lu, timeouts %lu, evicted %lu, unresolved names "
+		 "%lu; write alerts %lu, trusted writers silenced %lu; dropped execs %lu (trusted %lu); "
+		 "inspection errors %lu",
+		 ws.write_events, ws.tracked, ws.renames, ws.chmods, ws.judged, ws.not_elf,
+		 ws.changed_after_look, ws.gone, ws.replaced, ws.duplicates, ws.rejudged,
+		 ws.timeouts, ws.evicted, ws.unresolved, s->write_alerts, s->write_suppressed_trusted,
+		 s->dropped_execs, s->dropped_trusted, s->inspect_errors);
+	log_info("writes not judged %lu (alerted %lu, counted %lu): lease %lu, permission denied "
+		 "%lu, symlink in path %lu, identity changed %lu, unsafe mount %lu, no name %lu, read "
+		 "error %lu, other %lu; failed opens retried %lu",
+		 ws.unjudged, s->unjudged_alerts, s->unjudged_counted,
+		 ws.unjudged_by[WRITES_UJ_LEASE], ws.unjudged_by[WRITES_UJ_PERMISSION],
+		 ws.unjudged_by[WRITES_UJ_SYMLINK], ws.unjudged_by[WRITES_UJ_IDENTITY],
+		 ws.unjudged_by[WRITES_UJ_UNSAFE_MOUNT], ws.unjudged_by[WRITES_UJ_NO_NAME],
+		 ws.unjudged_by[WRITES_UJ_READ_ERROR], ws.unjudged_by[WRITES_UJ_OPEN_FAILED],
+		 ws.open_failures);
 	engine_exec_log_stats(en);
 }

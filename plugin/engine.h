@@ -34,6 +34,7 @@ struct engine_stats {
 	unsigned long suppressed_benign_form, suppressed_ldd_parent, suppressed_allow_list;
 	unsigned long write_alerts, write_suppressed_trusted, dropped_execs, dropped_trusted,
 		inspect_errors;
+	unsigned long unjudged_alerts, unjudged_counted;    /* written files not judged */
 	unsigned long output_errors;
 	unsigned long exec_judge_alerts, exec_unjudged, fileless_execs, fileless_allowed;
 };

@@ -97,6 +97,11 @@ void writes_set_trusted(struct writes *w, const struct fileset *ids)
 	w->trusted_ids = ids;
 }
 
+void writes_set_unjudged_hook(struct writes *w, writes_unjudged_fn fn)
+{
+	w->unjudged = fn;
+}
+
 void writes_set_config(struct writes *w, const struct config *cfg)
 {
 	/* table sizes stay as they were created; the rest follows the new configuration */
@@ -113,7 +118,7 @@ struct pending *writes_pending_find(struct writes *w, const struct file_id *id)
 	return NULL;
 }
 
-static struct pending *pending_find_path(struct writes *w, const char *path)
+struct pending *writes_pending_find_path(struct writes *w, const char *path)
 {
 	for (size_t i = 0; w->npending && path && path[0] && i < w->npending_cap; i++)
 		if (w->pending[i].used && strcmp(w->pending[i].wf.path, path) == 0)
@@ -121,22 +126,20 @@ static struct pending *pending_find_path(struct writes *w, const char *path)
 	return NULL;
 }
 
-static void pending_remove(struct writes *w, struct pending *p)
+void writes_pending_remove(struct writes *w, struct pending *p)
 {
 	idx_remove(&w->pidx, (uint32_t)(p - w->pending), &p->wf.id);
 	p->used = false;
 	w->npending--;
 }
 
-static const struct recent *recent_find(const struct writes *w, const struct file_id *id);
-
 const struct write_result *writes_recent_lookup(const struct writes *w, const struct file_id *id)
 {
-	const struct recent *r = recent_find(w, id);
+	const struct recent *r = writes_recent_find(w, id);
 	return r ? &r->r : NULL;
 }
 
-static const struct recent *recent_find(const struct writes *w, const struct file_id *id)
+const struct recent *writes_recent_find(const struct writes *w, const struct file_id *id)
 {
 	if (!id->valid)
 		return NULL;
@@ -146,7 +149,7 @@ static const struct recent *recent_find(const struct writes *w, const struct fil
 	return NULL;
 }
 
-static const struct recent *recent_find_path(const struct writes *w, const char *path)
+const struct recent *writes_recent_find_path(const struct writes *w, const char *path)
 {
 	const struct recent *best = NULL;
 
@@ -158,7 +161,8 @@ static const struct recent *recent_find_path(const struct writes *w, const char 
 	return best;
 }
 
-static void recent_add(struct writes *w, const struct write_result *r, const struct stat *st)
+void writes_recent_add(struct writes *w, const struct write_result *r, off_t size,
+		       const struct timespec *mtime)
 {
 	size_t slot = w->recent_next++ % w->nrecent_cap;
 	struct recent *e = &w->recent[slot];
@@ -168,13 +172,56 @@ static void recent_add(struct writes *w, const struct write_result *r, const str
 		w->stats.recent_evicted++;
 	}
 	e->r = *r;
-	e->size = st->st_size;
-	e->mtime = st->st_mtim;
+	e->size = size;
+	e->mtime = *mtime;
 	e->used = true;
 	idx_insert(&w->ridx, (uint32_t)slot, &e->r.file.id);
 }
 
-static void judge_pending(struct writes *w, struct pending *p, const char *cause, long long now_ms);
+/* A new entry for id, judging one at once when the table is full (a settled non-ELF file
+ * first); NULL if none is free (cannot happen unless the table has no slot at all). */
+struct pending *writes_pending_add(struct writes *w, const struct file_id *id, long long now_ms)
+{
+	struct pending *p;
+
+	if (w->npending == w->npending_cap) {
+		/* full: one is judged now rather than forgotten. The oldest file that was not ELF at
+		 * its last look goes first (finishing it costs a stat); only then the oldest of all,
+		 * which may be an ELF still being written and judged half-written. */
+		struct pending *oldest = NULL, *oldest_text = NULL;
+
+		for (size_t i = 0; i < w->npending_cap; i++) {
+			struct pending *c = &w->pending[i];
+
+			if (!c->used)
+				continue;
+			if (!oldest || c->first_ms < oldest->first_ms)
+				oldest = c;
+			if (c->not_elf && (!oldest_text || c->first_ms < oldest_text->first_ms))
+				oldest_text = c;
+		}
+		w->stats.evicted++;
+		writes_finish(w, oldest_text ? oldest_text : oldest, "evicted", now_ms);
+	}
+	for (size_t i = 0; i < w->npending_cap; i++) {
+		if (w->pending[i].used)
+			continue;
+		p = &w->pending[i];
+		memset(p, 0, sizeof(*p));
+		p->used = true;
+		p->wf.id = *id;
+		p->first_ms = now_ms;
+		p->interval_ms = w->cfg->writes.settle_ms;
+		p->next_look_ms = now_ms + w->cfg->writes.settle_ms;
+		idx_insert(&w->pidx, (uint32_t)i, id);
+		w->npending++;
+		w->stats.tracked++;
+		if (p->next_look_ms < w->next_due_ms || w->next_due_ms == 0)
+			w->next_due_ms = p->next_look_ms;
+		return p;
+	}
+	return NULL;
+}
 
 /* Start following id, or update what we know if it is followed already. */
 struct pending *writes_track(struct writes *w, const struct rec_event *ev, const struct file_id *id,
@@ -188,152 +235,15 @@ struct pending *writes_track(struct writes *w, const struct rec_event *ev, const
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
 		writes_snapshot_writer(w, ev, &p->wf);
 		writes_classify_writer(w, &p->wf);
-		p->looked = false;
+		p->looked = p->not_elf = false;
 		return p;
 	}
-	if (w->npending == w->npending_cap) {
-		/* full: the oldest is judged now rather than forgotten */
-		struct pending *oldest = NULL;
-
-		for (size_t i = 0; i < w->npending_cap; i++)
-			if (w->pending[i].used && (!oldest || w->pending[i].first_ms < oldest->first_ms))
-				oldest = &w->pending[i];
-		w->stats.evicted++;
-		judge_pending(w, oldest, "evicted", now_ms);
-	}
-	for (size_t i = 0; i < w->npending_cap; i++) {
-		if (w->pending[i].used)
-			continue;
-		p = &w->pending[i];
-		memset(p, 0, sizeof(*p));
-		p->used = true;
-		p->wf.id = *id;
-		snprintf(p->wf.path, sizeof(p->wf.path), "%s", path ? path : "");
-		writes_snapshot_writer(w, ev, &p->wf);
-		writes_classify_writer(w, &p->wf);
-		p->first_ms = now_ms;
-		p->next_look_ms = now_ms + w->cfg->writes.settle_ms;
-		idx_insert(&w->pidx, (uint32_t)i, id);
-		w->npending++;
-		w->stats.tracked++;
-		if (p->next_look_ms < w->next_due_ms || w->next_due_ms == 0)
-			w->next_due_ms = p->next_look_ms;
-		return p;
-	}
-	return NULL;
-}
-
-void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
-		       const struct rec_event *ev)
-{
-	p->settle_now = true;
-	snprintf(p->wf.settled_by, sizeof(p->wf.settled_by), "%s", cause);
-	snprintf(p->wf.trigger_event, sizeof(p->wf.trigger_event), "%s", ev->id);
-	w->next_due_ms = 1; /* due at once */
-}
-
-static bool has_elf_magic(int fd)
-{
-	unsigned char m[4];
-
-	return pread(fd, m, sizeof(m), 0) == 4 && memcmp(m, "\177ELF", 4) == 0;
-}
-
-static void judge_pending(struct writes *w, struct pending *p, const char *cause, long long now_ms)
-{
-	struct written_file wf = p->wf;
-	struct write_result res;
-	const struct recent *dup;
-	struct stat st;
-	int fd;
-
-	pending_remove(w, p);
-	if (!wf.settled_by[0])
-		snprintf(wf.settled_by, sizeof(wf.settled_by), "%s", cause);
-	if (!wf.path[0]) {
-		w->stats.unresolved++;
-		return;
-	}
-	fd = w->fs.open(w->fs.ctx, wf.path, &wf.id, &st);
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ENOTDIR)
-			w->stats.gone++;
-		else if (fd == -ESTALE)
-			w->stats.identity_changed++;
-		else
-			w->stats.not_regular++;
-		return;
-	}
-	dup = recent_find(w, &wf.id);
-	if (dup && dup->size == st.st_size && dup->mtime.tv_sec == st.st_mtim.tv_sec &&
-	    dup->mtime.tv_nsec == st.st_mtim.tv_nsec) {
-		w->stats.duplicates++;
-		close(fd);
-		return;
-	}
-	if (!has_elf_magic(fd)) {
-		w->stats.not_elf++;
-		close(fd);
-		return;
-	}
-	memset(&res, 0, sizeof(res));
-	res.file = wf;
-	res.judged_ms = now_ms;
-	w->judge(w->judge_ctx, &wf, fd, &st, &res);
-	close(fd);
-	w->stats.judged++;
-	if (!res.is_elf) {
-		w->stats.not_elf++;
-		return;
-	}
-	res.file = wf;
-	res.judged_ms = now_ms;
-	recent_add(w, &res, &st);
-}
-
-/* One look at a pending file: gone, not ours any more, not ELF, still growing, or settled. */
-static void look(struct writes *w, struct pending *p, long long now_ms)
-{
-	struct stat st;
-	int r;
-
-	if (!p->wf.path[0]) {
-		p->next_look_ms = now_ms + w->cfg->writes.settle_ms;
-		return;
-	}
-	r = w->fs.stat(w->fs.ctx, p->wf.path, &p->wf.id, &st);
-	if (r < 0) {
-		if (r == -ENOENT || r == -ENOTDIR)
-			w->stats.gone++;
-		else if (r == -ESTALE)
-			w->stats.identity_changed++;
-		else
-			w->stats.not_regular++;
-		pending_remove(w, p);
-		return;
-	}
-	if (!p->magic_checked && st.st_size >= 4) {
-		int fd = w->fs.open(w->fs.ctx, p->wf.path, &p->wf.id, &st);
-		bool elf = fd >= 0 && has_elf_magic(fd);
-
-		if (fd >= 0)
-			close(fd);
-		if (!elf) {
-			w->stats.not_elf++;
-			pending_remove(w, p);
-			return;
-		}
-		p->magic_checked = true;
-	}
-	if (p->looked && st.st_size == p->size && st.st_mtim.tv_sec == p->mtime.tv_sec &&
-	    st.st_mtim.tv_nsec == p->mtime.tv_nsec) {
-		judge_pending(w, p, "stable", now_ms);
-		return;
-	}
-	p->looked = true;
-	p->size = st.st_size;
-	p->mtime = st.st_mtim;
-	p->next_look_ms = now_ms + w->cfg->writes.settle_ms;
+	if (!(p = writes_pending_add(w, id, now_ms)))
+		return NULL;
+	snprintf(p->wf.path, sizeof(p->wf.path), "%s", path ? path : "");
+	writes_snapshot_writer(w, ev, &p->wf);
+	writes_classify_writer(w, &p->wf);
+	return p;
 }
 
 void writes_tick(struct writes *w, long long now_ms)
@@ -347,17 +257,16 @@ void writes_tick(struct writes *w, long long now_ms)
 
 		if (!p->used)
 			continue;
-		if (p->settle_now) {
-			judge_pending(w, p, p->wf.settled_by, now_ms);
-			continue;
-		}
 		if (now_ms - p->first_ms >= (long long)w->cfg->writes.max_wait_ms) {
-			w->stats.timeouts++;
-			judge_pending(w, p, "timeout", now_ms);
+			if (!p->not_elf && !p->last_err && !p->settle_now)
+				w->stats.timeouts++;        /* never held still */
+			writes_finish(w, p, p->settle_now ? p->wf.settled_by : "timeout", now_ms);
 			continue;
 		}
-		if (now_ms >= p->next_look_ms)
-			look(w, p, now_ms);
+		if (p->settle_now)
+			writes_settle_attempt(w, p, now_ms);
+		else if (now_ms >= p->next_look_ms)
+			writes_look(w, p, now_ms);
 		if (p->used) {
 			long long deadline = p->first_ms + w->cfg->writes.max_wait_ms;
 
@@ -372,15 +281,37 @@ void writes_flush(struct writes *w, long long now_ms)
 {
 	for (size_t i = 0; i < w->npending_cap; i++)
 		if (w->pending[i].used)
-			judge_pending(w, &w->pending[i], w->pending[i].settle_now ?
+			writes_finish(w, &w->pending[i], w->pending[i].settle_now ?
 				      w->pending[i].wf.settled_by : "end_of_input", now_ms);
+}
+
+/* A verdict holds for the (size, mtime) it was made for: an executed file that was not
+ * judged, or has changed since (written in place without an audited open), is judged again. */
+static void rejudge_recent(struct writes *w, const struct recent *r, const struct rec_event *ev,
+			   long long now_ms)
+{
+	struct written_file wf = r->r.file;
+	struct pending *p;
+	struct stat st;
+
+	if (!r->r.unjudged && (w->fs.stat(w->fs.ctx, wf.path, &wf.id, &st) < 0 ||
+			       (st.st_size == r->size && st.st_mtim.tv_sec == r->mtime.tv_sec &&
+				st.st_mtim.tv_nsec == r->mtime.tv_nsec)))
+		return;
+	wf.settled_by[0] = wf.trigger_event[0] = '\0';
+	if (!(p = writes_pending_add(w, &wf.id, now_ms)))
+		return;
+	p->wf = wf;
+	w->stats.rejudged++;
+	writes_settle_now(w, p, "exec", ev);
+	writes_finish(w, p, "exec", now_ms);
 }
 
 const struct write_result *writes_on_exec(struct writes *w, const struct file_id *id,
 					  const char *path, const struct rec_event *ev,
 					  long long now_ms)
 {
-	struct pending *p = id && id->valid ? writes_pending_find(w, id) : pending_find_path(w, path);
+	struct pending *p = id && id->valid ? writes_pending_find(w, id) : writes_pending_find_path(w, path);
 	const struct recent *r;
 
 	if (p) {
@@ -392,9 +323,11 @@ const struct write_result *writes_on_exec(struct writes *w, const struct file_id
 		    w->fs.stat(w->fs.ctx, path, &p->wf.id, &st) == 0)
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
 		writes_settle_now(w, p, "exec", ev);
-		judge_pending(w, p, "exec", now_ms);
+		writes_finish(w, p, "exec", now_ms);
+	} else if (id && id->valid && (r = writes_recent_find(w, id)) != NULL) {
+		rejudge_recent(w, r, ev, now_ms);
 	}
-	r = id && id->valid ? recent_find(w, id) : recent_find_path(w, path);
+	r = id && id->valid ? writes_recent_find(w, id) : writes_recent_find_path(w, path);
 	if (!r || ev->sec - r->r.file.sec > (time_t)w->cfg->writes.exec_window_s ||
 	    ev->sec < r->r.file.sec - 1)
 		return NULL;

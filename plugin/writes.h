@@ -17,6 +17,32 @@
 
 #define WRITES_PATH_MAX 1024
 
+/* How far a writer that matched trusted_producers is trusted. */
+enum writes_trust {
+	WRITES_TRUST_NONE,
+	WRITES_TRUST_NAME,              /* by name only: its exec was not seen (started before
+					 * elfwatch, or evicted from the process table) */
+	WRITES_TRUST_IDENTITY,          /* its exec was seen and ran a file the patterns name */
+};
+const char *writes_trust_name(enum writes_trust t);
+
+/* Why a written file could not be judged. */
+enum writes_unjudged {
+	WRITES_JUDGED,
+	WRITES_UJ_LEASE,                /* EWOULDBLOCK: a file lease (or lock) kept us out */
+	WRITES_UJ_PERMISSION,           /* EACCES, EPERM */
+	WRITES_UJ_SYMLINK,              /* ELOOP: a symlink took the place of a path component */
+	WRITES_UJ_IDENTITY,             /* the name leads to another inode or a non-regular file */
+	WRITES_UJ_UNSAFE_MOUNT,         /* on FUSE/network mounts, never opened */
+	WRITES_UJ_NO_NAME,              /* no absolute name to open it by */
+	WRITES_UJ_READ_ERROR,           /* opened, but the engine could not read it */
+	WRITES_UJ_OPEN_FAILED,          /* any other open error */
+	WRITES_UJ_COUNT
+};
+const char *writes_unjudged_name(enum writes_unjudged u);
+/* The reason an open or stat error stands for (0 is WRITES_JUDGED). */
+enum writes_unjudged writes_unjudged_from_errno(int err);
+
 /* A file being written or written recently. */
 struct written_file {
 	struct file_id id;
@@ -27,6 +53,7 @@ struct written_file {
 	char syscall[16];
 	struct proc_entry writer;       /* who wrote it (snapshot) */
 	char trusted_by[64];            /* trusted-producer pattern that matched, "" if none */
+	enum writes_trust trust;        /* how far (NONE when trusted_by is "") */
 	bool download_tool;             /* writer is curl, wget, scp, ... */
 	bool exec_bit;                  /* created with, or later given, an exec bit */
 	char settled_by[16];            /* "stable", "rename", "chmod", "exec", "timeout", ... */
@@ -41,6 +68,13 @@ struct write_result {
 	const struct mitre *mitre;      /* static */
 	char sha256[65];
 	long long judged_ms;
+	/* could not be judged: why, the last error, how often it was tried, over how long */
+	enum writes_unjudged unjudged;
+	int unjudged_errno;             /* positive errno */
+	unsigned attempts;
+	long long waited_ms;
+	bool exec_candidate;            /* exec bit, download tool, ELF magic seen, or executed */
+	int judge_error;                /* set by the judge: negative errno when it could not read */
 };
 
 /* File-system access, injected. Each returns 0/fd or a negative errno. */
@@ -58,13 +92,22 @@ struct writes_fs {
 };
 
 /* Called for a settled ELF candidate: fd is open on it (st its fstat). The callee judges it
- * and fills ret (verdict, sha256, technique, is_elf). */
+ * and fills ret (verdict, sha256, technique, is_elf), or sets ret->judge_error. */
 typedef void (*writes_judge_fn)(void *ctx, const struct written_file *wf, int fd,
 				const struct stat *st, struct write_result *ret);
+/* Called (with the judge's ctx) for a file that could not be judged by max_wait_ms (or when
+ * it was evicted, executed or input ended): r->unjudged says why. */
+typedef void (*writes_unjudged_fn)(void *ctx, const struct write_result *r);
 
 struct writes_stats {
-	unsigned long write_events, tracked, renames, chmods, judged, not_elf, gone, not_regular,
-		identity_changed, duplicates, timeouts, evicted, unresolved, recent_evicted;
+	unsigned long write_events, tracked, renames, chmods, judged, not_elf, gone,
+		duplicates, timeouts, evicted, unresolved, recent_evicted;
+	unsigned long open_failures;    /* opens or looks that failed and were retried */
+	unsigned long unjudged;         /* files that could not be judged in the end */
+	unsigned long unjudged_by[WRITES_UJ_COUNT];
+	unsigned long replaced;         /* an old inode whose name holds a newer written file */
+	unsigned long changed_after_look;  /* not ELF at a look, then changed */
+	unsigned long rejudged;         /* executed with another size/mtime than judged */
 };
 
 struct writes;
@@ -75,18 +118,22 @@ struct writes *writes_new(const struct config *cfg, struct proctable *procs,
 			  const struct writes_fs *fs, writes_judge_fn judge, void *judge_ctx);
 void writes_free(struct writes *w);
 void writes_set_config(struct writes *w, const struct config *cfg);
+/* Where to report files that could not be judged (NULL: counted only). */
+void writes_set_unjudged_hook(struct writes *w, writes_unjudged_fn fn);
 
 struct fileset;
-/* The identities trusted_producers name (borrowed; NULL: trust by name alone). A writer whose
- * exec was seen must run one of these files to be trusted. */
+/* The identities trusted_producers name (borrowed; NULL: trust by name alone). A writer is
+ * fully trusted only when its exec was seen and ran one of these files; a writer whose exec
+ * was not seen is trusted by name for mild findings only (dropverdict.h). */
 void writes_set_trusted(struct writes *w, const struct fileset *ids);
 
 /* Take one write-related event (REC_OPEN/RENAME/LINK/CHMOD; others are ignored). */
 void writes_on_event(struct writes *w, const struct rec_event *ev, long long now_ms);
 
-/* An exec of id happened (event ev): judge it now if it is still pending. Returns the recent
- * write of that inode within the correlation window, or NULL. Also matches by path when id
- * is not valid (replay without files). */
+/* An exec of id happened (event ev): judge it now if it is still pending, or again if it was
+ * not judged or has changed (size, mtime) since. Returns the recent write of that inode within
+ * the correlation window, or NULL. Also matches by path when id is not valid (replay without
+ * files). */
 const struct write_result *writes_on_exec(struct writes *w, const struct file_id *id,
 					  const char *path, const struct rec_event *ev,
 					  long long now_ms);

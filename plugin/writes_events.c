@@ -33,10 +33,7 @@ void writes_classify_writer(const struct writes *w, struct written_file *wf)
 	const struct file_id *id = &wf->writer.image_id;
 
 	wf->trusted_by[0] = '\0';
-	/* the name must match, and when we saw the writer's exec, the file it ran must be one
-	 * the patterns name: a bind mount over /usr/bin/pip3 has the name, not the inode */
-	if (id->valid && w->trusted_ids && !fileset_has(w->trusted_ids, id))
-		goto classified;
+	wf->trust = WRITES_TRUST_NONE;
 	for (size_t i = 0; i < tp->n; i++) {
 		if (path_match(tp->v[i], wf->writer.exe, FNM_PATHNAME) ||
 		    (wf->writer.image[0] && path_match(tp->v[i], wf->writer.image, FNM_PATHNAME))) {
@@ -44,7 +41,18 @@ void writes_classify_writer(const struct writes *w, struct written_file *wf)
 			break;
 		}
 	}
-classified:
+	/* The name must match, and the writer is trusted for what it is only when we saw its exec
+	 * run a file the patterns name (a bind mount over /usr/bin/pip3 has the name, not the
+	 * inode). A writer whose exec we did not see (started before elfwatch, or pushed out of
+	 * the process table by an exec flood) has only its name: trusted for mild findings. */
+	if (wf->trusted_by[0]) {
+		if (!id->valid || !w->trusted_ids)
+			wf->trust = WRITES_TRUST_NAME;
+		else if (fileset_has(w->trusted_ids, id))
+			wf->trust = WRITES_TRUST_IDENTITY;
+		else
+			wf->trusted_by[0] = '\0';
+	}
 	wf->download_tool = matches_any(&cfg->writes.download_tools, base_of(wf->writer.exe), 0) ||
 			    matches_any(&cfg->writes.download_tools, wf->writer.comm, 0);
 }

@@ -1,6 +1,7 @@
 /* alert: whatever the attacker put in argv, paths, comm, the ELF soname or the parent's command
  * line, the alert stays one line within its bound, valid JSON (or a well-formed kv line), with
  * exactly one "rule", and "truncated" exactly when something was cut. */
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -215,7 +216,9 @@ static int check_line(const struct alert *a, enum alert_format fmt, size_t max, 
 		    "%s %s %zu: truncated %s", what, fname, max, want_trunc ? "present" : "absent"))
 		fails++;
 	/* The rule is the first thing on the line and cannot be forged. */
-	const char *head = fmt == FORMAT_JSON ? "{\"rule\":\"loader_exec\"," : "rule=\"loader_exec\" ";
+	char head[64];
+
+	snprintf(head, sizeof(head), fmt == FORMAT_JSON ? "{\"rule\":\"%s\"," : "rule=\"%s\" ", a->rule);
 	if (!tap_ok(strncmp(sb.data, head, strlen(head)) == 0, "%s %s %zu: starts with the rule", what,
 		    fname, max))
 		fails++;
@@ -306,6 +309,79 @@ static void test_exact(void)
 	tap_ok(j && strstr(j, "\"argc\":7,\"argv_truncated\":true"), "json: argv cut upstream is reported");
 	free(j);
 	free(k);
+}
+
+/* Write alerts' own sections: a file that could not be judged (unjudged_write), the earlier
+ * write of a dropped_exec that could not be judged, and how a producer was trusted. */
+static void test_write_sections(void)
+{
+	static struct written_file wf;
+	static struct write_result wr;
+	struct rec_event *ev = calloc(1, sizeof(*ev));
+	struct alert a;
+	char err[128], *j, *k;
+
+	memset(&wf, 0, sizeof(wf));
+	snprintf(wf.path, sizeof(wf.path), "/tmp/x\",\"rule\":\"forged");
+	wf.id = (struct file_id){ 0xfe, 0, 4242, true };
+	snprintf(wf.event_id, sizeof(wf.event_id), "1795364529.957:9");
+	wf.sec = 1795364529;
+	snprintf(wf.syscall, sizeof(wf.syscall), "openat");
+	snprintf(wf.settled_by, sizeof(wf.settled_by), "timeout");
+	wf.writer.pid = 77;
+	snprintf(wf.writer.comm, sizeof(wf.writer.comm), "python3");
+	snprintf(wf.writer.exe, sizeof(wf.writer.exe), "/usr/bin/python3.11");
+	snprintf(wf.trusted_by, sizeof(wf.trusted_by), "/usr/bin/dpkg");
+	wf.trust = WRITES_TRUST_NAME;
+	wf.exec_bit = true;
+	memset(&wr, 0, sizeof(wr));
+	wr.file = wf;
+	wr.unjudged = WRITES_UJ_LEASE;
+	wr.unjudged_errno = EAGAIN;
+	wr.attempts = 32;
+	wr.waited_ms = 10000;
+
+	memset(&a, 0, sizeof(a));
+	a.rule = "unjudged_write";
+	a.severity = SEV_MEDIUM;
+	a.mitre = &MITRE_OBFUSCATED_FILES;
+	a.host = "h";
+	a.actor = &wf.writer;
+	a.file = &wf;
+	a.unjudged = &wr;
+	a.reasons[a.nreasons++] = "lease";
+	a.summary = "s";
+	j = format(&a, FORMAT_JSON, 4096);
+	k = format(&a, FORMAT_KV, 4096);
+	tap_ok(j && json_check(j, strlen(j), NULL, NULL, 0, err, sizeof(err)) &&
+	       strstr(j, "\"unjudged\":{\"reason\":\"lease\",\"errno\":\"EAGAIN\",\"attempts\":32,"
+			 "\"waited_ms\":10000}"), "json: unjudged_write says why, how often, how long");
+	tap_ok(j && strstr(j, "\"trusted_producer\":\"/usr/bin/dpkg\",\"trust\":\"name\"") &&
+	       !strstr(j, "sha256"), "json: trust by name shown; no hash for a file never read");
+	tap_ok(k && kv_check(k, strlen(k), NULL, NULL, 0, err, sizeof(err)) &&
+	       strstr(k, " unjudged_reason=\"lease\" unjudged_errno=\"EAGAIN\" unjudged_attempts=32"),
+	       "kv: unjudged flattened");
+	free(j);
+	free(k);
+	matrix(&a, "unjudged_write");
+
+	/* its exec: dropped_exec carries the write, whose verdict is "unjudged" */
+	memset(&a, 0, sizeof(a));
+	ev->id[0] = '1';
+	ev->syscall_name = "execve";
+	a.rule = "dropped_exec";
+	a.severity = SEV_HIGH;
+	a.mitre = &MITRE_DROPPED_EXEC;
+	a.host = "h";
+	a.ev = ev;
+	a.file = &wr.file;
+	a.written = &wr;
+	j = format(&a, FORMAT_JSON, 4096);
+	tap_ok(j && json_check(j, strlen(j), NULL, NULL, 0, err, sizeof(err)) &&
+	       strstr(j, "\"verdict\":\"unjudged\",\"unjudged\":\"lease\""),
+	       "json: dropped_exec of a file that could not be judged says so");
+	free(j);
+	free(ev);
 }
 
 static void test_time(void)
@@ -504,6 +580,7 @@ int main(void)
 
 	test_checkers();
 	test_exact();
+	test_write_sections();
 	test_time();
 
 	fixture_plain(&f);

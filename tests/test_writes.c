@@ -1,166 +1,9 @@
 /* Write tracking: settling, renames, exec bits, exec correlation, bounds and the verdict
  * policy, on hand-built events with a fake file system (files are memfds). */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
-
 #include "dropverdict.h"
 #include "fileset.h"
 #include "tap.h"
-#include "writes.h"
-#include "writes_internal.h"
-
-/* event_spec-like literals name only what a case needs */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
-#define MAX_FILES 8
-
-struct fake_file {
-	struct file_id id;
-	char path[64];
-	off_t size;
-	long mtime;
-	bool elf, exists;
-};
-
-struct fake_fs {
-	struct fake_file files[MAX_FILES];
-	int opens, stats;
-};
-
-static struct fake_file *fake_find(struct fake_fs *fs, const struct file_id *id)
-{
-	for (int i = 0; i < MAX_FILES; i++)
-		if (fs->files[i].exists && file_id_equal(&fs->files[i].id, id))
-			return &fs->files[i];
-	return NULL;
-}
-
-static void fill_stat(const struct fake_file *f, struct stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFREG | 0755;
-	st->st_size = f->size;
-	st->st_mtim.tv_sec = f->mtime;
-	st->st_dev = makedev(f->id.major, f->id.minor);
-	st->st_ino = (ino_t)f->id.ino;
-}
-
-static int fake_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
-{
-	struct fake_fs *fs = ctx;
-	struct fake_file *f = fake_find(fs, id);
-
-	fs->stats++;
-	if (!f || (path && strcmp(path, f->path) != 0))
-		return -ENOENT;
-	fill_stat(f, ret);
-	return 0;
-}
-
-static int fake_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
-{
-	struct fake_fs *fs = ctx;
-	struct fake_file *f = fake_find(fs, id);
-	int fd;
-
-	(void)path;
-	fs->opens++;
-	if (!f)
-		return -ENOENT;
-	fd = memfd_create("fake", MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, f->elf ? "\177ELF" : "#!/b", 4) != 4) {
-		close(fd);
-		return -EIO;
-	}
-	fill_stat(f, ret);
-	return fd;
-}
-
-struct judged {
-	int n;
-	char last_path[WRITES_PATH_MAX];
-	char last_cause[16];
-	enum severity verdict;
-};
-
-static void fake_judge(void *ctx, const struct written_file *wf, int fd, const struct stat *st,
-		       struct write_result *ret)
-{
-	struct judged *j = ctx;
-
-	(void)fd, (void)st;
-	j->n++;
-	snprintf(j->last_path, sizeof(j->last_path), "%s", wf->path);
-	snprintf(j->last_cause, sizeof(j->last_cause), "%s", wf->settled_by);
-	ret->is_elf = true;
-	ret->verdict = j->verdict;
-}
-
-static struct rec_str S(const char *s)
-{
-	struct rec_str r = { s, s ? strlen(s) : 0, false };
-	return r;
-}
-
-struct spec {
-	enum rec_kind kind;
-	const char *syscall;
-	unsigned long long a0, a1, a2;
-	const char *name, *nametype;
-	unsigned long ino;
-	unsigned mode;
-	const char *comm, *exe;
-	long long pid;
-	time_t sec;
-};
-
-static void make(struct rec_event *ev, const struct spec *s)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = s->kind;
-	ev->syscall_name = s->syscall;
-	ev->success = true;
-	ev->args[0] = s->a0;
-	ev->args[1] = s->a1;
-	ev->args[2] = s->a2;
-	ev->pid = s->pid ? s->pid : 100;
-	ev->ppid = 1;
-	ev->uid = ev->auid = 1000;
-	ev->sec = s->sec ? s->sec : 1000;
-	snprintf(ev->id, sizeof(ev->id), "%lld.000:%lu", (long long)ev->sec, s->ino);
-	ev->comm = S(s->comm ? s->comm : "cp");
-	ev->exe = S(s->exe ? s->exe : "/usr/bin/cp");
-	ev->cwd = S("/home/u");
-	ev->paths[0] = (struct rec_path){ .item = 0, .name = S("/tmp/"), .id = { 0xfe, 0, 2, true } };
-	snprintf(ev->paths[0].nametype, sizeof(ev->paths[0].nametype), "PARENT");
-	ev->paths[1] = (struct rec_path){ .item = 1, .name = S(s->name),
-					  .id = { 0xfe, 0, s->ino, s->ino != 0 },
-					  .mode = s->mode ? s->mode : 0100644, .has_mode = true };
-	snprintf(ev->paths[1].nametype, sizeof(ev->paths[1].nametype), "%s",
-		 s->nametype ? s->nametype : "CREATE");
-	ev->npaths = ev->paths_seen = 2;
-}
-
-static struct fake_file *add_file(struct fake_fs *fs, unsigned long ino, const char *path, bool elf)
-{
-	for (int i = 0; i < MAX_FILES; i++) {
-		if (!fs->files[i].exists) {
-			fs->files[i] = (struct fake_file){ { 0xfe, 0, ino, true }, "", 1000, 1, elf, true };
-			snprintf(fs->files[i].path, sizeof(fs->files[i].path), "%s", path);
-			return &fs->files[i];
-		}
-	}
-	return NULL;
-}
-
-#define OPEN_CREATE(ino_, name_) (&(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, \
-	O_CREAT | O_WRONLY | O_TRUNC, name_, "CREATE", ino_ })
+#include "writes_fake.h"
 
 static void test_settle(struct config *cfg)
 {
@@ -202,15 +45,6 @@ static void test_settle(struct config *cfg)
 				  "NORMAL", 11 });
 	writes_on_event(w, &ev, 7000);
 	tap_is_int(writes_pending_count(w), 0, "read-only open is not a write");
-
-	/* not ELF: dropped at the first look */
-	add_file(&fs, 12, "/tmp/text", false);
-	make(&ev, OPEN_CREATE(12, "/tmp/text"));
-	writes_on_event(w, &ev, 8000);
-	writes_tick(w, 8300);
-	writes_get_stats(w, &st);
-	tap_ok(writes_pending_count(w) == 0 && st.not_elf == 1 && j.n == 1,
-	       "non-ELF file dropped after a 4-byte look");
 
 	/* gone before judgement */
 	make(&ev, OPEN_CREATE(13, "/tmp/gone"));
@@ -329,6 +163,7 @@ static void test_policy(struct config *cfg)
 	tap_ok(v.severity == SEV_HIGH && strcmp(v.mitre->technique, "T1105") == 0,
 	       "foreign executable: high, T1105");
 	snprintf(wf.trusted_by, sizeof(wf.trusted_by), "/usr/bin/dpkg");
+	wf.trust = WRITES_TRUST_IDENTITY;
 	dropverdict_write(cfg, &wf, &rep, &v);
 	tap_ok(v.severity == SEV_INFO && v.suppressed_by && !v.counts[0],
 	       "same file from a package manager: silenced, and it says so");
@@ -357,6 +192,7 @@ static void test_policy(struct config *cfg)
 	wr.file.download_tool = true;
 	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_HIGH, "downloaded and run: high");
 	snprintf(wr.file.trusted_by, sizeof(wr.file.trusted_by), "/usr/bin/*-ld*");
+	wr.file.trust = WRITES_TRUST_IDENTITY;
 	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 && strcmp(why, "trusted_producer") == 0,
 	       "linker output run: not an alert");
 }

@@ -8,7 +8,7 @@ Prints one result per line for tests/test_live.sh to number: "ok|DESC", "not ok|
 "skip|DESC", and "# ..." diagnostics. An alert belongs to a family when its process.ses is
 that family's audit session (so other activity on the machine is ignored), and to a scenario
 when its process.pid is the scenario's job pid (see tests/live/scenarios.sh): the writer's
-pid for suspicious_elf_write, the exec'ing pid for dropped_exec and loader_exec.
+pid for suspicious_elf_write and unjudged_write, the exec'ing pid for dropped_exec and loader_exec.
 
 Expected verdicts: "none", "skip", "SEVERITY:r1,r2" (exactly one loader_exec with exactly
 these reasons), "quiet" (nothing at medium or higher), or spec items separated by ";":
@@ -23,7 +23,8 @@ import json
 import os
 import re
 
-RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec", "suspicious_elf_exec", "fileless_exec"}
+RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec", "unjudged_write",
+         "suspicious_elf_exec", "fileless_exec"}
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 
@@ -91,7 +92,8 @@ def file_problems(a):
     path = f.get("path") or ""
     if not path.startswith("/"):
         out.append("file.path %r is not absolute" % path)
-    for k in ("dev", "inode", "sha256"):
+    # a file that could not be judged was never read: no hash
+    for k in ("dev", "inode") if a.get("rule") == "unjudged_write" else ("dev", "inode", "sha256"):
         if k not in f:
             out.append("file.%s missing" % k)
     if path.startswith("/") and os.path.isfile(path) and not os.path.islink(path):

@@ -281,6 +281,20 @@ writes_family() {
 		run W26 none chmod +x "$T/flip"
 		run W27 "dropped_exec>=medium" "$T/flip"
 	fi
+	# Blinding the judge. W28: created empty (the only audited write), the ELF written in
+	# place 1.5 s later with O_WRONLY and no O_TRUNC: not ELF at the first looks, followed
+	# until it is. W30: a write lease held past max_wait_ms (10 s) keeps every O_NONBLOCK
+	# open out: reported as not judged; the exec (after the lease) judges it after all.
+	if have W28 W29 W30 W31 -- shoff-static; then
+		run W28 "$sw:sht_beyond_eof#T1027" "$PY" -B "$T/writer.py" inplace "$S/shoff-static" \
+			"$T/inplace" 1.5
+		wrote W28 shoff-static "$T/inplace"
+		run W29 "dropped_exec>=medium" "$T/inplace"
+		run W30 "unjudged_write>=medium:lease,exec_bit;$sw:sht_beyond_eof#T1027" \
+			"$PY" -B "$T/writer.py" lease "$S/shoff-static" "$T/leased" 12
+		wrote W30 shoff-static "$T/leased"
+		run W31 "dropped_exec>=medium" "$T/leased"
+	fi
 }
 
 # Everyday writes of executables that must stay below medium: compilers, venv, a copy of a

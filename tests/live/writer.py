@@ -24,7 +24,17 @@ writer.py fifo DST
 writer.py swap SRC DST TARGET
     write SRC's bytes to DST, then rename a symlink to TARGET over it: the name the write
     event gave now leads to TARGET (e.g. /dev/zero, endless).
+writer.py inplace SRC DST SECONDS
+    create DST empty (O_CREAT|O_EXCL, mode 0755: the audited write), wait SECONDS, then
+    open it again O_WRONLY without O_CREAT|O_TRUNC (no audit record) and write SRC's bytes:
+    a file that was not ELF at the first looks becomes one.
+writer.py lease SRC DST SECONDS
+    write SRC's bytes to DST (mode 0755), take a write lease (F_SETLEASE F_WRLCK) and hold it
+    for SECONDS, ignoring the lease-break signal: every O_NONBLOCK open by another process
+    fails with EWOULDBLOCK meanwhile, so the file cannot be read.
 """
+import fcntl
+import signal
 import os
 import sys
 import time
@@ -104,6 +114,22 @@ def main(argv):
         fd = os.open(args[0], os.O_RDWR | os.O_CREAT)
         os.close(fd)
         os.chmod(args[0], 0o755)
+    elif cmd == "inplace" and len(args) == 3:
+        data = slurp(args[0])
+        os.close(os.open(args[1], flags, 0o755))
+        time.sleep(float(args[2]))
+        fd = os.open(args[1], os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        write_all(fd, data)
+        os.close(fd)
+    elif cmd == "lease" and len(args) == 3:
+        data = slurp(args[0])
+        signal.signal(signal.SIGIO, signal.SIG_IGN)
+        fd = os.open(args[1], flags, 0o755)
+        write_all(fd, data)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+        time.sleep(float(args[2]))
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        os.close(fd)
     elif cmd == "swap" and len(args) == 3:
         data = slurp(args[0])
         fd = os.open(args[1], flags, 0o755)
