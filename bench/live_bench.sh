@@ -135,11 +135,12 @@ for line in open(sys.argv[1]):
 print("live: sample    t/s  phase   backlog   lost  auditd%  plugin%")
 prev = None
 for t, ph, bl, lost, a, p in rows:
-    if prev:
-        dt = t - prev[0]
-        ac = 100 * (a - prev[4]) / hz / dt if dt > 0 else 0
-        pc = 100 * (p - prev[5]) / hz / dt if dt > 0 else 0
-        print("live: sample %6.1f  %-6s %8d %6d %7.0f%% %7.0f%%" % (t, ph, bl, lost, ac, pc))
+    if prev and t > prev[0]:
+        ac = "%7.0f%%" % (100 * (a - prev[4]) / hz / (t - prev[0]))
+        pc = "%7.0f%%" % (100 * (p - prev[5]) / hz / (t - prev[0]))
+    else:
+        ac = pc = "%8s" % "-"
+    print("live: sample %6.1f  %-6s %8d %6d %s %s" % (t, ph, bl, lost, ac, pc))
     prev = (t, ph, bl, lost, a, p)
 def first(cond, what):
     for t, ph, bl, lost, a, p in rows:
