@@ -1,14 +1,15 @@
 #!/bin/sh
 # bench/rules_cost.sh: what elfwatch's audit rules cost the host. Unpacks a tarball of a tree
-# (/usr/include: ~8,000 files, ~130 MB) into /tmp and removes it, RUNS times per configuration:
+# (/usr/include: ~8,000 files, ~117 MB) into /tmp and removes it, once per configuration in
+# each of RUNS rounds (configurations take turns, so drift on a shared machine hits all alike):
 #   baseline          no audit daemon, no rules
 #   PROFILE           private auditd with that rule profile, no plugin
 #   PROFILE+plugin    the same plus the plugin (judging every ELF it sees written)
 #   full+plugin-noself  (full profile only) the plugin with the rules' never rule for its own
 #                     executable removed: the feedback loop the never rule closes
 # for each PROFILE of RULES_COST_PROFILES (full = rules.d/50-elfwatch.rules, lean =
-# rules.d/extra/50-elfwatch-lean.rules), and prints the median wall time of the unpack, the
-# ratio to the baseline, the audit events per unpack, the SYSCALL records of the plugin's own
+# rules.d/extra/50-elfwatch-lean.rules), and prints the median wall and CPU time of tar, the
+# ratios to the baseline, the audit events per unpack, the SYSCALL records of the plugin's own
 # pid (feedback loop) and the plugin's CPU time. The unpack is the write-heavy worst case for
 # the /tmp dir= rules.
 # usage: sh bench/rules_cost.sh ELFWATCH  (exit 77 when this machine cannot run it)
@@ -41,7 +42,7 @@ ew_at_exit cleanup_work
 	head -n "${RULES_COST_FILES:-999999999}") > "$work/list"
 tar -C "${tree%/*}" -cf "$tarball" -T "$work/list"
 files=$(grep -c . "$work/list")
-echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); median of $runs unpacks into /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
+echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of unpacks into /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
 
 # unpack: "WALL_MS CPU_MS" of one tar -x (CPU = tar's user + system time: the audit work the
 # kernel does in tar's syscalls, without the wait for a CPU that auditd or other jobs hold)
@@ -59,22 +60,18 @@ unpack() {
 	rm -rf "$dest"
 	sleep 1     # let auditd and the plugin drain before the next unpack
 }
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-timed() {   # prints "median wall, median CPU" over RUNS unpacks
-	: > "$work/times"
-	i=0; while [ "$i" -lt "$runs" ]; do unpack >> "$work/times"; i=$((i + 1)); done
-	# shellcheck disable=SC2046  # one number per word
-	echo "$(median $(cut -d' ' -f1 "$work/times")) $(median $(cut -d' ' -f2 "$work/times"))"
-}
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 records() { grep -ac "$1" "$2" 2>/dev/null || :; }
 
-base=$(timed)
-printf 'baseline\t%s\t%s\t0\t0\t0\t0\t-\n' "${base% *}" "${base#* }" > "$work/results"
-
-# measure NAME RULES [plugin]: one configuration in its own private auditd
-measure() {
-	name=$1 rules=$2 d=$work/$1
+# one NAME RULES [plugin]: one unpack under one configuration, in its own private auditd
+# (none for the baseline); appends "NAME WALL CPU EVENTS SYSCALLS OWN LOST PLUGIN_TICKS".
+round=0
+one() {
+	name=$1 rules=${2:-} d=$work/$1.$round
+	if [ -z "$rules" ]; then
+		printf '%s %s 0 0 0 0 -\n' "$name" "$(unpack)" >> "$work/results"
+		return
+	fi
 	mkdir -p "$d"
 	stanza=
 	if [ "${3:-}" = plugin ]; then
@@ -102,48 +99,62 @@ measure() {
 	o0=0; [ -z "$ppid_" ] || o0=$(records "^type=SYSCALL .* pid=$ppid_ " "$log")
 	c0=0; [ -z "$ppid_" ] || c0=$(ticks "$ppid_")
 	l0=$(ew_audit_status lost)
-	ms=$(timed)
+	t=$(unpack)
 	w1=$(records 'key="elfwatch_\(write\|xbit\)"' "$log"); s1=$(records '^type=SYSCALL' "$log")
 	o1=0; [ -z "$ppid_" ] || o1=$(records "^type=SYSCALL .* pid=$ppid_ " "$log")
 	c1=0; [ -z "$ppid_" ] || c1=$(ticks "$ppid_")
 	l1=$(ew_audit_status lost)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${ms% *}" "${ms#* }" $((w1 - w0)) $((s1 - s0)) $((o1 - o0)) \
+	printf '%s %s %s %s %s %s %s\n' "$name" "$t" $((w1 - w0)) $((s1 - s0)) $((o1 - o0)) \
 		$((l1 - l0)) "$( [ -n "$ppid_" ] && echo $((c1 - c0)) || echo -)" >> "$work/results"
 	ew_audit_stop
+	[ -n "${EW_KEEP:-}" ] || rm -rf "$d"
 }
 
-for prof in $profiles; do
-	case $prof in
-	full) f=$top/rules.d/50-elfwatch.rules ;;
-	lean) f=$top/rules.d/extra/50-elfwatch-lean.rules ;;
-	*) echo "rules: unknown profile $prof" >&2; exit 2 ;;
-	esac
-	measure "$prof" "$f"
-	measure "$prof+plugin" "$f" plugin
-	if [ "$prof" = full ] && [ "${RULES_COST_NOSELF:-1}" != 0 ]; then
-		grep -v '^-A never,exit -F exe=' "$f" > "$work/noself.rules"
-		measure "full+plugin-noself" "$work/noself.rules" plugin
-	fi
+# Configurations take turns, one unpack each per round, so the machine's drift (other jobs,
+# the disk) spreads over all of them instead of favouring the first.
+: > "$work/results"
+while [ "$round" -lt "$runs" ]; do
+	round=$((round + 1))
+	one baseline
+	for prof in $profiles; do
+		case $prof in
+		full) f=$top/rules.d/50-elfwatch.rules ;;
+		lean) f=$top/rules.d/extra/50-elfwatch-lean.rules ;;
+		*) echo "rules: unknown profile $prof" >&2; exit 2 ;;
+		esac
+		one "$prof" "$f"
+		one "$prof+plugin" "$f" plugin
+		if [ "$prof" = full ] && [ "${RULES_COST_NOSELF:-1}" != 0 ]; then
+			grep -v '^-A never,exit -F exe=' "$f" > "$work/noself.rules"
+			one "full+plugin-noself" "$work/noself.rules" plugin
+		fi
+	done
+	echo "rules: round $round of $runs done, load average $(cut -d" " -f1-3 /proc/loadavg)"
 done
-# the baseline again: how much the machine's own load drifted during the run
-end=$(timed)
-printf 'baseline-end\t%s\t%s\t0\t0\t0\t0\t-\n' "${end% *}" "${end#* }" >> "$work/results"
 
 python3 - "$work/results" "$files" "$runs" "$(getconf CLK_TCK)" <<'EOS'
-import sys
+import statistics, sys
 files, runs, hz = map(int, sys.argv[2:])
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-base, basecpu = int(rows[0][1]), int(rows[0][2])
-print("rules: %-19s %7s %6s %8s %6s %8s %9s %18s %4s %10s" % ("configuration", "wall ms", "ratio",
-      "tar CPU", "ratio", "events", "syscalls", "plugin's own", "lost", "plugin CPU"))
-for name, ms, cpu_ms, ev, sc, own, lost, cpu in rows:
-    ms, cpu_ms, ev, sc, own = int(ms), int(cpu_ms), int(ev) / runs, int(sc) / runs, int(own) / runs
-    ownpct = "%.0f (%.0f%%)" % (own, 100 * own / sc) if sc else "-"
-    cpus = "%.2f s" % (int(cpu) / hz / runs) if cpu != "-" else "-"
-    print("rules: %-19s %7d %5.2fx %8d %5.2fx %8.0f %9.0f %18s %4s %10s" % (name, ms, ms / base,
-          cpu_ms, cpu_ms / basecpu if basecpu else 0, ev, sc, ownpct if cpu != "-" else "-",
-          lost, cpus))
-print("rules: %d files; medians; per unpack: events = write and exec-bit events (keys elfwatch_write, "
-      "elfwatch_xbit), syscalls = every SYSCALL record (other activity on the host included), "
-      "plugin's own = SYSCALL records of the plugin's pid, plugin CPU" % files)
+by = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) == 8:
+        by.setdefault(f[0], []).append(f[1:])
+def med(rows, i):
+    v = [float(r[i]) for r in rows if r[i] != "-"]
+    return statistics.median(v) if v else None
+base, basecpu = med(by["baseline"], 0), med(by["baseline"], 1)
+print("rules: %-19s %7s %6s %8s %6s %8s %9s %18s %4s %10s  %s" % ("configuration", "wall ms",
+      "ratio", "tar CPU", "ratio", "events", "syscalls", "plugin's own", "lost", "plugin CPU",
+      "wall ms of each round"))
+for name, rows in by.items():
+    ms, cpu_ms, ev, sc, own, lost, pt = (med(rows, i) for i in range(7))
+    ownpct = "%.0f (%.0f%%)" % (own, 100 * own / sc) if pt is not None and sc else "-"
+    print("rules: %-19s %7d %5.2fx %8d %5.2fx %8.0f %9.0f %18s %4d %10s  %s" % (name, ms,
+          ms / base, cpu_ms, cpu_ms / basecpu if basecpu else 0, ev, sc, ownpct, lost,
+          "%.2f s" % (pt / hz) if pt is not None else "-", " ".join(r[0] for r in rows)))
+print("rules: %d files; medians over %d rounds; per unpack: events = write and exec-bit events "
+      "(keys elfwatch_write, elfwatch_xbit), syscalls = every SYSCALL record (other activity on "
+      "the host included), plugin's own = SYSCALL records of the plugin's pid, plugin CPU" %
+      (files, runs))
 EOS
