@@ -4,9 +4,12 @@
 # spawns /bin/true at a steady rate, then bursts. For each phase: CPU of auditd and of the
 # plugin (utime+stime deltas from /proc/PID/stat, all threads), exec events in audit.log,
 # kernel lost events (`auditctl -s` lost delta), auditd's queue-overflow messages and the
-# plugin's own drop counters (its syslog). Everything stops on every exit path.
+# plugin's own drop counters (its syslog). Every half second a sampler records the kernel
+# backlog and lost counter (`auditctl -s`) and the CPU share of auditd and the plugin, so the
+# timeline shows where the backlog starts to build. Everything stops on every exit path.
 #
 # usage: sh bench/live_bench.sh ELFWATCH LOADGEN [STEADY_RATE STEADY_S BURST_RATE BURST_S]
+# env: LIVE_BENCH_RULES=FILE  rules to load (default rules.d/50-elfwatch.rules, the full profile)
 # Exit 77 with a message when this machine cannot run it (not root, no kernel audit, another
 # audit or syslog daemon owns the kernel interface or /dev/log).
 set -eu
@@ -51,7 +54,8 @@ if [ "$rc" -eq "$EW_SKIP" ]; then skip "$ew_skip_reason"; elif [ "$rc" -ne 0 ]; 
 	echo "live: $ew_error" >&2; exit 1; fi
 # Debian's default rules use -b 8192; the kernel's own default (64) loses events at any burst.
 auditctl -b 8192 >/dev/null
-ew_audit_load_rules "$top/rules.d/50-elfwatch.rules"
+rules=${LIVE_BENCH_RULES:-$top/rules.d/50-elfwatch.rules}
+ew_audit_load_rules "$rules" || { echo "live: $ew_error" >&2; exit 1; }
 auditd_pid=$ew_auditd_pid
 plugin_pid=
 n=0
@@ -68,7 +72,29 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime, all th
 hz=$(getconf CLK_TCK)
 execs() { grep -ac '^type=SYSCALL .* syscall=59 .*comm="true"' "$dir/audit.log" || :; }
 
+# sampler: every 0.5 s one line "ms phase backlog lost auditd_ticks plugin_ticks" to
+# $dir/samples; the phase is what phase() last wrote to $dir/phase.
+echo idle > "$dir/phase"
+sampler() {
+	t0=$(date +%s%N)
+	while :; do
+		s=$(auditctl -s 2>/dev/null | awk '$1 == "backlog" || $1 == "lost" { v[$1] = $2 }
+			END { print v["backlog"] + 0, v["lost"] + 0 }')
+		printf '%s %s %s %s %s\n' $(( ($(date +%s%N) - t0) / 1000000 )) "$(cat "$dir/phase")" \
+			"$s" "$(ticks "$auditd_pid")" "$(ticks "$plugin_pid")" >> "$dir/samples"
+		sleep 0.5
+	done
+}
+sampler > /dev/null 2>&1 9>&- &
+sampler_pid=$!
+stop_sampler() {
+	[ -z "$sampler_pid" ] || { kill "$sampler_pid" 2>/dev/null || :; wait "$sampler_pid" 2>/dev/null || :; }
+	sampler_pid=
+}
+ew_at_exit stop_sampler
+
 phase() {   # NAME RATE SECONDS
+	echo "$1" > "$dir/phase"
 	a0=$(ticks "$auditd_pid"); p0=$(ticks "$plugin_pid"); l0=$(ew_audit_status lost)
 	e0=$(execs); t0=$(date +%s.%N)
 	gen=$("$loadgen" "$2" "$3")
@@ -88,11 +114,45 @@ phase() {   # NAME RATE SECONDS
 	         acpu, 100 * acpu / wall, pcpu, 100 * pcpu / wall,
 	         100 * pcpu / acpu if acpu else 0, e1 - e0, l1 - l0))
 	EOF
+	echo drain > "$dir/phase"
 }
 
-echo "live: auditd pid $auditd_pid, plugin pid $plugin_pid, rules $(auditctl -l | grep -c .), backlog_limit 8192"
+echo "live: auditd pid $auditd_pid, plugin pid $plugin_pid, rules $(auditctl -l | grep -c .) from ${rules#"$top"/}, backlog_limit 8192"
 phase steady "$steady_rate" "$steady_s"
 phase burst "$burst_rate" "$burst_s"
+stop_sampler
+
+# The timeline: one line per half-second sample (CPU as % of one CPU over the interval), then
+# where the kernel backlog first rose above 0 and above 10% of its limit, and its peak.
+python3 - "$dir/samples" "$hz" <<'EOF'
+import sys
+hz = float(sys.argv[2])
+rows = []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) == 6:
+        rows.append((int(f[0]) / 1000.0, f[1], int(f[2]), int(f[3]), float(f[4]), float(f[5])))
+print("live: sample    t/s  phase   backlog   lost  auditd%  plugin%")
+prev = None
+for t, ph, bl, lost, a, p in rows:
+    if prev and t > prev[0]:
+        ac = "%7.0f%%" % (100 * (a - prev[4]) / hz / (t - prev[0]))
+        pc = "%7.0f%%" % (100 * (p - prev[5]) / hz / (t - prev[0]))
+    else:
+        ac = pc = "%8s" % "-"
+    print("live: sample %6.1f  %-6s %8d %6d %s %s" % (t, ph, bl, lost, ac, pc))
+    prev = (t, ph, bl, lost, a, p)
+def first(cond, what):
+    for t, ph, bl, lost, a, p in rows:
+        if cond(bl):
+            return "%s at %.1f s (%s)" % (what, t, ph)
+    return "%s never" % what
+peak = max(rows, key=lambda r: r[2]) if rows else None
+print("live: backlog: %s; %s; peak %d at %.1f s (%s); lost %d over the run" % (
+      first(lambda b: b > 0, "first above 0"), first(lambda b: b > 819, "first above 10% of 8192"),
+      peak[2] if peak else 0, peak[0] if peak else 0, peak[1] if peak else "-",
+      rows[-1][3] - rows[0][3] if rows else 0))
+EOF
 
 ew_audit_stop       # the plugin sees EOF and logs its counters to syslog
 sleep 1

@@ -1,4 +1,5 @@
 #include "prefilter.h"
+#include "record.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -6,8 +7,6 @@
 #include <string.h>
 
 #include <fcntl.h>
-
-#include <libaudit.h>
 
 #define DROPPED_SLOTS 4096      /* recent events whose SYSCALL said "not ours" */
 #define SYSCALL_CACHE 64
@@ -36,6 +35,7 @@ static const struct {
 	{ "chmod", 1, 0111 },
 	{ "fchmod", 1, 0111 },
 	{ "fchmodat", 2, 0111 },
+	{ "fchmodat2", 2, 0111 },
 };
 
 struct prefilter {
@@ -134,7 +134,6 @@ static const struct syscall_memo *syscall_memo(struct prefilter *pf, uint32_t ar
 {
 	struct syscall_memo *m;
 	const char *name;
-	int machine;
 
 	for (unsigned i = 0; i < SYSCALL_CACHE; i++)
 		if (pf->memo[i].used && pf->memo[i].arch == arch && pf->memo[i].nr == nr)
@@ -145,8 +144,7 @@ static const struct syscall_memo *syscall_memo(struct prefilter *pf, uint32_t ar
 	m->nr = nr;
 	m->used = true;
 	m->arg = -1;
-	machine = audit_elf_to_machine(arch);
-	name = machine >= 0 && nr <= INT32_MAX ? audit_syscall_to_name((int)nr, machine) : NULL;
+	name = rec_syscall_name(arch, nr);
 	for (size_t i = 0; name && pf->syscalls[i]; i++)
 		if (strcmp(name, pf->syscalls[i]) == 0)
 			m->keep = true;

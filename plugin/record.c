@@ -240,12 +240,28 @@ static const struct {
 	{ "rename", REC_RENAME }, { "renameat", REC_RENAME }, { "renameat2", REC_RENAME },
 	{ "link", REC_LINK }, { "linkat", REC_LINK },
 	{ "chmod", REC_CHMOD }, { "fchmod", REC_CHMOD }, { "fchmodat", REC_CHMOD },
+	{ "fchmodat2", REC_CHMOD },
 };
 
 const char *const rec_syscall_names[] = {
 	"execve", "execveat", "open", "openat", "openat2", "creat", "rename", "renameat",
-	"renameat2", "link", "linkat", "chmod", "fchmod", "fchmodat", NULL
+	"renameat2", "link", "linkat", "chmod", "fchmod", "fchmodat", "fchmodat2", NULL
 };
+
+const char *rec_syscall_name(uint32_t arch, long nr)
+{
+	int machine = audit_elf_to_machine(arch);
+	const char *name;
+
+	if (machine < 0 || nr < 0 || nr > INT32_MAX)
+		return NULL;
+	name = audit_syscall_to_name((int)nr, machine);
+	/* Newer than libaudit 3.0.9 (Debian 12); one number on every arch since 5.x. */
+	if (!name && nr == 452 &&
+	    (machine == MACH_86_64 || machine == MACH_X86 || machine == MACH_AARCH64))
+		name = "fchmodat2";
+	return name;
+}
 
 enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 {
@@ -257,7 +273,6 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 	const char *name;
 	enum rec_kind kind = REC_OTHER;
 	const char *known = NULL;
-	int machine;
 	unsigned i;
 
 	for (i = 0; i < used; i++) {
@@ -266,8 +281,7 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 			return cache[i].kind;
 		}
 	}
-	machine = audit_elf_to_machine(arch);
-	name = machine >= 0 && nr >= 0 && nr <= INT32_MAX ? audit_syscall_to_name((int)nr, machine) : NULL;
+	name = rec_syscall_name(arch, nr);
 	for (i = 0; name && i < sizeof(syscall_kinds) / sizeof(syscall_kinds[0]); i++) {
 		if (strcmp(name, syscall_kinds[i].name) == 0) {
 			kind = syscall_kinds[i].kind;

@@ -40,7 +40,7 @@ enum rec_kind {
 	REC_OPEN,               /* open/openat/openat2/creat */
 	REC_RENAME,             /* rename/renameat/renameat2 */
 	REC_LINK,               /* link/linkat */
-	REC_CHMOD,              /* chmod/fchmod/fchmodat */
+	REC_CHMOD,              /* chmod/fchmod/fchmodat/fchmodat2 */
 };
 
 /* Names of every syscall rec_extract handles, NULL-terminated (for the prefilter). */
@@ -99,6 +99,10 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev);
 
 /* Exec-ness of a syscall number for an audit arch value; cached, cheap. */
 enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name);
+
+/* libaudit's name for a syscall number, or ours for the few it is too old to know; NULL if
+ * neither knows it. Not cached. */
+const char *rec_syscall_name(uint32_t arch, long nr);
 
 /* Decode an audit field value as the kernel encodes untrusted strings: "quoted" literal,
  * hex bytes, or (null). Writes at most cap-1 bytes plus NUL to out.

@@ -222,7 +222,8 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 static void on_chmod(struct writes *w, const struct rec_event *ev, long long now_ms)
 {
 	const char *sc = ev->syscall_name ? ev->syscall_name : "";
-	unsigned long long mode = strcmp(sc, "fchmodat") == 0 ? ev->args[2] : ev->args[1];
+	bool at_call = strcmp(sc, "fchmodat") == 0 || strcmp(sc, "fchmodat2") == 0;
+	unsigned long long mode = at_call ? ev->args[2] : ev->args[1];
 	const struct rec_path *item = NULL;
 	char path[WRITES_PATH_MAX] = "";
 	struct pending *p;
@@ -240,7 +241,7 @@ static void on_chmod(struct writes *w, const struct rec_event *ev, long long now
 		const struct write_result *r = writes_recent_lookup(w, &item->id);
 
 		if (item->name.s && item->name.len > 0)
-			resolve_name(w, ev, item, strcmp(sc, "fchmodat") == 0, ev->args[0], path, sizeof(path));
+			resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path));
 		else if (r)
 			snprintf(path, sizeof(path), "%s", r->file.path);
 		else if (strcmp(sc, "fchmod") == 0 && w->fs.fd_path)

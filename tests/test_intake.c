@@ -75,6 +75,17 @@ static void test_prefilter(void)
 	tap_ok(keep(pf, "type=EXECVE msg=audit(1700000099.100:21): argc=1 a0=\"true\"\n"),
 	       "same serial at another time (the node rebooted) is another event: kept");
 	prefilter_free(pf);
+
+	/* fchmodat2 (452; libaudit 3.0.9 has no name for it): kept when a2, its mode, adds an
+	 * exec bit, as for fchmodat */
+	pf = prefilter_new(rec_syscall_names);
+	tap_ok(keep(pf, "type=SYSCALL msg=audit(1700000000.100:30): arch=c000003e syscall=452 "
+			"success=yes exit=0 a0=ffffff9c a1=7ffc0000 a2=1ed a3=0\n"), "fchmodat2 0755 kept");
+	tap_ok(!keep(pf, "type=SYSCALL msg=audit(1700000000.100:31): arch=c000003e syscall=452 "
+			 "success=yes exit=0 a0=ffffff9c a1=7ffc0049 a2=1a4 a3=0\n"), "fchmodat2 0644 dropped");
+	tap_ok(keep(pf, "type=SYSCALL msg=audit(1700000000.100:32): arch=40000003 syscall=452 "
+			"success=yes exit=0 a0=ffffff9c a1=ffc0000 a2=49 a3=0\n"), "i386 fchmodat2 0111 kept");
+	prefilter_free(pf);
 }
 
 static void test_queue(void)

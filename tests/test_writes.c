@@ -118,6 +118,32 @@ static void test_triggers(struct config *cfg)
 	writes_free(w);
 }
 
+/* fchmodat2 (452, kernel 6.6; the bundled rules audit it by number): its mode is a2 as for
+ * fchmodat, a1 is the path pointer. */
+static void test_fchmodat2(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { .verdict = SEV_HIGH };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	struct rec_event ev;
+
+	add_file(&fs, 30, "/tmp/f2", true);
+	make(&ev, OPEN_CREATE(30, "/tmp/f2"));
+	writes_on_event(w, &ev, 0);
+	make(&ev, &(struct spec){ REC_CHMOD, "fchmodat2", (unsigned long long)-100, 0x7ffc0000, 0644,
+				  "/tmp/f2", "NORMAL", 30 });
+	writes_on_event(w, &ev, 20);
+	tap_is_int(writes_pending_count(w), 1, "fchmodat2 without an exec bit in a2 is not a trigger");
+	make(&ev, &(struct spec){ REC_CHMOD, "fchmodat2", (unsigned long long)-100, 0x7ffc0000, 0755,
+				  "/tmp/f2", "NORMAL", 30 });
+	writes_on_event(w, &ev, 40);
+	writes_tick(w, 50);
+	tap_ok(j.n == 1 && strcmp(j.last_cause, "chmod") == 0 && strcmp(j.last_path, "/tmp/f2") == 0,
+	       "fchmodat2 +x (mode in a2) of a followed file: judged at once");
+	writes_free(w);
+}
+
 static void test_bounds(struct config *cfg)
 {
 	struct fake_fs fs = { 0 };
@@ -392,6 +418,7 @@ int main(void)
 	config_defaults(&cfg);
 	test_settle(&cfg);
 	test_triggers(&cfg);
+	test_fchmodat2(&cfg);
 	test_bounds(&cfg);
 	test_policy(&cfg);
 	test_writer_class(&cfg);

@@ -5,7 +5,9 @@
 # Source it, then:
 #   ew_install_traps                 cleanup on EXIT/INT/TERM/HUP (call first)
 #   ew_audit_start DIR [STANZA...]   private auditd logging to DIR/audit.log, plugins from STANZAs
-#   ew_audit_load_rules FILE         auditctl -R FILE (refuses -e 2 / -f 2)
+#   ew_audit_load_rules FILE         auditctl -R FILE (refuses -e 2 / -f 2); after
+#                                    ew_plugin_install, the rules' never rule for
+#                                    /usr/sbin/audisp-elfwatch names the private copy instead
 #   ew_audit_stop                    auditctl -D, stop our auditd, restore saved state (idempotent)
 #   ew_rsyslog_start DIR             private rsyslogd on /dev/log: ident "elfwatch" -> DIR/alerts.log
 #   ew_rsyslog_stop                  stop it (idempotent)
@@ -13,7 +15,8 @@
 #   ew_httpd_stop                    stop it (idempotent)
 #   ew_at_exit FUNC                  run FUNC (a function name) first during cleanup
 #   ew_plugin_install DIR BINARY     copy the plugin to DIR (root, 0755) and write its stanza
-#                                    DIR/audisp-elfwatch.conf (0640, args -c DIR/elfwatch.conf)
+#                                    DIR/audisp-elfwatch.conf (0640, args -c DIR/elfwatch.conf);
+#                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
 # the test (not root, no kernel audit, a foreign audit or syslog daemon), or 1 with $ew_error set.
 # Only processes these functions started are ever signalled, always by pid.
@@ -23,7 +26,7 @@ EW_SKIP=77
 : "${ew_auditd_pid:=}" "${ew_audit_dir:=}" "${ew_audit_saved_enabled:=}" "${ew_audit_rules_loaded:=}"
 : "${ew_audit_pidfile_saved:=}" "${ew_audit_plugin_pids:=}"
 : "${ew_rsyslog_pid:=}" "${ew_rsyslog_dir:=}" "${ew_devlog_created:=}"
-: "${ew_httpd_pid:=}" "${ew_httpd_port:=}"
+: "${ew_httpd_pid:=}" "${ew_httpd_port:=}" "${ew_plugin_exe:=}"
 : "${ew_cleanup_fns:=}" "${ew_cleaning:=}"
 
 ew_log() { printf '# %s\n' "$*" >&2; }
@@ -188,8 +191,16 @@ ew_audit_load_rules() {
 		ew__fail "$1 contains -e 2 or -f 2; refusing to load it"
 		return 1
 	fi
+	ew__rules=$1
+	if [ -n "$ew_plugin_exe" ]; then
+		# The plugin's self-exclusion (rules.d: "-F exe=/usr/sbin/audisp-elfwatch") must
+		# name the binary auditd really runs, as make install does for its sbindir.
+		ew__rules=$ew_audit_dir/loaded.rules
+		sed "s|exe=/usr/sbin/audisp-elfwatch |exe=$ew_plugin_exe |" "$1" > "$ew__rules" ||
+			{ ew__fail "cannot write $ew__rules"; return 1; }
+	fi
 	ew_audit_rules_loaded=yes
-	auditctl -R "$1" > "$ew_audit_dir/auditctl.out" 2>&1 ||
+	auditctl -R "$ew__rules" > "$ew_audit_dir/auditctl.out" 2>&1 ||
 		{ ew__fail "auditctl -R $1 failed: $(tail -n 2 "$ew_audit_dir/auditctl.out")"; return 1; }
 }
 
@@ -366,6 +377,7 @@ ew_at_exit() { ew_cleanup_fns="$1 $ew_cleanup_fns"; }
 # for a private plugins.d; the caller writes DIR/elfwatch.conf.
 ew_plugin_install() {
 	install -o root -g root -m 0755 "$2" "$1/audisp-elfwatch"
+	ew_plugin_exe=$1/audisp-elfwatch
 	printf '%s\n' "active = yes" "direction = out" "path = $1/audisp-elfwatch" "type = always" \
 		"args = -c $1/elfwatch.conf" "format = string" > "$1/audisp-elfwatch.conf"
 	chmod 0640 "$1/audisp-elfwatch.conf"
