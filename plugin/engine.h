@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "proctable.h"
 #include "record.h"
+#include "storm.h"
 #include "strbuf.h"
 #include "writes.h"
 
@@ -45,6 +46,7 @@ struct engine {
 	struct fileset *trusted_ids, *benign_ids;   /* resolved at start and on reload */
 	struct writes *writes;
 	struct output *out;
+	struct storm *storm;                        /* alert folding and rate caps */
 	struct loader_probe probe;
 	struct probe_stats probe_stats;
 	struct elf_host host;
