@@ -165,6 +165,9 @@ int config_defaults(struct config *cfg)
 	cfg->process_table_size = 4096;
 	cfg->queue_size = 4 << 20;
 	cfg->inspect_files = true;
+	cfg->alerts.fold_window_s = 60;
+	cfg->alerts.rate_per_minute = 60;
+	cfg->alerts.fold_table_size = 1024;
 	cfg->loader.benign_alerts = false;
 	cfg->writes.enabled = true;
 	cfg->writes.pending_size = 1024;
@@ -306,10 +309,13 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
 	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files",
-	"loader", "writes", "exec_judge", NULL
+	"loader", "writes", "exec_judge", "alerts", NULL
 };
 static const char *const exec_judge_keys[] = {
 	"enabled", "fileless", "cache_size", "system_dirs", "fileless_allow", NULL
+};
+static const char *const alerts_keys[] = {
+	"fold_window", "rate_per_minute", "fold_table_size", NULL
 };
 static const char *const writes_keys[] = {
 	"enabled", "pending_size", "recent_size", "settle_ms", "max_wait_ms", "exec_window",
@@ -387,6 +393,30 @@ static int load_exec_judge(struct loader_ctx *c, const config_setting_t *root, s
 	    (r = get_patterns(c, x, "system_dirs", &cfg->exec_judge.system_dirs)) < 0 ||
 	    (r = get_patterns(c, x, "fileless_allow", &cfg->exec_judge.fileless_allow)) < 0)
 		return r;
+	return 0;
+}
+
+static int load_alerts(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *a = config_setting_get_member(root, "alerts");
+	size_t v;
+	int r;
+
+	if (!a)
+		return 0;
+	if (config_setting_type(a) != CONFIG_TYPE_GROUP)
+		return fail(c, a, "alerts must be a group: alerts: { ... };");
+	if ((r = check_keys(c, a, alerts_keys)) < 0 ||
+	    (r = get_size(c, a, "fold_table_size", 16, 1 << 20, &cfg->alerts.fold_table_size)) < 0)
+		return r;
+	if ((r = get_size(c, a, "fold_window", 0, 3600, &v)) < 0)
+		return r;
+	if (r)
+		cfg->alerts.fold_window_s = (unsigned)v;
+	if ((r = get_size(c, a, "rate_per_minute", 0, 1000000, &v)) < 0)
+		return r;
+	if (r)
+		cfg->alerts.rate_per_minute = (unsigned)v;
 	return 0;
 }
 
@@ -524,7 +554,8 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 	    (r = get_bool(c, root, "inspect_files", &cfg->inspect_files)) < 0)
 		return r;
 
-	if ((r = load_writes(c, root, cfg)) < 0 || (r = load_exec_judge(c, root, cfg)) < 0)
+	if ((r = load_writes(c, root, cfg)) < 0 || (r = load_exec_judge(c, root, cfg)) < 0 ||
+	    (r = load_alerts(c, root, cfg)) < 0)
 		return r;
 	loader = config_setting_get_member(root, "loader");
 	if (!loader)

@@ -38,6 +38,11 @@ struct config {
 	size_t queue_size;              /* bytes between the stdin reader and the worker */
 	bool inspect_files;             /* re-open executed images and targets */
 	struct {
+		unsigned fold_window_s;             /* identical alerts within it are counted */
+		unsigned rate_per_minute;           /* new alerts per rule; 0: no cap */
+		size_t fold_table_size;             /* alerts remembered for folding */
+	} alerts;
+	struct {
 		struct pattern_list paths;          /* where the host's loaders live */
 		struct pattern_list benign_parents; /* parent images whose loader runs are benign */
 		struct pattern_list writable_dirs;  /* world-writable / tmpfs drop locations */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine_internal.h"
+#include "engine_storm.h"
 #include "log.h"
 
 #include "mitre.h"
@@ -68,6 +69,8 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		log_err("cannot open output %s: %s", en->cfg.output, strerror(-r));
 		goto fail;
 	}
+	if ((r = engine_storm_init(en)) < 0)
+		goto fail;
 	if (en->opts.artifacts) {
 		en->probe = probe_artifacts(en->opts.artifacts);
 		fs = probe_writes_artifacts(en->opts.artifacts);
@@ -145,6 +148,7 @@ int engine_reload(struct engine *en, struct config *cfg)
 	en->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	log_set_level(en->cfg.log_level);
+	engine_storm_reload(en);
 	log_info("configuration reloaded: %zu loaders, %zu trusted producer files known",
 		 loader_set_count(en->known), fileset_count(en->trusted_ids));
 	return 0;
@@ -162,6 +166,7 @@ void engine_free(struct engine *en)
 {
 	engine_exec_free(en);
 	writes_free(en->writes);
+	storm_free(en->storm);
 	fileset_free(en->trusted_ids);
 	fileset_free(en->benign_ids);
 	probe_release();
@@ -205,6 +210,8 @@ void engine_emit(struct engine *en, struct alert *a, const char *id)
 		en->stats.below_min_severity++;
 		return;
 	}
+	if (!engine_storm_admit(en, a, id))
+		return;
 	a->host = en->hostname;
 	if (alert_format(a, en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
 		log_err("cannot format alert for event %s", id);
@@ -500,8 +507,10 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 		en->stats.write_events++;
 		writes_on_event(en->writes, ev, now);
 	}
-	if (en->opts.event_clock)
+	if (en->opts.event_clock) {
 		writes_tick(en->writes, now);
+		engine_storm_drain(en, false);
+	}
 }
 
 static void engine_refresh_filesets(struct engine *en)
@@ -538,6 +547,7 @@ void engine_tick(struct engine *en)
 			en->ids_resolved_ms = now;
 		}
 		writes_tick(en->writes, now);
+		engine_storm_drain(en, false);
 	}
 	if (output_flush(en->out) < 0)
 		en->stats.output_errors++;
@@ -546,6 +556,7 @@ void engine_tick(struct engine *en)
 void engine_finish(struct engine *en)
 {
 	writes_flush(en->writes, engine_clock(en, NULL));
+	engine_storm_drain(en, true);
 	if (output_flush(en->out) < 0)
 		en->stats.output_errors++;
 }
@@ -585,4 +596,5 @@ void engine_log_stats(const struct engine *en)
 		 ws.unjudged_by[WRITES_UJ_READ_ERROR], ws.unjudged_by[WRITES_UJ_OPEN_FAILED],
 		 ws.open_failures);
 	engine_exec_log_stats(en);
+	engine_storm_log_stats(en);
 }

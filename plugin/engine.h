@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "proctable.h"
 #include "record.h"
+#include "storm.h"
 #include "strbuf.h"
 #include "writes.h"
 
@@ -48,6 +49,7 @@ struct engine {
 	struct fileset *trusted_ids, *benign_ids;   /* resolved at start and on reload */
 	struct writes *writes;
 	struct output *out;
+	struct storm *storm;                        /* alert folding and rate caps */
 	struct loader_probe probe;
 	struct probe_stats probe_stats;
 	struct elf_host host;

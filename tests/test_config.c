@@ -109,6 +109,15 @@ static const struct bad_case bad_cases[] = {
 	{ "exec_judge: { cache_size = 3; };\n", 1, "'cache_size' must be between 16", "tiny cache" },
 	{ "exec_judge: { system_dirs = [ \"usr\" ]; };\n", 1, "must be absolute", "relative dir" },
 	{ "exec_judge = true;\n", 1, "exec_judge must be a group", "exec_judge not a group" },
+	{ "alerts = 1;\n", 1, "alerts must be a group", "alerts not a group" },
+	{ "alerts: {\n fold_windows = 5; };\n", 2, "unknown setting 'fold_windows'", "unknown alerts key" },
+	{ "alerts: { fold_window = 3601; };\n", 1, "between 0 and 3600", "fold_window too long" },
+	{ "alerts: { fold_window = -1; };\n", 1, "between 0 and 3600", "negative fold_window" },
+	{ "alerts: { fold_window = \"60\"; };\n", 1, "must be an integer", "fold_window a string" },
+	{ "alerts: { rate_per_minute = 1000001; };\n", 1, "between 0 and 1000000",
+	  "rate_per_minute too large" },
+	{ "alerts: { fold_table_size = 15; };\n", 1, "between 16 and 1048576", "fold table too small" },
+	{ "alerts: { fold_table_size = 1048577; };\n", 1, "between 16", "fold table too large" },
 };
 
 static void test_defaults(void)
@@ -124,6 +133,8 @@ static void test_defaults(void)
 	tap_ok(c.max_alert_bytes == 4096 && c.max_argv_bytes == 8192 && c.process_table_size == 4096,
 	       "sizes");
 	tap_ok(c.inspect_files && !c.loader.benign_alerts && c.loader.nallow == 0, "booleans, no allow");
+	tap_ok(c.alerts.fold_window_s == 60 && c.alerts.rate_per_minute == 60 &&
+	       c.alerts.fold_table_size == 1024, "alerts: fold 60 s, 60 a minute, 1024 remembered");
 	tap_ok(c.loader.paths.n >= 12 && c.loader.benign_parents.n == 2 && c.loader.writable_dirs.n >= 5,
 	       "default pattern lists");
 	tap_ok(c.exec_judge.enabled && c.exec_judge.fileless && c.exec_judge.cache_size == 4096 &&
@@ -163,6 +174,7 @@ static void test_good(void)
 		"max_argv_bytes = 1048576L;\n"
 		"process_table_size = 64;\n"
 		"inspect_files = false;\n"
+		"alerts: { fold_window = 0; rate_per_minute = 1000000; fold_table_size = 16; };\n"
 		"loader: {\n"
 		"  paths = [ \"/opt/ld/ld-*.so*\" ];\n"
 		"  benign_parents = ( );\n"
@@ -191,6 +203,8 @@ static void test_good(void)
 	tap_ok(c.max_alert_bytes == 2048 && c.max_argv_bytes == 1048576 && c.process_table_size == 64,
 	       "sizes at their bounds (int64 accepted)");
 	tap_ok(!c.inspect_files && c.loader.benign_alerts, "booleans");
+	tap_ok(c.alerts.fold_window_s == 0 && c.alerts.rate_per_minute == 1000000 &&
+	       c.alerts.fold_table_size == 16, "alerts: 0 turns folding off, bounds accepted");
 	tap_ok(c.loader.paths.n == 1 && strcmp(c.loader.paths.v[0], "/opt/ld/ld-*.so*") == 0,
 	       "paths replaced, not appended");
 	tap_ok(c.loader.benign_parents.n == 0, "empty list allowed");
@@ -220,6 +234,11 @@ static void test_good(void)
 		config_free(&c);
 	r = load("loader: { };\n", &c, err, sizeof(err));
 	tap_ok(r == 0 && c.loader.paths.n >= 12, "empty loader group keeps default patterns");
+	if (r == 0)
+		config_free(&c);
+	r = load("alerts: { rate_per_minute = 0; };\n", &c, err, sizeof(err));
+	tap_ok(r == 0 && c.alerts.rate_per_minute == 0 && c.alerts.fold_window_s == 60 &&
+	       c.alerts.fold_table_size == 1024, "alerts: one key set, the others default");
 	if (r == 0)
 		config_free(&c);
 	r = load("loader: { allow = ( ); };\n", &c, err, sizeof(err));
@@ -360,7 +379,10 @@ static void test_shipped(void)
 	       c.log_level == d.log_level && c.min_severity == d.min_severity &&
 	       c.max_alert_bytes == d.max_alert_bytes && c.max_argv_bytes == d.max_argv_bytes &&
 	       c.process_table_size == d.process_table_size && c.inspect_files == d.inspect_files &&
-	       c.loader.benign_alerts == d.loader.benign_alerts && c.loader.nallow == d.loader.nallow;
+	       c.loader.benign_alerts == d.loader.benign_alerts && c.loader.nallow == d.loader.nallow &&
+	       c.alerts.fold_window_s == d.alerts.fold_window_s &&
+	       c.alerts.rate_per_minute == d.alerts.rate_per_minute &&
+	       c.alerts.fold_table_size == d.alerts.fold_table_size;
 	tap_ok(same, "shipped file states the built-in defaults");
 	const struct pattern_list *pc[] = { &c.loader.paths, &c.loader.benign_parents,
 					    &c.loader.writable_dirs };

@@ -1,0 +1,18 @@
+/* storm_line: the bridge between alerts and the storm table. Builds a storm key from a
+ * formatted-to-be alert (no text re-parsed) and writes the two summary lines, "alert_repeats"
+ * and "alerts_suppressed", through the alert writer (same formats, escaping and bound). */
+#ifndef ELFWATCH_STORM_LINE_H
+#define ELFWATCH_STORM_LINE_H
+
+#include "alert.h"
+#include "storm.h"
+
+/* The key of a (borrowed; the key points into it). */
+void storm_line_key(const struct alert *a, struct storm_key *ret);
+
+/* Format report r as one line (no newline) of at most max_bytes into out (reset first).
+ * window_ms is the configured fold window. 0 or -ENOMEM. */
+int storm_line_format(const struct storm_report *r, const char *host, unsigned window_ms,
+		      enum alert_format fmt, size_t max_bytes, struct strbuf *out);
+
+#endif
