@@ -119,7 +119,7 @@ if want_uid=$(id -u "$ew_user" 2>/dev/null) && want_gid=$(id -g "$ew_user"); the
 	st=$(cat "/proc/$plugin_pid/status")
 	got=$(printf '%s\n' "$st" | awk '/^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Umask):/ {
 		$1 = $1; printf "%s;", $0 }')
-	want="Umask: 0077;Uid: $want_uid $want_uid $want_uid $want_uid;Gid: $want_gid $want_gid $want_gid $want_gid;Groups:;NoNewPrivs: 1;Seccomp: $want_seccomp;CapInh: 0000000000000000;CapPrm: 0000000000080004;CapEff: 0000000000080004;CapBnd: 0000000000000000;CapAmb: 0000000000000000;"
+	want="Umask: 0077;Uid: $want_uid $want_uid $want_uid $want_uid;Gid: $want_gid $want_gid $want_gid $want_gid;Groups:;CapInh: 0000000000000000;CapPrm: 0000000000080004;CapEff: 0000000000080004;CapBnd: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;Seccomp: $want_seccomp;"
 	if [ "$got" = "$want" ]; then
 		tap ok "plugin runs as $ew_user with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE only, no_new_privs, seccomp $want_seccomp, umask 077"
 	else
