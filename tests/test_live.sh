@@ -198,7 +198,7 @@ fi
 # ---- SIGHUP re-reads the configuration under the seccomp filter and as the plugin's user ----
 reloads() { grep -c 'configuration reloaded' "$dir/syslog/alerts.log" || :; }
 before=$(reloads)
-kill -HUP "$plugin_pid"
+kill -HUP "$plugin_pid" 2>/dev/null || :
 for _ in $(seq 50); do
 	[ "$(reloads)" -gt "$before" ] && break
 	sleep 0.1
@@ -238,6 +238,7 @@ if [ -z "$refused" ]; then
 else
 	tap fail "seccomp refused plugin calls (count syscall):$refused"
 fi
+grep -E "^type=ANOM_ABEND .* pid=$plugin_pid " "$dir/audit/audit.log" | sed 's/^/# /' || :
 left=
 for p in "$apid" "$plugin_pid" "$rpid"; do
 	! ew__alive "$p" || left="$left $p"
