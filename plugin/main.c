@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <auparse.h>
-#include <cap-ng.h>
 
 #if __has_include("analyze.h")
 #include "analyze.h"
@@ -28,6 +27,8 @@ static int analyze_main(int argc, char **argv)
 #include "engine.h"
 #include "intake.h"
 #include "log.h"
+#include "privilege.h"
+#include "sandbox.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, stats_requested;
 static bool under_auditd;
@@ -40,21 +41,6 @@ static void on_term(int sig, siginfo_t *info, void *uctx)
 	if (under_auditd && info && info->si_pid != getppid())
 		return;
 	stop_requested = 1;
-}
-
-/* auditd runs plugins as root with every capability. Keep only what re-opening files that
- * audit records name needs: reading them whatever their permissions, and reading
- * /proc/PID/exe and /proc/PID/fd of processes that hold more capabilities than we do (the
- * kernel's ptrace access check: without CAP_SYS_PTRACE a memfd run by root cannot be judged). */
-static int drop_capabilities(void)
-{
-	if (capng_get_caps_process() < 0)
-		return -1;
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_DAC_READ_SEARCH) < 0 ||
-	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_SYS_PTRACE) < 0)
-		return -1;
-	return capng_apply(CAPNG_SELECT_BOTH) < 0 ? -1 : 0;
 }
 
 static void on_hup(int sig)
@@ -96,8 +82,10 @@ struct run_options {
 	const char *format;
 	const char *output;
 	const char *artifacts;
+	const char *user;
 	bool check_config;
 	bool debug;
+	bool no_sandbox;
 };
 
 static void usage(FILE *f)
@@ -113,7 +101,10 @@ static void usage(FILE *f)
 		"  --output syslog|stdout|PATH   alert sink (replay default: stdout)\n"
 		"  --artifacts DIR         replay: files the events name, as DIR/MAJOR:MINOR:INODE\n"
 		"  -d, --debug             log at debug level (shows what was not alerted, and why)\n"
-		"  --version, --help\n", CONFIG_DEFAULT_PATH);
+		"  --user NAME             plugin mode: run as NAME after start-up (default %s;\n"
+		"                          root keeps uid 0)\n"
+		"  --no-sandbox            no seccomp allow-list (to debug a refused system call)\n"
+		"  --version, --help\n", CONFIG_DEFAULT_PATH, ELFWATCH_USER);
 }
 
 /* Load the configuration with command-line overrides applied. 0 or -1 (message printed). */
@@ -198,6 +189,25 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 		engine_handle_event(data, au);
 }
 
+/* Start-up is over (configuration read, output and syslog open, nothing read from stdin yet):
+ * give up what judging events does not need, before the reader thread starts. */
+static void confine(const struct run_options *o, const struct engine *en)
+{
+	struct privilege_plan plan = { o->user, en->cfg.output };
+	int r;
+
+	/* a plugin that exits is restarted by auditd, a few times, then gone: detection first */
+	if (under_auditd && (r = privilege_drop(&plan)) < 0)
+		log_err("cannot drop privileges (%s): running with more than intended", strerror(-r));
+	if (o->no_sandbox)
+		return;
+	r = sandbox_install();
+	if (r == -ENOSYS)
+		log_debug("no seccomp allow-list in this build");
+	else if (r < 0)
+		log_warn("seccomp allow-list not installed (%s): running without it", strerror(-r));
+}
+
 static int run(const struct run_options *o)
 {
 	struct intake_stats istats = { 0 };
@@ -236,6 +246,7 @@ static int run(const struct run_options *o)
 	auparse_set_eoe_timeout(2);
 	auparse_add_callback(au, on_event, &engine, NULL);
 	iopts.queue_bytes = engine.cfg.queue_size;
+	confine(o, &engine);
 	r = intake_run(fd, au, &iopts, &hooks, &istats);
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
@@ -252,7 +263,7 @@ static int run(const struct run_options *o)
 int main(int argc, char **argv)
 {
 	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE,
-	       OPT_ARTIFACTS };
+	       OPT_ARTIFACTS, OPT_USER, OPT_NO_SANDBOX };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -261,11 +272,13 @@ int main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "artifacts", required_argument, NULL, OPT_ARTIFACTS },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_options o = { .config_path = CONFIG_DEFAULT_PATH };
+	struct run_options o = { .config_path = CONFIG_DEFAULT_PATH, .user = ELFWATCH_USER };
 	int c;
 
 	if (argc > 1 && strcmp(argv[1], "--analyze") == 0) {
@@ -281,6 +294,8 @@ int main(int argc, char **argv)
 		case OPT_OUTPUT: o.output = optarg; break;
 		case OPT_CHECK: o.check_config = true; break;
 		case OPT_ARTIFACTS: o.artifacts = optarg; break;
+		case OPT_USER: o.user = optarg; break;
+		case OPT_NO_SANDBOX: o.no_sandbox = true; break;
 		case OPT_VERSION: printf("audisp-elfwatch %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -317,8 +332,6 @@ int main(int argc, char **argv)
 		umask(077);
 		if (chdir("/") < 0)
 			return 1;
-		if (getuid() == 0 && drop_capabilities() < 0)
-			syslog(LOG_DAEMON | LOG_WARNING, "cannot drop capabilities; running with all of them");
 	}
 	log_setup(under_auditd, o.debug ? LOG_DEBUG : LOG_INFO);
 	setup_signals();

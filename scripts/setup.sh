@@ -2,12 +2,13 @@
 # Install every Debian package elfwatch needs to build and test; "setup.sh bench" adds what the
 # benchmarks compare against (Laurel, whose package also activates its own auditd plugin
 # stanza: keep it off hosts you care about). Idempotent: installs only what is missing.
+# Creates the system user the plugin runs as after start-up (elfwatch, README "Security").
 # Run as root on Debian 12.
 set -eu
 
 PKGS="build-essential autoconf automake pkg-config
-libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev
-auditd rsyslog python3 python3-venv clang libclang-rt-dev valgrind
+libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev libseccomp-dev
+auditd rsyslog python3 util-linux passwd python3-venv clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
 curl file musl"
 if [ "${1:-}" = bench ]; then
@@ -42,4 +43,14 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
 	[ "$created_policy" = yes ] && rm -f "$policy"
 	[ "${rc:-0}" -eq 0 ] || exit "$rc"
+fi
+
+# The plugin's own user: no home, no shell, no password; its group holds nobody else.
+if ! getent passwd elfwatch >/dev/null; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: user elfwatch missing (run as root to create it)" >&2
+		exit 1
+	fi
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin --comment "elfwatch audit plugin" elfwatch
 fi

@@ -105,6 +105,31 @@ fi
 ew_audit_load_rules "$top_srcdir/rules.d/50-elfwatch.rules" || bail "$ew_error"
 tap ok "rules.d/50-elfwatch.rules loaded"
 
+# ---- the privileges the installed plugin runs with (README "Security") ----
+ew_user=$("$dir/audisp-elfwatch" --help | sed -n 's/.*--user NAME.*(default \([^;]*\);.*/\1/p')
+want_seccomp=2
+grep -q '^#define HAVE_SECCOMP 1' "$top_builddir/config.h" || want_seccomp=0
+! grep -q '^#define ELFWATCH_SANITIZED 1' "$top_builddir/config.h" || want_seccomp=0
+if want_uid=$(id -u "$ew_user" 2>/dev/null) && want_gid=$(id -g "$ew_user"); then
+	# the drop comes after start-up (loaders resolved, outputs open)
+	for _ in $(seq 50); do
+		grep -q "^Uid:[[:space:]]*$want_uid[[:space:]]" "/proc/$plugin_pid/status" && break
+		sleep 0.1
+	done
+	st=$(cat "/proc/$plugin_pid/status")
+	got=$(printf '%s\n' "$st" | awk '/^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Umask):/ {
+		$1 = $1; printf "%s;", $0 }')
+	want="Umask: 0077;Uid: $want_uid $want_uid $want_uid $want_uid;Gid: $want_gid $want_gid $want_gid $want_gid;Groups:;CapInh: 0000000000000000;CapPrm: 0000000000080004;CapEff: 0000000000080004;CapBnd: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;Seccomp: $want_seccomp;"
+	if [ "$got" = "$want" ]; then
+		tap ok "plugin runs as $ew_user with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE only, no_new_privs, seccomp $want_seccomp, umask 077"
+	else
+		tap fail "plugin privileges: got '$got'"
+		ew_log "wanted '$want'"
+	fi
+else
+	tap fail "user '$ew_user' exists (scripts/setup.sh creates it): the plugin keeps uid 0"
+fi
+
 # The download scenario's loopback server (serves the scenario sources; stopped on exit).
 if ew_httpd_start "$EW_T/src"; then
 	export EW_HTTP_PORT=$ew_httpd_port
@@ -170,6 +195,20 @@ else
 	tap fail "alerts reached rsyslog within 30 s (sentinel alert missing)"
 fi
 
+# ---- SIGHUP re-reads the configuration under the seccomp filter and as the plugin's user ----
+reloads() { grep -c 'configuration reloaded' "$dir/syslog/alerts.log" || :; }
+before=$(reloads)
+kill -HUP "$plugin_pid" 2>/dev/null || :
+for _ in $(seq 50); do
+	[ "$(reloads)" -gt "$before" ] && break
+	sleep 0.1
+done
+if [ "$(reloads)" -gt "$before" ] && ew__alive "$plugin_pid"; then
+	tap ok "SIGHUP: configuration reloaded, same plugin ($plugin_pid) still running"
+else
+	tap fail "SIGHUP: configuration reloaded ($(reloads) reloads logged; $(tail -n 2 "$dir/syslog/alerts.log" | tr '\n' ' '))"
+fi
+
 # ---- judge ----
 while IFS= read -r line; do
 	case $line in
@@ -200,6 +239,15 @@ ew_audit_stop
 ew_rsyslog_stop
 # The plugin's closing counters (writes followed, judged, gone, unresolved names...).
 grep -v '^ *{' "$dir/syslog/alerts.log" | tail -n 4 | sed 's/^ */# plugin log at exit: /' || :
+# Every call the seccomp filter refused or killed leaves a SECCOMP record (filter flag LOG).
+refused=$(grep "^type=SECCOMP .* pid=$plugin_pid " "$dir/audit/audit.log" |
+	sed -n 's/.* syscall=\([0-9]*\) .*/\1/p' | sort -n | uniq -c | tr -s ' \n' '  ' || :)
+if [ -z "$refused" ]; then
+	tap ok "seccomp: no system call of the plugin refused (no type=SECCOMP record)"
+else
+	tap fail "seccomp refused plugin calls (count syscall):$refused"
+fi
+grep -E "^type=ANOM_ABEND .* pid=$plugin_pid " "$dir/audit/audit.log" | sed 's/^/# /' || :
 left=
 for p in "$apid" "$plugin_pid" "$rpid"; do
 	! ew__alive "$p" || left="$left $p"

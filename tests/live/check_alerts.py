@@ -24,7 +24,8 @@ import os
 import re
 
 RULES = {"loader_exec", "suspicious_elf_write", "dropped_exec", "unjudged_write",
-         "suspicious_elf_exec", "fileless_exec"}
+         "suspicious_elf_exec", "fileless_exec",
+         "alert_repeats", "alerts_suppressed"}  # the last two: folding and rate-cap summaries
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 

@@ -14,7 +14,7 @@
 #   ew_httpd_start DIR               loopback python3 -m http.server serving DIR; sets ew_httpd_port
 #   ew_httpd_stop                    stop it (idempotent)
 #   ew_at_exit FUNC                  run FUNC (a function name) first during cleanup
-#   ew_plugin_install DIR BINARY     copy the plugin to DIR (root, 0755) and write its stanza
+#   ew_plugin_install DIR BINARY     copy the plugin to DIR (root, 0750) and write its stanza
 #                                    DIR/audisp-elfwatch.conf (0640, args -c DIR/elfwatch.conf);
 #                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
@@ -373,10 +373,10 @@ ew_httpd_stop() {
 # ew_at_exit FUNC: run function FUNC during cleanup, before the daemons stop (last in, first run).
 ew_at_exit() { ew_cleanup_fns="$1 $ew_cleanup_fns"; }
 
-# ew_plugin_install DIR BINARY: the plugin as auditd wants it (root-owned, 0755) and a stanza
+# ew_plugin_install DIR BINARY: the plugin as make install leaves it (root-owned, 0750) and a stanza
 # for a private plugins.d; the caller writes DIR/elfwatch.conf.
 ew_plugin_install() {
-	install -o root -g root -m 0755 "$2" "$1/audisp-elfwatch"
+	install -o root -g root -m 0750 "$2" "$1/audisp-elfwatch"
 	ew_plugin_exe=$1/audisp-elfwatch
 	printf '%s\n' "active = yes" "direction = out" "path = $1/audisp-elfwatch" "type = always" \
 		"args = -c $1/elfwatch.conf" "format = string" > "$1/audisp-elfwatch.conf"

@@ -87,6 +87,11 @@ prepare_writes() {
 			echo "scenarios: generator $gen failed; its scenarios are skipped" >&2
 	done
 	[ ! -e "$EW_T/src/shoff-static" ] || chmod 0755 "$EW_T/src/shoff-static"
+	[ ! -e "$EW_T/src/classflip-static" ] || chmod a+r "$EW_T/src/classflip-static"
+	# W40's non-root writer (nobody) writes here
+	mkdir -p "$EW_T/nr/a/b/c/d/e"
+	chmod -R 0755 "$EW_T/nr"
+	chown 65534:65534 "$EW_T/nr/a/b/c/d/e"
 	bash "$mk" hello-c "$EW_T/hello.c"
 	cp "$here/writer.py" "$EW_T/writer.py"
 	cp "$here/memexec.py" "$EW_T/memexec.py"
@@ -294,6 +299,15 @@ writes_family() {
 			"$PY" -B "$T/writer.py" lease "$S/shoff-static" "$T/leased" 12
 		wrote W30 shoff-static "$T/leased"
 		run W31 "dropped_exec>=medium" "$T/leased"
+	fi
+	# A writer that is not root: its dirfd can only be read through /proc/PID/fd of another
+	# user's process (the plugin's CAP_SYS_PTRACE), and the directory is too deep for the
+	# search_dirs fallback to find it.
+	if have W40 -- classflip-static; then
+		run W40 "$sw:class_flip#T1027" in_dir / setpriv --reuid=65534 --regid=65534 \
+			--clear-groups "$PY" -B "$T/writer.py" at "$S/classflip-static" "$T/nr/a/b/c/d/e" \
+			nr-elf 2
+		wrote W40 classflip-static "$T/nr/a/b/c/d/e/nr-elf"
 	fi
 }
 

@@ -4,9 +4,10 @@
 writer.py fchmod SRC DST
     open(DST, O_CREAT|O_EXCL|O_WRONLY, 0644), write SRC's bytes, fchmod(fd, 0755): the exec bit
     arrives through fchmod, whose PATH record has no name.
-writer.py at SRC DIR NAME
+writer.py at SRC DIR NAME [HOLD]
     openat(dirfd(DIR), NAME, O_CREAT|O_EXCL|O_WRONLY, 0644): NAME is relative to the dirfd,
-    not to the working directory.
+    not to the working directory. HOLD: keep the dirfd open that many seconds afterwards,
+    so the plugin can read it from /proc/PID/fd.
 writer.py renameat DIR1 NAME1 DIR2 NAME2
     renameat(dirfd(DIR1), NAME1, dirfd(DIR2), NAME2).
 writer.py flap SRC DST SECONDS
@@ -82,12 +83,14 @@ def main(argv):
         write_all(fd, data)
         os.fchmod(fd, 0o755)
         os.close(fd)
-    elif cmd == "at" and len(args) == 3:
+    elif cmd == "at" and len(args) in (3, 4):
         data = slurp(args[0])
         dfd = os.open(args[1], os.O_RDONLY | os.O_DIRECTORY)
         fd = os.open(args[2], flags, 0o644, dir_fd=dfd)
         write_all(fd, data)
         os.close(fd)
+        if len(args) == 4:
+            time.sleep(float(args[3]))
         os.close(dfd)
     elif cmd == "renameat" and len(args) == 4:
         d1 = os.open(args[0], os.O_RDONLY | os.O_DIRECTORY)
