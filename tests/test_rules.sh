@@ -106,11 +106,11 @@ check "tests/live/lib.sh rewrites the never rule's path as the rules spell it" \
 # shellcheck source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
 rc=0
+ew_install_traps        # first: takes the live-test lock, so a parallel live test is waited for
 ew_audit_check || rc=$?
 if [ "$rc" -ne 0 ]; then
 	for pf in $profiles; do skip "${pf%%:*}: auditctl -R loads it ($ew_skip_reason)"; done
 else
-	ew_install_traps
 	dir=$(mktemp -d /var/tmp/elfwatch-rules.XXXXXX)
 	# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
 	remove_dir() { rm -rf "$dir"; }
