@@ -32,6 +32,9 @@ writer.py lease SRC DST SECONDS
     write SRC's bytes to DST (mode 0755), take a write lease (F_SETLEASE F_WRLCK) and hold it
     for SECONDS, ignoring the lease-break signal: every O_NONBLOCK open by another process
     fails with EWOULDBLOCK meanwhile, so the file cannot be read.
+writer.py append SRC DST
+    open the existing DST with O_WRONLY|O_APPEND (no O_CREAT, no O_TRUNC) and append SRC's
+    bytes: a write-open that only the full profile's /tmp, /var/tmp, /dev/shm rules take.
 writer.py tmpfile SRC DIR DST [proc|empty|early]
     open(DIR, O_TMPFILE|O_WRONLY, 0755) (an inode with no name; no O_CREAT|O_TRUNC, so no write
     rule takes the open), write SRC's bytes, then give it the name DST with
@@ -152,6 +155,11 @@ def main(argv):
         fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
         time.sleep(float(args[2]))
         fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        os.close(fd)
+    elif cmd == "append" and len(args) == 2:
+        data = slurp(args[0])
+        fd = os.open(args[1], os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        write_all(fd, data)
         os.close(fd)
     elif cmd == "tmpfile" and len(args) in (3, 4):
         data = slurp(args[0])
