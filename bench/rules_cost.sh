@@ -15,7 +15,9 @@
 # usage: sh bench/rules_cost.sh ELFWATCH  (exit 77 when this machine cannot run it)
 # env: RULES_COST_FILES=N     unpack only the first N files of the tree (default: all)
 #      RULES_COST_TREE=DIR    the tree to unpack (default /usr/include; /usr/bin for executables)
-#      RULES_COST_PROFILES="full lean"  RULES_COST_RUNS=3  RULES_COST_NOSELF=1 (0: skip it)
+#      RULES_COST_PROFILES="full lean"  (or a FILE.rules: named FILE)
+#      RULES_COST_RUNS=3  RULES_COST_NOSELF=1 (0: skip it)
+#      RULES_COST_WORKLOAD=unpack|rewrite  (rewrite: O_WRONLY|O_APPEND opens of existing files)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,8 @@ elfwatch=$1
 tree=${RULES_COST_TREE:-/usr/include}
 profiles=${RULES_COST_PROFILES:-full lean}
 runs=${RULES_COST_RUNS:-3}
+workload=${RULES_COST_WORKLOAD:-unpack}
+case $workload in unpack|rewrite) ;; *) echo "rules: unknown workload $workload" >&2; exit 2 ;; esac
 # shellcheck source=../tests/live/lib.sh
 . "$top/tests/live/lib.sh"
 ew_install_traps
@@ -42,17 +46,35 @@ ew_at_exit cleanup_work
 	head -n "${RULES_COST_FILES:-999999999}") > "$work/list"
 tar -C "${tree%/*}" -cf "$tarball" -T "$work/list"
 files=$(grep -c . "$work/list")
-echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of unpacks into /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
+echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of $workload in /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
 
-# unpack: "WALL_MS CPU_MS" of one tar -x (CPU = tar's user + system time: the audit work the
-# kernel does in tar's syscalls, without the wait for a CPU that auditd or other jobs hold)
-unpack() {
+# workload: "WALL_MS CPU_MS" of one run of the workload (CPU = its user + system time: the
+# audit work the kernel does in its syscalls, without the wait for a CPU that auditd or other
+# jobs hold). unpack: tar -x of the tarball into $dest. rewrite: append one byte to each file
+# of a tree unpacked beforehand (prepare, before the audit daemon starts), opened
+# O_WRONLY|O_APPEND without O_CREAT|O_TRUNC: the write-opens only the write-open rules see.
+prepare() {
 	rm -rf "$dest"; mkdir -p "$dest"
+	[ "$workload" = unpack ] || tar -C "$dest" -xf "$tarball"
 	sync
-	python3 - "$dest" "$tarball" <<-'EOS'
-	import resource, subprocess, sys, time
+}
+unpack() {
+	python3 - "$dest" "$tarball" "$workload" <<-'EOS'
+	import os, resource, subprocess, sys, time
+	dest, tarball, workload = sys.argv[1:]
 	t0 = time.monotonic()
-	subprocess.run(["tar", "-C", sys.argv[1], "-xf", sys.argv[2]], check=True)
+	if workload == "unpack":
+	    subprocess.run(["tar", "-C", dest, "-xf", tarball], check=True)
+	else:
+	    subprocess.run([sys.executable, "-c", """if True:
+	        import os, sys
+	        for top, dirs, files in os.walk(sys.argv[1]):
+	            for f in files:
+	                if os.path.islink(os.path.join(top, f)):
+	                    continue
+	                fd = os.open(os.path.join(top, f), os.O_WRONLY | os.O_APPEND)
+	                os.write(fd, b"\\n")
+	                os.close(fd)""", dest], check=True)
 	wall = time.monotonic() - t0
 	r = resource.getrusage(resource.RUSAGE_CHILDREN)
 	print("%d %d" % (wall * 1000, (r.ru_utime + r.ru_stime) * 1000))
@@ -68,6 +90,7 @@ records() { grep -ac "$1" "$2" 2>/dev/null || :; }
 round=0
 one() {
 	name=$1 rules=${2:-} d=$work/$1.$round
+	prepare
 	if [ -z "$rules" ]; then
 		printf '%s %s 0 0 0 0 -\n' "$name" "$(unpack)" >> "$work/results"
 		return
@@ -120,6 +143,7 @@ while [ "$round" -lt "$runs" ]; do
 		case $prof in
 		full) f=$top/rules.d/50-elfwatch.rules ;;
 		lean) f=$top/rules.d/extra/50-elfwatch-lean.rules ;;
+		*.rules) f=$prof; prof=$(basename "$prof" .rules) ;;
 		*) echo "rules: unknown profile $prof" >&2; exit 2 ;;
 		esac
 		one "$prof" "$f"

@@ -45,11 +45,12 @@ dir=$(mktemp -d /var/tmp/elfwatch-live.XXXXXX)
 EW_T=$(mktemp -d /tmp/elfwatch-live.XXXXXX)
 EW_VT=$(mktemp -d /var/tmp/elfwatch-live-vt.XXXXXX)
 EW_SHM=$(mktemp -d /dev/shm/elfwatch-live.XXXXXX)
+EW_NW=$(mktemp -d /var/opt/elfwatch-live.XXXXXX)
 SHARED_DIR=${SHARED_DIR:-$(cd "$top_srcdir/.." && pwd)/shared}
 EW_LIVE=1
-export EW_T EW_VT EW_SHM SHARED_DIR EW_LIVE
+export EW_T EW_VT EW_SHM EW_NW SHARED_DIR EW_LIVE
 chmod 0750 "$dir"
-chmod 0755 "$EW_T" "$EW_VT" "$EW_SHM"
+chmod 0755 "$EW_T" "$EW_VT" "$EW_SHM" "$EW_NW"
 # shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
 remove_dirs() {
 	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then

@@ -71,7 +71,7 @@ for pf in $profiles; do
 					what = ok[s[j], arg]
 					if (what == "") { print "no " arg " filter for " s[j] ": " $0; continue }
 					if (what == "mode" && mask !~ /^0?111$/) print "mode mask " mask ": " $0
-					if (what == "flags" && mask !~ /^0?(1100|100)$/) print "flags mask " mask ": " $0
+					if (what == "flags" && mask !~ /^0?(1100|1103|100)$/) print "flags mask " mask ": " $0
 				}
 			}
 		}')"
@@ -92,9 +92,17 @@ done
 lean=$top_srcdir/rules.d/extra/50-elfwatch-lean.rules
 check "lean: every open/openat/creat rule asks for an exec mode" \
 	"$(rules "$lean" | grep -E -- '-S (open|openat|creat) ' | grep -Ev -- '-F a[123]&0111 ' || :)"
+full=$top_srcdir/rules.d/50-elfwatch.rules
 check "full: every open/openat rule takes O_CREAT|O_TRUNC (every creation and truncation)" \
-	"$(rules "$top_srcdir/rules.d/50-elfwatch.rules" | grep -E -- '-S (open|openat) ' |
-		grep -Ev -- '-F a[12]&01100 ' || :)"
+	"$(rules "$full" | grep -E -- '-S (open|openat) ' | grep -Ev -- '-F a[12]&0110[03] ' || :)"
+check "full: write-opens (O_WRONLY|O_RDWR, 01103) in /tmp, /var/tmp, /dev/shm only, both ABIs" \
+	"$(for a in b64 b32; do for d in /tmp /var/tmp /dev/shm; do
+		rules "$full" | grep -qF -- "-F arch=$a -S open -F a1&01103 -F dir=$d " ||
+			echo "no write-open rule for open in $d ($a)"
+		rules "$full" | grep -qF -- "-F arch=$a -S openat -F a2&01103 -F dir=$d " ||
+			echo "no write-open rule for openat in $d ($a)"
+	done; done
+	rules "$full" | grep -F -- '&01103 ' | grep -E -- '-F dir=/(run|home|root) ' || :)"
 check "Makefile.am rewrites the never rule's path as the rules spell it" \
 	"$(grep -qF "exe=/usr/sbin/audisp-elfwatch |exe=\$(sbindir)/audisp-elfwatch |" "$top_srcdir/Makefile.am" ||
 		echo "RULES_SED does not match the rules' exe= text")"

@@ -297,6 +297,55 @@ static void test_trusted_defaults(struct config *cfg)
 	}
 	writes_free(w);
 }
+/* The record shapes of a file written where no create/truncate record names it (the live
+ * kernel's, tests/live scenarios W32-W34): an O_TMPFILE open names only the directory; the
+ * linkat that names the inode has a PARENT, the old name ("/proc/self/fd/N" with
+ * AT_SYMLINK_FOLLOW, "" with AT_EMPTY_PATH) as NORMAL and the new name as CREATE, both with the
+ * inode; an O_WRONLY open of an existing file has one NORMAL item. */
+static void test_unrecorded_writes(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct judged j = { .verdict = SEV_HIGH };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
+	struct rec_event ev;
+
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0,
+				  O_TMPFILE | O_WRONLY, "/tmp/wo", "NORMAL", 2, 040755 });
+	writes_on_event(w, &ev, 0);
+	tap_is_int(writes_pending_count(w), 0, "O_TMPFILE open: the directory item is not followed");
+
+	for (int round = 0; round < 2; round++) {
+		unsigned long ino = 50 + (unsigned long)round;
+		const char *dst = round ? "/tmp/wo/linked-empty" : "/tmp/wo/linked-proc";
+
+		add_file(&fs, ino, dst, true);
+		make(&ev, &(struct spec){ REC_LINK, "linkat", round ? 3 : (unsigned long long)-100, 0,
+					  (unsigned long long)-100, round ? "" : "/proc/self/fd/3",
+					  "NORMAL", ino, 0100755 });
+		ev.paths[2] = ev.paths[1];
+		ev.paths[2].item = 2;
+		ev.paths[2].name = S(dst);
+		snprintf(ev.paths[2].nametype, sizeof(ev.paths[2].nametype), "CREATE");
+		ev.npaths = ev.paths_seen = 3;
+		writes_on_event(w, &ev, 10 + round);
+		writes_tick(w, 20 + round);
+		tap_ok(j.n == round + 1 && strcmp(j.last_cause, "link") == 0 &&
+		       strcmp(j.last_path, dst) == 0,
+		       round ? "linkat(fd, \"\", AT_EMPTY_PATH) of an unseen inode: judged at once, new name"
+			     : "linkat(\"/proc/self/fd/N\", AT_SYMLINK_FOLLOW): judged at once, new name");
+	}
+
+	add_file(&fs, 52, "/tmp/wo/ow", true);
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_WRONLY,
+				  "/tmp/wo/ow", "NORMAL", 52 });
+	writes_on_event(w, &ev, 100);
+	tap_is_int(writes_pending_count(w), 1, "O_WRONLY open of an existing file (no O_CREAT|O_TRUNC) is followed");
+	make(&ev, &(struct spec){ REC_OPEN, "open", 0, O_RDWR | O_APPEND, 0, "/tmp/wo/ow", "NORMAL", 52 });
+	writes_on_event(w, &ev, 110);
+	tap_is_int(writes_pending_count(w), 1, "an O_RDWR|O_APPEND open of it joins the same follow");
+	writes_free(w);
+}
 
 static int fake_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
 			 char *out, size_t cap)
@@ -419,6 +468,7 @@ int main(void)
 	test_settle(&cfg);
 	test_triggers(&cfg);
 	test_fchmodat2(&cfg);
+	test_unrecorded_writes(&cfg);
 	test_bounds(&cfg);
 	test_policy(&cfg);
 	test_writer_class(&cfg);

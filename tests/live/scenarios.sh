@@ -8,7 +8,7 @@
 #                                 run one family; appends one line per scenario to $EW_T/scenarios.tsv
 #   scenarios.sh manifest         after the write families: $EW_T/writes-files.plan -> the
 #                                 files written, with dev/inode/size/sha256, on stdout
-#   scenarios.sh clean            remove $EW_T, $EW_VT and $EW_SHM
+#   scenarios.sh clean            remove $EW_T, $EW_VT, $EW_SHM and $EW_NW
 #
 # scenarios.tsv columns: family, id, pid, expected verdict, command (bash %q quoted).
 # The expected verdict of a loader/benign scenario is "none" (no alert), "skip" (not asserted:
@@ -26,6 +26,7 @@ set -eu
 EW_T=${EW_T:-/tmp/ew}          # world-writable location: targets here are "in writable dir"
 EW_VT=${EW_VT:-/var/tmp/ew}    # same file system as /usr: the hard link to the loader
 EW_SHM=${EW_SHM:-/dev/shm/ew}  # tmpfs drop location
+EW_NW=${EW_NW:-/var/opt/ew}    # outside every write rule's dir=: only exec-time judgement sees it
 LDSO=/lib64/ld-linux-x86-64.so.2
 LDSO_CANON=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 LDMUSL=/lib/ld-musl-x86_64.so.1
@@ -96,11 +97,19 @@ prepare_writes() {
 	cp "$here/writer.py" "$EW_T/writer.py"
 	cp "$here/memexec.py" "$EW_T/memexec.py"
 	chmod 0644 "$EW_T/writer.py" "$EW_T/memexec.py"
-	# existing files the fileless family overwrites with O_WRONLY only (no write rule sees it)
-	printf 'placeholder\n' > "$EW_T/ow-shoff"
-	printf 'placeholder\n' > "$EW_T/ow-upx"
+	# existing files the fileless family overwrites with O_WRONLY only, where no write rule
+	# looks (the full profile takes write-opens in /tmp, /var/tmp and /dev/shm)
+	rm -rf "$EW_NW"
+	mkdir -p "$EW_NW"
+	chmod 0755 "$EW_NW"
+	printf 'placeholder\n' > "$EW_NW/ow-shoff"
+	printf 'placeholder\n' > "$EW_NW/ow-upx"
 	cp /bin/sleep "$EW_T/clean-sleep"
-	chmod 0755 "$EW_T/ow-shoff" "$EW_T/ow-upx" "$EW_T/clean-sleep"
+	chmod 0755 "$EW_NW/ow-shoff" "$EW_NW/ow-upx" "$EW_T/clean-sleep"
+	# existing files the writes family rewrites in place / appends to in drop locations
+	printf 'placeholder\n' > "$EW_T/ow-arm"
+	: > "$EW_SHM/append"
+	chmod 0755 "$EW_T/ow-arm" "$EW_SHM/append"
 }
 
 # Helpers run as the background job itself, so `exec` keeps the job's pid.
@@ -300,6 +309,40 @@ writes_family() {
 		wrote W30 shoff-static "$T/leased"
 		run W31 "dropped_exec>=medium" "$T/leased"
 	fi
+	# O_TMPFILE then linkat: the open names only the directory and has no O_CREAT|O_TRUNC
+	# (no write rule takes it); the linkat into a watched directory is the only record. W32:
+	# linkat("/proc/self/fd/N", AT_SYMLINK_FOLLOW); W33: linkat(fd, "", AT_EMPTY_PATH) in the
+	# tmpfs drop location; W35: linked while still empty, written afterwards through the fd.
+	if have W32 -- aarch64-tiny; then
+		run W32 "$sw:foreign_arch" "$PY" -B "$T/writer.py" tmpfile "$S/aarch64-tiny" "$T" \
+			"$T/tmplinked" proc
+		wrote W32 aarch64-tiny "$T/tmplinked"
+	fi
+	if have W33 W34 -- upx-sample; then
+		run W33 "$sw:upx_packed#T1027.002" "$PY" -B "$T/writer.py" tmpfile "$S/upx-sample" "$M" \
+			"$M/tmplinked" empty
+		wrote W33 upx-sample "$M/tmplinked"
+		run W34 "dropped_exec>=medium" "$M/tmplinked" --version
+	fi
+	if have W35 W36 -- shoff-static; then
+		run W35 "$sw:sht_beyond_eof#T1027" "$PY" -B "$T/writer.py" tmpfile "$S/shoff-static" \
+			"$T" "$T/tmpearly" early
+		wrote W35 shoff-static "$T/tmpearly"
+		run W36 "dropped_exec>=medium" "$T/tmpearly"
+	fi
+	# Write-opens of existing files (no O_CREAT|O_TRUNC), made before the audit session: only
+	# the full profile's 01103 rules in /tmp, /var/tmp and /dev/shm record them. W37: O_WRONLY
+	# over a placeholder; W38: O_WRONLY|O_APPEND onto an empty file.
+	if have W37 -- aarch64-tiny; then
+		run W37 "$sw:foreign_arch" mx overwrite "$S/aarch64-tiny" "$T/ow-arm"
+		wrote W37 aarch64-tiny "$T/ow-arm"
+	fi
+	if have W38 W39 -- shoff-static; then
+		run W38 "$sw:sht_beyond_eof#T1027" "$PY" -B "$T/writer.py" append "$S/shoff-static" \
+			"$M/append"
+		wrote W38 shoff-static "$M/append"
+		run W39 "dropped_exec>=medium" "$M/append"
+	fi
 	# A writer that is not root: its dirfd can only be read through /proc/PID/fd of another
 	# user's process (the plugin's CAP_SYS_PTRACE), and the directory is too deep for the
 	# search_dirs fallback to find it.
@@ -377,12 +420,12 @@ fileless_family() {
 	run F03 "fileless_exec>=high:deleted_file" mx deleted /bin/sleep "$T/del-sleep" sleep 2
 	run F04 none "$T/clean-sleep" 0
 	if have F05 F06 -- shoff-static; then
-		run F05 none mx overwrite "$S/shoff-static" "$T/ow-shoff"
-		run F06 "suspicious_elf_exec>=high:judged_at_exec,sht_beyond_eof#T1027" "$T/ow-shoff"
+		run F05 none mx overwrite "$S/shoff-static" "$EW_NW/ow-shoff"
+		run F06 "suspicious_elf_exec>=high:judged_at_exec,sht_beyond_eof#T1027" "$EW_NW/ow-shoff"
 	fi
 	if have F07 F08 -- upx-sample; then
-		run F07 none mx overwrite "$S/upx-sample" "$T/ow-upx"
-		run F08 "suspicious_elf_exec>=high:judged_at_exec,upx_packed#T1027.002" "$T/ow-upx" --version
+		run F07 none mx overwrite "$S/upx-sample" "$EW_NW/ow-upx"
+		run F08 "suspicious_elf_exec>=high:judged_at_exec,upx_packed#T1027.002" "$EW_NW/ow-upx" --version
 	fi
 }
 
@@ -392,7 +435,7 @@ clean() {
 		dpkg-query -W -f '${Status}' elfwatch-test-hello 2>/dev/null | grep -q ' installed'; then
 		dpkg -r elfwatch-test-hello > /dev/null
 	fi
-	rm -rf "$EW_T" "$EW_VT" "$EW_SHM"
+	rm -rf "$EW_T" "$EW_VT" "$EW_SHM" "$EW_NW"
 }
 
 case ${1:-} in
