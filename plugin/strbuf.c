@@ -105,11 +105,6 @@ void strbuf_put_int(struct strbuf *sb, long long v)
 	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-void strbuf_putc(struct strbuf *sb, char c)
-{
-	strbuf_add(sb, &c, 1);
-}
-
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	char small[256];
@@ -181,23 +176,18 @@ static bool utf8_sequence_cut(const unsigned char *s, size_t n)
 	return true;
 }
 
+/* Every lead byte starts a sequence (no valid sequence contains one), so only the last three
+ * bytes can hold a character that n cuts short: look back from n, not forward from 0. */
 size_t utf8_safe_prefix(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = n;
 
-	while (i < n) {
-		size_t l = utf8_sequence_len(u + i, n - i);
-
-		if (l == 0) {
-			/* A character cut by n is not a boundary; a broken one is a byte of its own. */
-			if (utf8_sequence_cut(u + i, n - i))
-				break;
-			l = 1;
-		}
-		i += l;
-	}
-	return i;
+	while (i > 0 && n - i < 3 && (u[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && utf8_sequence_cut(u + i - 1, n - i + 1))
+		return i - 1;
+	return n;
 }
 
 /* End of the run of printable ASCII other than '"' and '\\' that starts at u[i]: such bytes

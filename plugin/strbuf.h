@@ -22,7 +22,17 @@ void strbuf_reset(struct strbuf *sb);
 
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
-void strbuf_putc(struct strbuf *sb, char c);
+
+/* One byte; inline, as alerts are mostly punctuation between short strings. */
+static inline void strbuf_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 1 < sb->cap && sb->len < sb->limit) {
+		sb->data[sb->len++] = c;
+		sb->data[sb->len] = '\0';
+		return;
+	}
+	strbuf_add(sb, &c, 1);
+}
 void strbuf_put_int(struct strbuf *sb, long long v);   /* decimal, no printf */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
