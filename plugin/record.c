@@ -60,19 +60,15 @@ static const unsigned char hex_digit1[256] = {
 	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 
-static int hexval(unsigned char c)
-{
-	return (int)hex_digit1[c] - 1;
-}
-
 int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut)
 {
+	const unsigned char *u = (const unsigned char *)raw;
 	size_t n = strlen(raw), len = 0;
 	bool cut = false;
 
 	if (cap == 0)
 		return -EINVAL;
-	if (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0) {
+	if (raw[0] == '(' && (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0)) {
 		out[0] = '\0';
 		*ret_len = 0;
 		*ret_cut = false;
@@ -86,20 +82,23 @@ int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bo
 		}
 		memcpy(out, raw + 1, len);
 	} else {
-		size_t i;
+		size_t want;
 
 		if (n % 2 != 0)
 			return -EINVAL;
-		for (i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)raw[i]), lo = hexval((unsigned char)raw[i + 1]);
+		/* decode what fits; a cut still checks the first pair left out, as before */
+		want = n / 2 < cap - 1 ? n / 2 : cap - 1;
+		for (len = 0; len < want; len++) {
+			unsigned hi = hex_digit1[u[2 * len]], lo = hex_digit1[u[2 * len + 1]];
 
-			if (hi < 0 || lo < 0)
+			if (hi == 0 || lo == 0)
 				return -EINVAL;
-			if (len == cap - 1) {
-				cut = true;
-				break;
-			}
-			out[len++] = (char)(hi << 4 | lo);
+			out[len] = (char)((hi - 1) << 4 | (lo - 1));
+		}
+		if (want < n / 2) {
+			if (hex_digit1[u[2 * want]] == 0 || hex_digit1[u[2 * want + 1]] == 0)
+				return -EINVAL;
+			cut = true;
 		}
 	}
 	out[len] = '\0';
@@ -163,6 +162,15 @@ static long long parse_ll(const char *s, int base)
 	if (!parse_u64(neg ? s + 1 : s, (unsigned)base, &v) || v > LLONG_MAX)
 		return REC_ID_UNSET;
 	return neg ? -(long long)v : (long long)v;
+}
+
+/* snprintf(out, cap, "%s", v) without printf: short fields of every event */
+static void copy_word(char *out, size_t cap, const char *v)
+{
+	size_t n = strnlen(v, cap - 1);
+
+	memcpy(out, v, n);
+	out[n] = '\0';
 }
 
 /* Decode the value raw into ev's string storage as *dst. Storage exhaustion marks it cut. */
@@ -331,7 +339,7 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case 't':
 			if (strcmp(name, "tty") == 0)
-				snprintf(ev->tty, sizeof(ev->tty), "%s", v);
+				copy_word(ev->tty, sizeof(ev->tty), v);
 			break;
 		case 'u':
 			if (strcmp(name, "uid") == 0)
@@ -477,7 +485,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 			if (strcmp(name, "name") == 0)
 				store_value(ev, v, &p.name);
 			else if (strcmp(name, "nametype") == 0)
-				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		case 'd':
 			if (strcmp(name, "dev") == 0 && !rec_parse_dev(v, &p.id))
@@ -494,7 +502,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case 'o':
 			if (strcmp(name, "objtype") == 0)
-				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		default:
 			break;
@@ -507,6 +515,39 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 		ev->paths[i] = ev->paths[i - 1];
 	ev->paths[i] = p;
 	ev->npaths++;
+}
+
+/* "sec.msec:serial" as snprintf("%lld.%03u:%lu") wrote it, by hand: once per event */
+static void format_id(char *out, size_t cap, const au_event_t *ts)
+{
+	char tmp[64], *p = tmp + sizeof(tmp);
+	unsigned long serial = ts->serial;
+	unsigned ms = ts->milli;
+	unsigned long long sec = ts->sec < 0 ? 0ull - (unsigned long long)ts->sec :
+			       (unsigned long long)ts->sec;
+	size_t n;
+
+	if (ms > 999) {
+		snprintf(out, cap, "%lld.%03u:%lu", (long long)ts->sec, ts->milli, ts->serial);
+		return;
+	}
+	do
+		*--p = (char)('0' + serial % 10);
+	while ((serial /= 10) != 0);
+	*--p = ':';
+	for (int i = 0; i < 3; i++, ms /= 10)
+		*--p = (char)('0' + ms % 10);
+	*--p = '.';
+	do
+		*--p = (char)('0' + sec % 10);
+	while ((sec /= 10) != 0);
+	if (ts->sec < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
 }
 
 int rec_extract(auparse_state_t *au, struct rec_event *ev)
@@ -543,8 +584,7 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 		ev->sec = ts->sec;
 		ev->msec = ts->milli;
 		ev->serial = ts->serial;
-		snprintf(ev->id, sizeof(ev->id), "%lld.%03u:%lu", (long long)ts->sec, ts->milli,
-			 ts->serial);
+		format_id(ev->id, sizeof(ev->id), ts);
 	}
 	auparse_first_record(au);
 	do {
