@@ -12,9 +12,21 @@ void emit_key(struct emitter *e, const char *name)
 			strbuf_putc(e->sb, ',');
 		e->first[e->depth] = false;
 		if (name) {
-			strbuf_putc(e->sb, '"');
-			strbuf_puts(e->sb, name);
-			strbuf_puts(e->sb, "\":");
+			size_t n = strlen(name);
+			char key[72];
+
+			if (n + 3 > sizeof(key)) {
+				strbuf_putc(e->sb, '"');
+				strbuf_add(e->sb, name, n);
+				strbuf_add(e->sb, "\":", 2);
+				return;
+			}
+			/* one append: keys are short, code-made names */
+			key[0] = '"';
+			memcpy(key + 1, name, n);
+			key[n + 1] = '"';
+			key[n + 2] = ':';
+			strbuf_add(e->sb, key, n + 3);
 		}
 		return;
 	}
@@ -78,17 +90,18 @@ void emit_cstr(struct emitter *e, const char *name, const char *s)
 /* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
  * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
 /* Characters every code-made word is made of; they need no escaping in either format. */
+static const bool word_byte[256] = {
+	['0' ... '9'] = 1, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1,
+	['_'] = 1, ['-'] = 1, ['.'] = 1, [':'] = 1, [' '] = 1, ['/'] = 1, ['+'] = 1,
+};
+
 static bool word_safe(const char *s, size_t *ret_len)
 {
 	size_t i;
 
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.' || c == ':' || c == ' ' || c == '/' || c == '+'))
+	for (i = 0; s[i]; i++)
+		if (!word_byte[(unsigned char)s[i]])
 			return false;
-	}
 	*ret_len = i;
 	return true;
 }

@@ -67,17 +67,10 @@ static size_t strbuf_reserve(struct strbuf *sb, size_t want)
 	return want;
 }
 
-void strbuf_add(struct strbuf *sb, const char *s, size_t n)
+void strbuf_add_slow(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t fit;
 
-	/* the common case: it fits in what is already allocated */
-	if (n < sb->cap - sb->len && n <= sb->limit - sb->len) {
-		memcpy(sb->data + sb->len, s, n);
-		sb->len += n;
-		sb->data[sb->len] = '\0';
-		return;
-	}
 	fit = strbuf_reserve(sb, n);
 
 	if (fit < n)
@@ -192,9 +185,12 @@ size_t utf8_safe_prefix(const char *s, size_t n)
 
 /* End of the run of printable ASCII other than '"' and '\\' that starts at u[i]: such bytes
  * need no escaping in either format and go out in one piece. */
+/* printable ASCII other than '"' (0x22) and '\\' (0x5c) */
+static const bool plain_byte[256] = { [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 };
+
 static size_t plain_run(const unsigned char *u, size_t i, size_t n)
 {
-	while (i < n && u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\')
+	while (i < n && plain_byte[u[i]])
 		i++;
 	return i;
 }
