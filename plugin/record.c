@@ -289,7 +289,9 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 	return kind;
 }
 
-static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
+/* The SYSCALL record's fields, arch and syscall (the first of each) included: one walk. */
+static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long *arch,
+			    bool *have_arch, long long *nr, bool *have_nr)
 {
 	const char *v;
 
@@ -304,6 +306,10 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 		case 'a':
 			if (strcmp(name, "auid") == 0) {
 				ev->auid = parse_ll(v, 10);
+			} else if (strcmp(name, "arch") == 0) {
+				if (!*have_arch)
+					*arch = parse_ll(v, 16);
+				*have_arch = true;
 			} else if (name[1] >= '0' && name[1] <= '3' && name[2] == '\0') {
 				unsigned long long a;
 
@@ -337,6 +343,8 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 				ev->success = strcmp(v, "yes") == 0;
 			else if (strcmp(name, "ses") == 0)
 				ev->ses = parse_ll(v, 10);
+			else if (strcmp(name, "syscall") == 0 && !*have_nr)
+				*nr = parse_ll(v, 10), *have_nr = true;
 			break;
 		case 't':
 			if (strcmp(name, "tty") == 0)
@@ -555,19 +563,19 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 {
 	const au_event_t *ts;
 	const char *flags;
-	bool have_syscall = false;
+	bool have_syscall = false, first_syscall = true;
 
 	rec_event_clear(ev);
 	if (auparse_first_record(au) <= 0)
 		return -EINVAL;
-	/* Cheap pass: find the SYSCALL record and decide before decoding anything else. */
+	/* Find the SYSCALL record and decide on its arch and number before anything else; its
+	 * other fields come in the same walk. */
 	do {
 		if (auparse_get_type(au) == AUDIT_SYSCALL) {
-			const char *a = auparse_find_field(au, "arch");
-			const char *s = auparse_find_field(au, "syscall");
-			long long arch = a ? parse_ll(a, 16) : REC_ID_UNSET;
-			long long nr = s ? parse_ll(s, 10) : REC_ID_UNSET;
+			long long arch = REC_ID_UNSET, nr = REC_ID_UNSET;
+			bool have_arch = false, have_nr = false;
 
+			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
 			if (arch < 0 || arch > UINT32_MAX || nr < 0)
 				return 0;
 			ev->arch = (uint32_t)arch;
@@ -589,9 +597,18 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 	}
 	auparse_first_record(au);
 	do {
+		long long arch, nr;
+		bool have_arch, have_nr;
+
 		switch (auparse_get_type(au)) {
 		case AUDIT_SYSCALL:
-			extract_syscall(au, ev);
+			/* the first was walked above; a second one is read as before */
+			if (first_syscall) {
+				first_syscall = false;
+				break;
+			}
+			have_arch = have_nr = true;
+			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
 			break;
 		case AUDIT_EXECVE:
 			extract_execve(au, ev);
