@@ -8,25 +8,34 @@
 void emit_key(struct emitter *e, const char *name)
 {
 	if (e->fmt == FORMAT_JSON) {
-		if (!e->first[e->depth])
-			strbuf_putc(e->sb, ',');
-		e->first[e->depth] = false;
-		if (name) {
-			size_t n = strlen(name);
-			char key[72];
+		struct strbuf *sb = e->sb;
+		size_t comma = e->first[e->depth] ? 0 : 1, n = name ? strlen(name) : 0;
+		size_t want = comma + (name ? n + 3 : 0);
 
-			if (n + 3 > sizeof(key)) {
-				strbuf_putc(e->sb, '"');
-				strbuf_add(e->sb, name, n);
-				strbuf_add(e->sb, "\":", 2);
-				return;
+		e->first[e->depth] = false;
+		if (want < sb->cap - sb->len && want <= sb->limit - sb->len) {
+			/* room already there: ,"name": written in place */
+			char *d = sb->data + sb->len;
+
+			if (comma)
+				*d++ = ',';
+			if (name) {
+				*d++ = '"';
+				memcpy(d, name, n);
+				d += n;
+				*d++ = '"';
+				*d++ = ':';
 			}
-			/* one append: keys are short, code-made names */
-			key[0] = '"';
-			memcpy(key + 1, name, n);
-			key[n + 1] = '"';
-			key[n + 2] = ':';
-			strbuf_add(e->sb, key, n + 3);
+			*d = '\0';
+			sb->len += want;
+			return;
+		}
+		if (comma)
+			strbuf_putc(sb, ',');
+		if (name) {
+			strbuf_putc(sb, '"');
+			strbuf_add(sb, name, n);
+			strbuf_add(sb, "\":", 2);
 		}
 		return;
 	}
