@@ -112,11 +112,34 @@ int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bo
 	return 0;
 }
 
+/* Up to 8 hex digits ending at stop: the kernel's %02x of a device number. */
+static bool hex32(const char *s, char stop, uint32_t *ret, const char **ret_end)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 8 && hex_digit1[(unsigned char)s[i]]; i++)
+		v = v << 4 | (hex_digit1[(unsigned char)s[i]] - 1u);
+	if (i == 0 || s[i] != stop)
+		return false;
+	*ret = v;
+	*ret_end = s + i;
+	return true;
+}
+
 bool rec_parse_dev(const char *s, struct file_id *id)
 {
 	char *end;
 	unsigned long ma, mi;
+	const char *p;
+	uint32_t fma, fmi;
 
+	/* the usual "fe:00" without strtoul; anything else takes the strtoul path as before */
+	if (hex32(s, ':', &fma, &p) && hex32(p + 1, '\0', &fmi, &p)) {
+		id->major = fma;
+		id->minor = fmi;
+		return true;
+	}
 	errno = 0;
 	ma = strtoul(s, &end, 16);
 	if (end == s || *end != ':' || errno)
