@@ -35,6 +35,13 @@ static void emit_argv(struct emitter *e, const char *name, const struct rec_even
 	emit_bool(e, "argv_truncated", ev->argv_cut || n < ev->argc_kept);
 }
 
+/* v as exactly width decimal digits, zero-padded (v < 10^width) */
+static void put_digits(char *out, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap)
 {
 	struct tm tm;
@@ -43,8 +50,27 @@ void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap)
 		snprintf(out, cap, "%lld.%03u", (long long)sec, msec);
 		return;
 	}
-	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000);
+	if (cap < 25 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+		snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000);
+		return;
+	}
+	/* the common case by hand: snprintf was a tenth of formatting an alert */
+	put_digits(out, (unsigned)(tm.tm_year + 1900), 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)tm.tm_mon + 1, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)tm.tm_mday, 2);
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned)tm.tm_min, 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	out[19] = '.';
+	put_digits(out + 20, msec % 1000, 3);
+	out[23] = 'Z';
+	out[24] = '\0';
 }
 
 void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p)

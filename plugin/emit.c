@@ -8,13 +8,34 @@
 void emit_key(struct emitter *e, const char *name)
 {
 	if (e->fmt == FORMAT_JSON) {
-		if (!e->first[e->depth])
-			strbuf_putc(e->sb, ',');
+		struct strbuf *sb = e->sb;
+		size_t comma = e->first[e->depth] ? 0 : 1, n = name ? strlen(name) : 0;
+		size_t want = comma + (name ? n + 3 : 0);
+
 		e->first[e->depth] = false;
+		if (want < sb->cap - sb->len && want <= sb->limit - sb->len) {
+			/* room already there: ,"name": written in place */
+			char *d = sb->data + sb->len;
+
+			if (comma)
+				*d++ = ',';
+			if (name) {
+				*d++ = '"';
+				memcpy(d, name, n);
+				d += n;
+				*d++ = '"';
+				*d++ = ':';
+			}
+			*d = '\0';
+			sb->len += want;
+			return;
+		}
+		if (comma)
+			strbuf_putc(sb, ',');
 		if (name) {
-			strbuf_putc(e->sb, '"');
-			strbuf_puts(e->sb, name);
-			strbuf_puts(e->sb, "\":");
+			strbuf_putc(sb, '"');
+			strbuf_add(sb, name, n);
+			strbuf_add(sb, "\":", 2);
 		}
 		return;
 	}
@@ -78,17 +99,18 @@ void emit_cstr(struct emitter *e, const char *name, const char *s)
 /* Code-made words (rule, severity, MITRE codes, event id and time, reason codes) are never
  * cut: a rule "loader_e..." or a cut event id is useless to whoever reads the alert. */
 /* Characters every code-made word is made of; they need no escaping in either format. */
+static const bool word_byte[256] = {
+	['0' ... '9'] = 1, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1,
+	['_'] = 1, ['-'] = 1, ['.'] = 1, [':'] = 1, [' '] = 1, ['/'] = 1, ['+'] = 1,
+};
+
 static bool word_safe(const char *s, size_t *ret_len)
 {
 	size_t i;
 
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.' || c == ':' || c == ' ' || c == '/' || c == '+'))
+	for (i = 0; s[i]; i++)
+		if (!word_byte[(unsigned char)s[i]])
 			return false;
-	}
 	*ret_len = i;
 	return true;
 }

@@ -60,19 +60,15 @@ static const unsigned char hex_digit1[256] = {
 	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 
-static int hexval(unsigned char c)
-{
-	return (int)hex_digit1[c] - 1;
-}
-
 int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut)
 {
+	const unsigned char *u = (const unsigned char *)raw;
 	size_t n = strlen(raw), len = 0;
 	bool cut = false;
 
 	if (cap == 0)
 		return -EINVAL;
-	if (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0) {
+	if (raw[0] == '(' && (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0)) {
 		out[0] = '\0';
 		*ret_len = 0;
 		*ret_cut = false;
@@ -86,20 +82,28 @@ int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bo
 		}
 		memcpy(out, raw + 1, len);
 	} else {
-		size_t i;
+		size_t want;
 
 		if (n % 2 != 0)
 			return -EINVAL;
-		for (i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)raw[i]), lo = hexval((unsigned char)raw[i + 1]);
+		/* decode what fits; a cut still checks the first pair left out, as before */
+		want = n / 2 < cap - 1 ? n / 2 : cap - 1;
+		unsigned bad = 0;
 
-			if (hi < 0 || lo < 0)
+		/* a non-digit is 0 in hex_digit1, so 0 - 1 sets bits above the byte: one test
+		 * after the loop instead of two per byte */
+		for (len = 0; len < want; len++) {
+			unsigned v = (hex_digit1[u[2 * len]] - 1u) << 4 | (hex_digit1[u[2 * len + 1]] - 1u);
+
+			bad |= v;
+			out[len] = (char)v;
+		}
+		if (bad > 0xff)
+			return -EINVAL;
+		if (want < n / 2) {
+			if (hex_digit1[u[2 * want]] == 0 || hex_digit1[u[2 * want + 1]] == 0)
 				return -EINVAL;
-			if (len == cap - 1) {
-				cut = true;
-				break;
-			}
-			out[len++] = (char)(hi << 4 | lo);
+			cut = true;
 		}
 	}
 	out[len] = '\0';
@@ -108,11 +112,34 @@ int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bo
 	return 0;
 }
 
+/* Up to 8 hex digits ending at stop: the kernel's %02x of a device number. */
+static bool hex32(const char *s, char stop, uint32_t *ret, const char **ret_end)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 8 && hex_digit1[(unsigned char)s[i]]; i++)
+		v = v << 4 | (hex_digit1[(unsigned char)s[i]] - 1u);
+	if (i == 0 || s[i] != stop)
+		return false;
+	*ret = v;
+	*ret_end = s + i;
+	return true;
+}
+
 bool rec_parse_dev(const char *s, struct file_id *id)
 {
 	char *end;
 	unsigned long ma, mi;
+	const char *p;
+	uint32_t fma, fmi;
 
+	/* the usual "fe:00" without strtoul; anything else takes the strtoul path as before */
+	if (hex32(s, ':', &fma, &p) && hex32(p + 1, '\0', &fmi, &p)) {
+		id->major = fma;
+		id->minor = fmi;
+		return true;
+	}
 	errno = 0;
 	ma = strtoul(s, &end, 16);
 	if (end == s || *end != ':' || errno)
@@ -130,23 +157,19 @@ bool rec_parse_dev(const char *s, struct file_id *id)
  * (strtoull's locale and sign handling cost more than the rest of a field.) */
 static bool parse_u64(const char *s, unsigned base, unsigned long long *ret)
 {
+	/* digits that cannot overflow: base^(safe+1) - 1 <= ULLONG_MAX */
+	size_t safe = base == 16 ? 15 : base == 10 ? 18 : base == 8 ? 20 : 0;
 	unsigned long long v = 0;
 	const char *p = s;
 
 	if (!s || !*s)
 		return false;
 	for (; *p; p++) {
-		unsigned d;
+		unsigned d = hex_digit1[(unsigned char)*p];
 
-		if (*p >= '0' && *p <= '9')
-			d = (unsigned)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			d = (unsigned)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'F')
-			d = (unsigned)(*p - 'A' + 10);
-		else
+		if (d == 0 || --d >= base)
 			return false;
-		if (d >= base || v > (ULLONG_MAX - d) / base)
+		if ((size_t)(p - s) > safe && v > (ULLONG_MAX - d) / base)
 			return false;
 		v = v * base + d;
 	}
@@ -163,6 +186,15 @@ static long long parse_ll(const char *s, int base)
 	if (!parse_u64(neg ? s + 1 : s, (unsigned)base, &v) || v > LLONG_MAX)
 		return REC_ID_UNSET;
 	return neg ? -(long long)v : (long long)v;
+}
+
+/* snprintf(out, cap, "%s", v) without printf: short fields of every event */
+static void copy_word(char *out, size_t cap, const char *v)
+{
+	size_t n = strnlen(v, cap - 1);
+
+	memcpy(out, v, n);
+	out[n] = '\0';
 }
 
 /* Decode the value raw into ev's string storage as *dst. Storage exhaustion marks it cut. */
@@ -294,7 +326,9 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 	return kind;
 }
 
-static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
+/* The SYSCALL record's fields, arch and syscall (the first of each) included: one walk. */
+static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long *arch,
+			    bool *have_arch, long long *nr, bool *have_nr)
 {
 	const char *v;
 
@@ -309,6 +343,10 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 		case 'a':
 			if (strcmp(name, "auid") == 0) {
 				ev->auid = parse_ll(v, 10);
+			} else if (strcmp(name, "arch") == 0) {
+				if (!*have_arch)
+					*arch = parse_ll(v, 16);
+				*have_arch = true;
 			} else if (name[1] >= '0' && name[1] <= '3' && name[2] == '\0') {
 				unsigned long long a;
 
@@ -342,10 +380,12 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev)
 				ev->success = strcmp(v, "yes") == 0;
 			else if (strcmp(name, "ses") == 0)
 				ev->ses = parse_ll(v, 10);
+			else if (strcmp(name, "syscall") == 0 && !*have_nr)
+				*nr = parse_ll(v, 10), *have_nr = true;
 			break;
 		case 't':
 			if (strcmp(name, "tty") == 0)
-				snprintf(ev->tty, sizeof(ev->tty), "%s", v);
+				copy_word(ev->tty, sizeof(ev->tty), v);
 			break;
 		case 'u':
 			if (strcmp(name, "uid") == 0)
@@ -491,7 +531,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 			if (strcmp(name, "name") == 0)
 				store_value(ev, v, &p.name);
 			else if (strcmp(name, "nametype") == 0)
-				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		case 'd':
 			if (strcmp(name, "dev") == 0 && !rec_parse_dev(v, &p.id))
@@ -508,7 +548,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case 'o':
 			if (strcmp(name, "objtype") == 0)
-				snprintf(p.nametype, sizeof(p.nametype), "%s", v);
+				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		default:
 			break;
@@ -523,23 +563,56 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 	ev->npaths++;
 }
 
+/* "sec.msec:serial" as snprintf("%lld.%03u:%lu") wrote it, by hand: once per event */
+static void format_id(char *out, size_t cap, const au_event_t *ts)
+{
+	char tmp[64], *p = tmp + sizeof(tmp);
+	unsigned long serial = ts->serial;
+	unsigned ms = ts->milli;
+	unsigned long long sec = ts->sec < 0 ? 0ull - (unsigned long long)ts->sec :
+			       (unsigned long long)ts->sec;
+	size_t n;
+
+	if (ms > 999) {
+		snprintf(out, cap, "%lld.%03u:%lu", (long long)ts->sec, ts->milli, ts->serial);
+		return;
+	}
+	do
+		*--p = (char)('0' + serial % 10);
+	while ((serial /= 10) != 0);
+	*--p = ':';
+	for (int i = 0; i < 3; i++, ms /= 10)
+		*--p = (char)('0' + ms % 10);
+	*--p = '.';
+	do
+		*--p = (char)('0' + sec % 10);
+	while ((sec /= 10) != 0);
+	if (ts->sec < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 int rec_extract(auparse_state_t *au, struct rec_event *ev)
 {
 	const au_event_t *ts;
 	const char *flags;
-	bool have_syscall = false;
+	bool have_syscall = false, first_syscall = true;
 
 	rec_event_clear(ev);
 	if (auparse_first_record(au) <= 0)
 		return -EINVAL;
-	/* Cheap pass: find the SYSCALL record and decide before decoding anything else. */
+	/* Find the SYSCALL record and decide on its arch and number before anything else; its
+	 * other fields come in the same walk. */
 	do {
 		if (auparse_get_type(au) == AUDIT_SYSCALL) {
-			const char *a = auparse_find_field(au, "arch");
-			const char *s = auparse_find_field(au, "syscall");
-			long long arch = a ? parse_ll(a, 16) : REC_ID_UNSET;
-			long long nr = s ? parse_ll(s, 10) : REC_ID_UNSET;
+			long long arch = REC_ID_UNSET, nr = REC_ID_UNSET;
+			bool have_arch = false, have_nr = false;
 
+			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
 			if (arch < 0 || arch > UINT32_MAX || nr < 0)
 				return 0;
 			ev->arch = (uint32_t)arch;
@@ -557,14 +630,22 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 		ev->sec = ts->sec;
 		ev->msec = ts->milli;
 		ev->serial = ts->serial;
-		snprintf(ev->id, sizeof(ev->id), "%lld.%03u:%lu", (long long)ts->sec, ts->milli,
-			 ts->serial);
+		format_id(ev->id, sizeof(ev->id), ts);
 	}
 	auparse_first_record(au);
 	do {
+		long long arch, nr;
+		bool have_arch, have_nr;
+
 		switch (auparse_get_type(au)) {
 		case AUDIT_SYSCALL:
-			extract_syscall(au, ev);
+			/* the first was walked above; a second one is read as before */
+			if (first_syscall) {
+				first_syscall = false;
+				break;
+			}
+			have_arch = have_nr = true;
+			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
 			break;
 		case AUDIT_EXECVE:
 			extract_execve(au, ev);

@@ -67,17 +67,10 @@ static size_t strbuf_reserve(struct strbuf *sb, size_t want)
 	return want;
 }
 
-void strbuf_add(struct strbuf *sb, const char *s, size_t n)
+void strbuf_add_slow(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t fit;
 
-	/* the common case: it fits in what is already allocated */
-	if (n < sb->cap - sb->len && n <= sb->limit - sb->len) {
-		memcpy(sb->data + sb->len, s, n);
-		sb->len += n;
-		sb->data[sb->len] = '\0';
-		return;
-	}
 	fit = strbuf_reserve(sb, n);
 
 	if (fit < n)
@@ -103,11 +96,6 @@ void strbuf_put_int(struct strbuf *sb, long long v)
 	if (v < 0)
 		*--p = '-';
 	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
-void strbuf_putc(struct strbuf *sb, char c)
-{
-	strbuf_add(sb, &c, 1);
 }
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
@@ -181,30 +169,28 @@ static bool utf8_sequence_cut(const unsigned char *s, size_t n)
 	return true;
 }
 
+/* Every lead byte starts a sequence (no valid sequence contains one), so only the last three
+ * bytes can hold a character that n cuts short: look back from n, not forward from 0. */
 size_t utf8_safe_prefix(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = n;
 
-	while (i < n) {
-		size_t l = utf8_sequence_len(u + i, n - i);
-
-		if (l == 0) {
-			/* A character cut by n is not a boundary; a broken one is a byte of its own. */
-			if (utf8_sequence_cut(u + i, n - i))
-				break;
-			l = 1;
-		}
-		i += l;
-	}
-	return i;
+	while (i > 0 && n - i < 3 && (u[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && utf8_sequence_cut(u + i - 1, n - i + 1))
+		return i - 1;
+	return n;
 }
 
 /* End of the run of printable ASCII other than '"' and '\\' that starts at u[i]: such bytes
  * need no escaping in either format and go out in one piece. */
+/* printable ASCII other than '"' (0x22) and '\\' (0x5c) */
+static const bool plain_byte[256] = { [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 };
+
 static size_t plain_run(const unsigned char *u, size_t i, size_t n)
 {
-	while (i < n && u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\')
+	while (i < n && plain_byte[u[i]])
 		i++;
 	return i;
 }

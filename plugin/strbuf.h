@@ -20,9 +20,32 @@ int strbuf_init(struct strbuf *sb, size_t limit);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 
-void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+/* The append that may grow the buffer or cut at the limit (strbuf_add's slow path). */
+void strbuf_add_slow(struct strbuf *sb, const char *s, size_t n);
+
+/* Append n bytes; inline for the common case that they fit in what is allocated. */
+static inline void strbuf_add(struct strbuf *sb, const char *s, size_t n)
+{
+	if (n < sb->cap - sb->len && n <= sb->limit - sb->len) {
+		__builtin_memcpy(sb->data + sb->len, s, n);
+		sb->len += n;
+		sb->data[sb->len] = '\0';
+		return;
+	}
+	strbuf_add_slow(sb, s, n);
+}
 void strbuf_puts(struct strbuf *sb, const char *s);
-void strbuf_putc(struct strbuf *sb, char c);
+
+/* One byte; inline, as alerts are mostly punctuation between short strings. */
+static inline void strbuf_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 1 < sb->cap && sb->len < sb->limit) {
+		sb->data[sb->len++] = c;
+		sb->data[sb->len] = '\0';
+		return;
+	}
+	strbuf_add(sb, &c, 1);
+}
 void strbuf_put_int(struct strbuf *sb, long long v);   /* decimal, no printf */
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -456,6 +456,31 @@ static void test_enriched(void)
 	out_clear(&o);
 }
 
+/* Stamps that begin alike (serial 1 and 12, seconds 1 and 11) alternate record by record:
+ * the memo of the last stamp parsed must never take one for the other. */
+static void test_stamp_prefixes(void)
+{
+	static const struct { long t; int s; } ev[] = { { 1, 1 }, { 1, 12 }, { 11, 1 } };
+	struct prefilter *pf = prefilter_new(syscalls);
+	struct out o = { 0 };
+	struct assembly *a = assembly_new(NULL, pf, collect, &o);
+	bool whole = true;
+
+	for (int r = 0; r < EXEC_RECORDS; r++)
+		for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+			add(a, exec_types[r], ev[i].t, ev[i].s);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+		char want[4096];
+
+		expect_text(want, sizeof(want), ev[i].t, ev[i].s);
+		whole = whole && i < o.n && strcmp(o.text[i], want) == 0;
+	}
+	tap_ok(whole && o.n == 3, "interleaved events with stamps alike are kept apart");
+	assembly_free(a);
+	prefilter_free(pf);
+	out_clear(&o);
+}
+
 int main(void)
 {
 	test_in_order();
@@ -468,6 +493,7 @@ int main(void)
 	test_bounds();
 	test_passthrough();
 	test_enriched();
+	test_stamp_prefixes();
 	/* the 5,000 exec/s part of the interleaved corpus: hundreds of events in flight */
 	test_corpus("interleaved-16core-audit.log.xz", 400001, 60000, false);
 	test_corpus("plugin-stream-16core.log.xz", 300001, 30000, true);

@@ -229,6 +229,10 @@ static void test_dev(void)
 		{ "fe;00", false, 0, 0 },
 		{ "", false, 0, 0 },
 		{ "zz:00", false, 0, 0 },
+		/* not the kernel's form: read by strtoul as always */
+		{ "0xfe:00", true, 0xfe, 0 },
+		{ "fe: 1", true, 0xfe, 1 },
+		{ "0000000fe:1", true, 0xfe, 1 },
 	};
 
 	for (size_t i = 0; i < N_ELEMS(rows); i++) {

@@ -264,6 +264,26 @@ static bool utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+/* The forward scan utf8_safe_prefix once was: every sequence from the start, a broken one a
+ * byte of its own, stop at a lead byte that n cuts short. The fast version must agree. */
+static size_t ref_safe_prefix(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t want = u[i] >= 0xf0 && u[i] <= 0xf4 ? 4 : u[i] >= 0xe0 && u[i] <= 0xef ? 3 :
+			      u[i] >= 0xc2 && u[i] <= 0xdf ? 2 : 1, k;
+
+		for (k = 1; k < want && i + k < n && (u[i + k] & 0xc0) == 0x80; k++)
+			;
+		if (k < want && i + k == n)
+			break;          /* cut short by n */
+		i += k == want && utf8_valid(s + i, want) ? want : 1;
+	}
+	return i;
+}
+
 static void test_random_sweep(void)
 {
 	/* Fixed-seed xorshift: the sweep is the same on every run. Bytes are drawn from a small
@@ -272,7 +292,7 @@ static void test_random_sweep(void)
 						  0x80, 0xbf, 0xc2, 0xc3, 0xe2, 0xed, 0xf0, 0xf4, 0xff,
 						  0xa8, 0xa9, 0x9f };
 	uint32_t x = 2463534242u;
-	int bad_json = 0, bad_kv = 0, bad_prefix = 0, bad_builder = 0;
+	int bad_json = 0, bad_kv = 0, bad_prefix = 0, bad_builder = 0, bad_ref = 0;
 	struct strbuf sb, small;
 	char in[64];
 
@@ -301,6 +321,9 @@ static void test_random_sweep(void)
 		p = utf8_safe_prefix(in, n);
 		if (p > n || (utf8_valid(in, n) && !utf8_valid(in, p)))
 			bad_prefix++;
+		for (size_t k = 0; k <= n; k++)
+			if (utf8_safe_prefix(in, k) != ref_safe_prefix(in, k))
+				bad_ref++;
 		/* Bounded builder: never past its limit, always terminated, valid input stays
 		 * valid when cut. */
 		strbuf_reset(&small);
@@ -314,6 +337,7 @@ static void test_random_sweep(void)
 	tap_is_int(bad_json, 0, "random bytes: JSON escape output is a valid string body");
 	tap_is_int(bad_kv, 0, "random bytes: kv escape output is quote-free printable ASCII");
 	tap_is_int(bad_prefix, 0, "random bytes: safe prefix keeps valid text valid");
+	tap_is_int(bad_ref, 0, "random bytes: safe prefix equals the forward scan at every length");
 	tap_is_int(bad_builder, 0, "random bytes: builder bounded, terminated, cut flagged");
 	strbuf_free(&sb);
 	strbuf_free(&small);
