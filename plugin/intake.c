@@ -198,6 +198,17 @@ static size_t grow_pipe(int fd)
 	return got > 0 ? (size_t)got : 64 * 1024;
 }
 
+bool intake_batch_ends_event(const char *batch, size_t n)
+{
+	const char *end = batch + n, *line;
+
+	if (n == 0 || end[-1] != '\n')
+		return n == 0;
+	line = n > 1 ? memrchr(batch, '\n', n - 1) : NULL;
+	line = line ? line + 1 : batch;
+	return (size_t)(end - line) >= 8 && memcmp(line, "type=EOE", 8) == 0;
+}
+
 static void report_drops(const struct linequeue_stats *now, unsigned long long *reported)
 {
 	if (now->lines_dropped == *reported)
@@ -247,6 +258,7 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 {
 	struct reader r = { .fd = fd, .stop = hooks->stop, .live = !opts->block_when_full };
 	long long last_age = monotonic_ms(), last_report = last_age;
+	bool mid_event = false;
 	unsigned long long reported_drops = 0;
 	struct prefilter *pf;
 	sigset_t all, old;
@@ -302,11 +314,15 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 			/* deliver the batch's last event now (auparse holds it until the next
 			 * feed call) */
 			auparse_feed(au, "", 0);
+			mid_event = !intake_batch_ends_event(batch, (size_t)n);
 		}
 		if (hooks->on_tick)
 			hooks->on_tick(hooks->ctx);
 		long long now = monotonic_ms();
-		if (now - last_age >= INTAKE_AGE_MS) {
+		/* Events arrive whole and end in EOE (assembly); a pop may still end inside one.
+		 * Ageing then would cut it in two (its stamp is old in replay), so age only at an
+		 * event boundary: what auparse holds there is what assembly could not complete. */
+		if (!mid_event && now - last_age >= INTAKE_AGE_MS) {
 			auparse_feed_age_events(au);
 			last_age = now;
 			stats->ages++;

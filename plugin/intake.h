@@ -49,4 +49,8 @@ void intake_log_stats(const struct intake_stats *s);
 int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	       const struct intake_hooks *hooks, struct intake_stats *stats);
 
+/* True when a batch of whole lines ends with an EOE record (an event boundary: every event
+ * handed on by assembly ends with one), or is empty. Exposed for tests. */
+bool intake_batch_ends_event(const char *batch, size_t n);
+
 #endif

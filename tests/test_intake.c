@@ -277,8 +277,30 @@ static void test_overflow(void)
 	tap_ok(st.queue.high_water <= 256 << 10, "queue never exceeded its capacity");
 }
 
+/* The worker ages auparse's events only where a pop ended at an event boundary: ageing a
+ * half-fed event (its stamp is old in replay) would cut it in two. */
+static void test_batch_boundary(void)
+{
+	static const struct { const char *batch; bool ends; const char *what; } rows[] = {
+		{ "", true, "an empty batch" },
+		{ "type=EOE msg=audit(1.000:1): \n", true, "one EOE" },
+		{ "type=SYSCALL msg=audit(1.000:1): a=1\ntype=EOE msg=audit(1.000:1): \n", true,
+		  "an event ending in EOE" },
+		{ "type=EOE msg=audit(1.000:1): \ntype=SYSCALL msg=audit(1.000:2): a=1\n", false,
+		  "a batch ending inside the next event" },
+		{ "type=SYSCALL msg=audit(1.000:2): a=type=EOE\n", false, "EOE text inside a record" },
+		{ "type=EO\n", false, "a cut type" },
+		{ "type=EOE msg=audit(1.000:1): ", false, "no final newline" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		tap_ok(intake_batch_ends_event(rows[i].batch, strlen(rows[i].batch)) == rows[i].ends,
+		       "batch boundary: %s", rows[i].what);
+}
+
 int main(void)
 {
+	test_batch_boundary();
 	test_prefilter();
 	test_queue();
 	test_queue_blocks();
