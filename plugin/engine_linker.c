@@ -39,7 +39,7 @@ static void engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 				  "%.64s): %.200s", ev->id, wf->trusted_by, path);
 			return;
 		}
-		a.severity = wf->trusted_by[0] ? SEV_MEDIUM : SEV_HIGH;
+		a.severity = wf->trusted_by[0] ? SEV_LOW : SEV_HIGH;
 	}
 	a.rule = "linker_hijack";
 	a.mitre = &MITRE_DYNAMIC_LINKER_HIJACKING;
