@@ -16,8 +16,26 @@
 
 #define ENGINE_ENVIRON_MAX (256u << 10)     /* bytes of one environment read */
 
+/* A trusted producer's file in a library tree outside the drop locations: only the linker
+ * rules deliver it, and only an untrusted writer's file is worth judging (dpkg unpacks there
+ * constantly). */
+static bool engine_linker_follow(struct engine *en, const struct rec_event *ev,
+				 const struct file_id *id, const char *path)
+{
+	struct written_file *wf = en->linker_wf;
+
+	if (!linker_in_library_tree(&en->cfg, path) || writes_in_drop_location(&en->cfg, path))
+		return true;
+	writes_describe(en->writes, ev, id, path, wf);
+	if (wf->trusted_by[0] && wf->trust == WRITES_TRUST_IDENTITY) {
+		en->stats.linker_trusted++;
+		return false;
+	}
+	return true;
+}
+
 /* writes_name_fn: a write event named path. */
-static void engine_linker_on_name(void *ctx, const struct rec_event *ev, const struct file_id *id,
+static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const struct file_id *id,
 				  const char *path, const char *op)
 {
 	struct engine *en = ctx;
@@ -27,7 +45,7 @@ static void engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	struct alert a;
 
 	if (lt != LINKER_PRELOAD && lt != LINKER_CONF)
-		return;         /* libraries: judged once written (engine_linker_library) */
+		return engine_linker_follow(en, ev, id, path);  /* libraries: judged once written */
 	writes_describe(en->writes, ev, id, path, wf);
 	snprintf(wf->settled_by, sizeof(wf->settled_by), "%s", op);
 	memset(&a, 0, sizeof(a));
@@ -37,7 +55,7 @@ static void engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 			en->stats.linker_trusted++;
 			log_debug("linker configuration write not alerted (event %s, trusted producer "
 				  "%.64s): %.200s", ev->id, wf->trusted_by, path);
-			return;
+			return true;
 		}
 		a.severity = wf->trusted_by[0] ? SEV_LOW : SEV_HIGH;
 	}
@@ -57,6 +75,7 @@ static void engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	a.summary = summary;
 	en->stats.linker_alerts++;
 	engine_emit(en, &a, ev->id);
+	return true;
 }
 
 int engine_linker_init(struct engine *en)
@@ -178,7 +197,7 @@ void engine_linker_log_stats(const struct engine *en)
 {
 	const struct engine_stats *s = &en->stats;
 
-	log_info("linker: alerts %lu, trusted writers silenced %lu; environments read %lu (missed "
+	log_info("linker: alerts %lu, trusted writers silenced or not followed %lu; environments read %lu (missed "
 		 "%lu, cut %lu), LD_ variables seen %lu, alerted %lu",
 		 s->linker_alerts, s->linker_trusted, s->environ_reads, s->environ_missed,
 		 s->environ_cut, s->environ_found, s->environ_alerts);

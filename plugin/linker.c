@@ -75,6 +75,16 @@ enum linker_target linker_classify(const struct config *cfg, const char *path)
 	return matches(&cfg->linker.library_dirs, dir) ? LINKER_LIBRARY : LINKER_NONE;
 }
 
+bool linker_in_library_tree(const struct config *cfg, const char *path)
+{
+	const struct pattern_list *l = &cfg->linker.library_dirs;
+
+	for (size_t i = 0; path && i < l->n; i++)
+		if (!strpbrk(l->v[i], "*?[") && path_under(path, l->v[i]))
+			return true;
+	return false;
+}
+
 /* One element of a value, [s, s + n): is it in a writable place? */
 static bool element_writable(const char *s, size_t n, bool search_path,
 			     const struct pattern_list *writable_dirs)

@@ -24,6 +24,10 @@ const char *linker_target_reason(enum linker_target t);
  * is a name ending in ".so" or holding ".so." directly in one of library_dirs. */
 enum linker_target linker_classify(const struct config *cfg, const char *path);
 
+/* True if path lies in the tree of a library_dirs entry without wildcards ("/usr/lib" holds
+ * "/usr/lib/python3/x.py"): what the library-directory audit rules deliver. */
+bool linker_in_library_tree(const struct config *cfg, const char *path);
+
 /* The variables read from an environment. */
 enum linker_var { LINKER_VAR_PRELOAD, LINKER_VAR_AUDIT, LINKER_VAR_LIBRARY_PATH, LINKER_VAR_COUNT };
 const char *linker_var_name(enum linker_var v);

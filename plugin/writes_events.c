@@ -179,8 +179,11 @@ static void on_open(struct writes *w, const struct rec_event *ev, long long now_
 		return;
 	if (!resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path)))
 		name_hint(item, path, sizeof(path), &w->stats);
-	if (w->name_hook)
-		w->name_hook(w->judge_ctx, ev, &item->id, path, "write");
+	if (w->name_hook && !w->name_hook(w->judge_ctx, ev, &item->id, path, "write") &&
+	    !writes_pending_find(w, &item->id)) {
+		w->stats.not_followed++;
+		return;
+	}
 	p = writes_track(w, ev, &item->id, path, now_ms);
 	if (p && item->has_mode && (item->mode & 0111))
 		p->wf.exec_bit = true;
@@ -196,6 +199,7 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	char path[WRITES_PATH_MAX] = "";
 	struct file_id id;
 	struct pending *p;
+	bool follow = true;
 
 	if (!created)
 		return;
@@ -207,12 +211,17 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 		name_hint(created, path, sizeof(path), &w->stats);
 	/* a symlink renamed or linked over a linker file counts too: ld.so follows it */
 	if (w->name_hook)
-		w->name_hook(w->judge_ctx, ev, &id, path, strcmp(sc, "link") == 0 ||
-			     strcmp(sc, "linkat") == 0 ? "link" : "rename");
+		follow = w->name_hook(w->judge_ctx, ev, &id, path, strcmp(sc, "link") == 0 ||
+				      strcmp(sc, "linkat") == 0 ? "link" : "rename");
 	if (created->has_mode && !S_ISREG(created->mode))
 		return;
 	w->stats.renames++;
 	p = writes_pending_find(w, &id);
+	if (!p && !follow) {
+		w->stats.renames--;
+		w->stats.not_followed++;
+		return;
+	}
 	if (!p) {
 		p = writes_track(w, ev, &id, path, now_ms);
 		if (!p)

@@ -47,6 +47,13 @@ static void test_classify(const struct config *cfg)
 	for (size_t i = 0; i < N_ELEMS(paths); i++)
 		tap_is_int(linker_classify(cfg, paths[i].path), paths[i].want, paths[i].path);
 	tap_is_int(linker_classify(cfg, NULL), LINKER_NONE, "NULL path");
+	tap_ok(linker_in_library_tree(cfg, "/usr/lib/python3/dist-packages/x.py") &&
+	       linker_in_library_tree(cfg, "/usr/local/lib/libx.so") &&
+	       linker_in_library_tree(cfg, "/usr/lib") &&
+	       !linker_in_library_tree(cfg, "/usr/libexec/x") &&
+	       !linker_in_library_tree(cfg, "/etc/ld.so.preload") &&
+	       !linker_in_library_tree(cfg, "/tmp/lib/x.so") && !linker_in_library_tree(cfg, NULL),
+	       "library trees: literal library_dirs and below");
 	tap_is_str(linker_target_reason(LINKER_PRELOAD), "ld_so_preload_write", "preload reason");
 	tap_is_str(linker_target_reason(LINKER_CONF), "ld_so_conf_write", "conf reason");
 	tap_is_str(linker_target_reason(LINKER_LIBRARY), "library_write", "library reason");
