@@ -155,7 +155,8 @@ apid=$ew_auditd_pid
 ew_audit_stop
 
 # ---- judge ----
-python3 - "$dir/alerts.json" "$dir/audit/audit.log" "$S/etc" "$L" "$T" "$(cat "$dir/ses")" <<'PY' |
+python3 - "$dir/alerts.json" "$dir/audit/audit.log" "$S/etc" "$L" "$T" "$(cat "$dir/ses")" \
+	> "$dir/judged" <<'PY' || echo "fail|the judge failed" >> "$dir/judged"
 import json, os, sys
 alerts_path, audit_path, setc, libdir, tdir, ses = sys.argv[1:]
 alerts = []
@@ -214,7 +215,7 @@ while IFS= read -r line; do
 	'ok|'*) tap ok "${line#ok|}" ;;
 	*) tap fail "${line#*|}" ;;
 	esac
-done
+done < "$dir/judged"
 if [ "$(auditctl -l 2>&1)" = "No rules" ] && ! ew__alive "$apid" && [ ! -e /etc/ld.so.preload ] &&
 	! dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q ' installed'; then
 	tap ok "auditd stopped, no rules left, no /etc/ld.so.preload, test package removed"
