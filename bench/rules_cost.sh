@@ -45,7 +45,7 @@ ew_at_exit cleanup_work
 	head -n "${RULES_COST_FILES:-999999999}") > "$work/list"
 tar -C "${tree%/*}" -cf "$tarball" -T "$work/list"
 files=$(grep -c . "$work/list")
-echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of unpacks into /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
+echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of unpacks into $dest; load average $(cut -d" " -f1-3 /proc/loadavg)"
 
 # unpack: "WALL_MS CPU_MS" of one tar -x (CPU = tar's user + system time: the audit work the
 # kernel does in tar's syscalls, without the wait for a CPU that auditd or other jobs hold)

@@ -364,9 +364,14 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 	const struct written_file *wf = &wr->file;
 	const char *why = NULL;
 	int sev = dropverdict_unjudged(&en->cfg, wr, &why);
+	const char *library = engine_linker_library(en, wf);
 	char summary[512];
 	struct alert a;
 
+	/* a shared object an unknown writer put in a library directory is a candidate whatever
+	 * its mode: ld.so maps it without an exec bit */
+	if (library && wr->unjudged != WRITES_UJ_NO_NAME && sev < SEV_MEDIUM)
+		sev = SEV_MEDIUM;
 	if (sev < 0) {
 		en->stats.unjudged_counted++;
 		log_debug("written file not judged, not alerted (event %s, %s, %s: %s): %.200s",
@@ -384,6 +389,8 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 	a.unjudged = wr;
 	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
 	a.reasons[a.nreasons++] = writes_unjudged_name(wr->unjudged);
+	if (library)
+		a.reasons[a.nreasons++] = library;
 	if (wf->download_tool)
 		a.reasons[a.nreasons++] = "download_tool";
 	if (wf->exec_bit)

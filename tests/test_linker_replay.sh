@@ -72,5 +72,22 @@ else
 	expect "$tmp/art.json" "library by cp: medium; foreign ELF renamed into /lib: high; dpkg's: quiet" $files \
 		30010:medium:library_write 30012:high:library_write,foreign_arch
 fi
+# A library that cannot be judged (a FIFO stands in for it: identity_changed) is never clean:
+# unjudged_write at medium with library_write, though it has no exec bit.
+mkdir -p "$tmp/fifo"
+if mkfifo "$tmp/fifo/fe:0:2000016" 2>/dev/null; then
+	replay "$tmp/fifo.json" --artifacts "$tmp/fifo"
+	if python3 - "$tmp/fifo.json" <<'PY'
+import json, sys
+got = [(a["rule"], a["severity"], a["reasons"]) for a in map(json.loads, open(sys.argv[1]))
+       if a["file"]["path"].endswith("libevil.so.1")]
+sys.exit(0 if got == [("unjudged_write", "medium", ["identity_changed", "library_write"])] else
+         print("# got %s" % got) or 1)
+PY
+	then ok "a library in a library directory that cannot be judged: unjudged_write, medium"
+	else not_ok "a library in a library directory that cannot be judged: unjudged_write, medium"; fi
+else
+	n=$((n + 1)); echo "ok $n # SKIP mkfifo failed"
+fi
 echo "1..$n"
 exit $fail
