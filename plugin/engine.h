@@ -39,8 +39,8 @@ struct engine_stats {
 	unsigned long output_errors;
 	unsigned long exec_judge_alerts, exec_unjudged, fileless_execs, fileless_allowed;
 	/* linker configuration and environment (engine_linker.c) */
-	unsigned long linker_alerts, linker_trusted, environ_reads, environ_missed, environ_cut,
-		environ_found, environ_alerts;
+	unsigned long linker_alerts, linker_trusted, linker_not_followed, environ_reads,
+		environ_missed, environ_cut, environ_found, environ_alerts;
 };
 
 struct engine {

@@ -16,19 +16,23 @@
 
 #define ENGINE_ENVIRON_MAX (256u << 10)     /* bytes of one environment read */
 
-/* A trusted producer's file in a library tree outside the drop locations: only the linker
- * rules deliver it, and only an untrusted writer's file is worth judging (dpkg unpacks there
- * constantly). */
+/* A file in a library tree outside the drop locations is delivered by the linker rules only,
+ * which exist for shared objects by unknown writers: anything else there (headers, Python
+ * modules, a trusted producer's libraries: dpkg unpacks there constantly) is not followed. */
 static bool engine_linker_follow(struct engine *en, const struct rec_event *ev,
-				 const struct file_id *id, const char *path)
+				 const struct file_id *id, const char *path, enum linker_target lt)
 {
 	struct written_file *wf = en->linker_wf;
 
 	if (!linker_in_library_tree(&en->cfg, path) || writes_in_drop_location(&en->cfg, path))
 		return true;
+	if (lt != LINKER_LIBRARY) {
+		en->stats.linker_not_followed++;
+		return false;
+	}
 	writes_describe(en->writes, ev, id, path, wf);
 	if (wf->trusted_by[0] && wf->trust == WRITES_TRUST_IDENTITY) {
-		en->stats.linker_trusted++;
+		en->stats.linker_not_followed++;
 		return false;
 	}
 	return true;
@@ -45,7 +49,7 @@ static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	struct alert a;
 
 	if (lt != LINKER_PRELOAD && lt != LINKER_CONF)
-		return engine_linker_follow(en, ev, id, path);  /* libraries: judged once written */
+		return engine_linker_follow(en, ev, id, path, lt);  /* libraries: judged once written */
 	writes_describe(en->writes, ev, id, path, wf);
 	snprintf(wf->settled_by, sizeof(wf->settled_by), "%s", op);
 	memset(&a, 0, sizeof(a));
@@ -197,8 +201,8 @@ void engine_linker_log_stats(const struct engine *en)
 {
 	const struct engine_stats *s = &en->stats;
 
-	log_info("linker: alerts %lu, trusted writers silenced or not followed %lu; environments read %lu (missed "
-		 "%lu, cut %lu), LD_ variables seen %lu, alerted %lu",
-		 s->linker_alerts, s->linker_trusted, s->environ_reads, s->environ_missed,
-		 s->environ_cut, s->environ_found, s->environ_alerts);
+	log_info("linker: alerts %lu, trusted writers silenced %lu, library-tree files not followed %lu; "
+		 "environments read %lu (missed %lu, cut %lu), LD_ variables seen %lu, alerted %lu",
+		 s->linker_alerts, s->linker_trusted, s->linker_not_followed, s->environ_reads,
+		 s->environ_missed, s->environ_cut, s->environ_found, s->environ_alerts);
 }
