@@ -10,6 +10,7 @@
 #
 # usage: sh bench/live_bench.sh ELFWATCH LOADGEN [STEADY_RATE STEADY_S BURST_RATE BURST_S]
 # env: LIVE_BENCH_RULES=FILE  rules to load (default rules.d/50-elfwatch.rules, the full profile)
+#      LIVE_BENCH_CONF=TEXT  settings appended to the plugin's configuration
 # Exit 77 with a message when this machine cannot run it (not root, no kernel audit, another
 # audit or syslog daemon owns the kernel interface or /dev/log).
 set -eu
@@ -42,6 +43,8 @@ cat > "$dir/elfwatch.conf" <<'EOF'
 output = "syslog";
 log_level = "info";
 EOF
+# LIVE_BENCH_CONF: extra settings, e.g. 'linker: { environ = true; };'
+printf '%s\n' "${LIVE_BENCH_CONF:-}" >> "$dir/elfwatch.conf"
 chmod 0640 "$dir/elfwatch.conf"
 
 rc=0

@@ -16,8 +16,11 @@
 # env: RULES_COST_FILES=N     unpack only the first N files of the tree (default: all)
 #      RULES_COST_TREE=DIR    the tree to unpack (default /usr/include; /usr/bin for executables)
 #      RULES_COST_PROFILES="full lean"  (or a FILE.rules: named FILE)
+#        (full-nolinker, lean-nolinker: the profile without its linker hijack block)
 #      RULES_COST_RUNS=3  RULES_COST_NOSELF=1 (0: skip it)
 #      RULES_COST_WORKLOAD=unpack|rewrite  (rewrite: O_WRONLY|O_APPEND opens of existing files)
+#      RULES_COST_DEST=DIR    where to unpack (default /tmp/elfwatch-rulecost-unpack; e.g.
+#                             /usr/local/lib/elfwatch-rulecost for the library-directory rules)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,14 +42,14 @@ ew_audit_check || rc=$?
 work=$(mktemp -d /var/tmp/elfwatch-rulecost.XXXXXX)
 chmod 0750 "$work"
 tarball=$work/tree.tar
-dest=/tmp/elfwatch-rulecost-unpack
+dest=${RULES_COST_DEST:-/tmp/elfwatch-rulecost-unpack}
 cleanup_work() { rm -rf "$dest"; if [ -n "${EW_KEEP:-}" ]; then ew_log "kept $work"; else rm -rf "$work"; fi; }
 ew_at_exit cleanup_work
 (cd "${tree%/*}" && find "${tree##*/}" ! -type d | LC_ALL=C sort |
 	head -n "${RULES_COST_FILES:-999999999}") > "$work/list"
 tar -C "${tree%/*}" -cf "$tarball" -T "$work/list"
 files=$(grep -c . "$work/list")
-echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of $workload in /tmp; load average $(cut -d" " -f1-3 /proc/loadavg)"
+echo "rules: tarball of $tree: $files files, $(du -h "$tarball" | cut -f1); $runs rounds of $workload into $dest; load average $(cut -d" " -f1-3 /proc/loadavg)"
 
 # workload: "WALL_MS CPU_MS" of one run of the workload (CPU = its user + system time: the
 # audit work the kernel does in its syscalls, without the wait for a CPU that auditd or other
@@ -118,12 +121,12 @@ one() {
 	done
 	sleep 1
 	log=$d/audit/audit.log
-	w0=$(records 'key="elfwatch_\(write\|xbit\)"' "$log"); s0=$(records '^type=SYSCALL' "$log")
+	w0=$(records 'key="elfwatch_\(write\|xbit\|libdir\|preload\|ldconf\)"' "$log"); s0=$(records '^type=SYSCALL' "$log")
 	o0=0; [ -z "$ppid_" ] || o0=$(records "^type=SYSCALL .* pid=$ppid_ " "$log")
 	c0=0; [ -z "$ppid_" ] || c0=$(ticks "$ppid_")
 	l0=$(ew_audit_status lost)
 	t=$(unpack)
-	w1=$(records 'key="elfwatch_\(write\|xbit\)"' "$log"); s1=$(records '^type=SYSCALL' "$log")
+	w1=$(records 'key="elfwatch_\(write\|xbit\|libdir\|preload\|ldconf\)"' "$log"); s1=$(records '^type=SYSCALL' "$log")
 	o1=0; [ -z "$ppid_" ] || o1=$(records "^type=SYSCALL .* pid=$ppid_ " "$log")
 	c1=0; [ -z "$ppid_" ] || c1=$(ticks "$ppid_")
 	l1=$(ew_audit_status lost)
@@ -144,6 +147,11 @@ while [ "$round" -lt "$runs" ]; do
 		full) f=$top/rules.d/50-elfwatch.rules ;;
 		lean) f=$top/rules.d/extra/50-elfwatch-lean.rules ;;
 		*.rules) f=$prof; prof=$(basename "$prof" .rules) ;;
+		full-nolinker|lean-nolinker)
+			f=$work/$prof.rules
+			[ "$prof" = full-nolinker ] && src=$top/rules.d/50-elfwatch.rules ||
+				src=$top/rules.d/extra/50-elfwatch-lean.rules
+			sed '/^## ---- linker hijacks .*: begin/,/^## ---- linker hijacks: end/d' "$src" > "$f" ;;
 		*) echo "rules: unknown profile $prof" >&2; exit 2 ;;
 		esac
 		one "$prof" "$f"
@@ -178,7 +186,7 @@ for name, rows in by.items():
           ms / base, cpu_ms, cpu_ms / basecpu if basecpu else 0, ev, sc, ownpct, lost,
           "%.2f s" % (pt / hz) if pt is not None else "-", " ".join(r[0] for r in rows)))
 print("rules: %d files; medians over %d rounds; per unpack: events = write and exec-bit events "
-      "(keys elfwatch_write, elfwatch_xbit), syscalls = every SYSCALL record (other activity on "
+      "(keys elfwatch_write, _xbit, _libdir, _preload, _ldconf), syscalls = every SYSCALL record (other activity on "
       "the host included), plugin's own = SYSCALL records of the plugin's pid, plugin CPU" %
       (files, runs))
 EOS

@@ -224,6 +224,8 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		alert_emit_file(e, a);
 	if (a->image)
 		alert_emit_image(e, a);
+	if (a->env)
+		alert_emit_env(e, a->env);
 	emit_words(e, "reasons", a->reasons, a->nreasons);
 	if (e->minimal)
 		e->cut = true;  /* sections left out */

@@ -14,6 +14,7 @@
 #include "dropverdict.h"
 #include "elf_report.h"
 #include "execjudge.h"
+#include "linker.h"
 #include "loader.h"
 #include "mitre.h"
 #include "proctable.h"
@@ -45,6 +46,7 @@ struct alert {
 	const struct execjudge_result *image;   /* exec-time judgement (suspicious_elf_exec,
 						 * fileless_exec) */
 	const struct write_result *unjudged;    /* unjudged_write: why it could not be judged */
+	const struct linker_env *env;       /* preload_env: the LD_ variables found */
 	const char *reasons[ALERT_REASONS_MAX];
 	size_t nreasons;
 	const char *summary;
@@ -60,6 +62,7 @@ void alert_emit_proc_entry(struct emitter *e, const char *name, const struct pro
 void alert_emit_write_event(struct emitter *e, const struct written_file *wf);
 void alert_emit_file(struct emitter *e, const struct alert *a);
 void alert_emit_image(struct emitter *e, const struct alert *a);
+void alert_emit_env(struct emitter *e, const struct linker_env *env);
 
 /* ISO 8601 UTC with milliseconds: "2026-11-22T16:22:09.957Z". */
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap);

@@ -49,6 +49,13 @@ static const char *const default_trusted_producers[] = {
 	"/usr/bin/strip", "/usr/lib/llvm-*/bin/*", "/usr/bin/rustc", "/usr/bin/cargo",
 	"/usr/lib/go-*/bin/go", "/usr/lib/go-*/pkg/tool/*/link", "/usr/lib/go-*/pkg/tool/*/compile",
 };
+static const char *const default_preload_files[] = { "/etc/ld.so.preload" };
+static const char *const default_conf_paths[] = { "/etc/ld.so.conf", "/etc/ld.so.conf.d/*" };
+static const char *const default_library_dirs[] = {
+	"/lib", "/lib64", "/lib32", "/libx32", "/usr/lib", "/usr/lib64", "/usr/lib32",
+	"/usr/libx32", "/usr/local/lib", "/usr/local/lib64", "/lib/*-linux-gnu*",
+	"/usr/lib/*-linux-gnu*", "/usr/local/lib/*-linux-gnu*",
+};
 static const char *const default_search_dirs[] = {
 	"/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root",
 };
@@ -138,6 +145,9 @@ void config_free(struct config *cfg)
 	patterns_free(&cfg->writes.search_dirs);
 	patterns_free(&cfg->exec_judge.system_dirs);
 	patterns_free(&cfg->exec_judge.fileless_allow);
+	patterns_free(&cfg->linker.preload_files);
+	patterns_free(&cfg->linker.conf_paths);
+	patterns_free(&cfg->linker.library_dirs);
 	for (size_t i = 0; i < cfg->loader.nallow; i++) {
 		free(cfg->loader.allow[i].parent_exe);
 		free(cfg->loader.allow[i].target);
@@ -183,6 +193,11 @@ int config_defaults(struct config *cfg)
 	    patterns_set(&cfg->exec_judge.system_dirs, default_system_dirs,
 			 N_ELEMS(default_system_dirs)) ||
 	    patterns_set(&cfg->exec_judge.fileless_allow, NULL, 0) ||
+	    patterns_set(&cfg->linker.preload_files, default_preload_files,
+			 N_ELEMS(default_preload_files)) ||
+	    patterns_set(&cfg->linker.conf_paths, default_conf_paths, N_ELEMS(default_conf_paths)) ||
+	    patterns_set(&cfg->linker.library_dirs, default_library_dirs,
+			 N_ELEMS(default_library_dirs)) ||
 	    patterns_set(&cfg->writes.trusted_producers, default_trusted_producers,
 			 N_ELEMS(default_trusted_producers)) ||
 	    patterns_set(&cfg->writes.download_tools, default_download_tools,
@@ -309,7 +324,10 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
 	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files",
-	"loader", "writes", "exec_judge", "alerts", NULL
+	"loader", "writes", "exec_judge", "alerts", "linker", NULL
+};
+static const char *const linker_keys[] = {
+	"preload_files", "conf_paths", "library_dirs", "environ", NULL
 };
 static const char *const exec_judge_keys[] = {
 	"enabled", "fileless", "cache_size", "system_dirs", "fileless_allow", NULL
@@ -392,6 +410,24 @@ static int load_exec_judge(struct loader_ctx *c, const config_setting_t *root, s
 	    (r = get_size(c, x, "cache_size", 16, 1 << 20, &cfg->exec_judge.cache_size)) < 0 ||
 	    (r = get_patterns(c, x, "system_dirs", &cfg->exec_judge.system_dirs)) < 0 ||
 	    (r = get_patterns(c, x, "fileless_allow", &cfg->exec_judge.fileless_allow)) < 0)
+		return r;
+	return 0;
+}
+
+static int load_linker(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *l = config_setting_get_member(root, "linker");
+	int r;
+
+	if (!l)
+		return 0;
+	if (config_setting_type(l) != CONFIG_TYPE_GROUP)
+		return fail(c, l, "linker must be a group: linker: { ... };");
+	if ((r = check_keys(c, l, linker_keys)) < 0 ||
+	    (r = get_patterns(c, l, "preload_files", &cfg->linker.preload_files)) < 0 ||
+	    (r = get_patterns(c, l, "conf_paths", &cfg->linker.conf_paths)) < 0 ||
+	    (r = get_patterns(c, l, "library_dirs", &cfg->linker.library_dirs)) < 0 ||
+	    (r = get_bool(c, l, "environ", &cfg->linker.environ)) < 0)
 		return r;
 	return 0;
 }
@@ -555,7 +591,7 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 		return r;
 
 	if ((r = load_writes(c, root, cfg)) < 0 || (r = load_exec_judge(c, root, cfg)) < 0 ||
-	    (r = load_alerts(c, root, cfg)) < 0)
+	    (r = load_alerts(c, root, cfg)) < 0 || (r = load_linker(c, root, cfg)) < 0)
 		return r;
 	loader = config_setting_get_member(root, "loader");
 	if (!loader)

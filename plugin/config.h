@@ -69,6 +69,12 @@ struct config {
 		struct pattern_list system_dirs;    /* package-manager trees: not judged at exec */
 		struct pattern_list fileless_allow; /* exe patterns of known memfd runners (runc) */
 	} exec_judge;
+	struct {
+		struct pattern_list preload_files;  /* written at all: critical */
+		struct pattern_list conf_paths;     /* written by an untrusted writer: high */
+		struct pattern_list library_dirs;   /* shared objects written there: judged */
+		bool environ;                       /* read LD_ variables from /proc/PID/environ */
+	} linker;
 };
 
 /* Fill cfg with the built-in defaults. 0 or -ENOMEM. */

@@ -59,10 +59,12 @@ static void inspect_classify(const struct elf_image *im, const struct elf_scan *
 		       x_empty == x_loads && f->n_load <= ELF_SCAN_MAX_LOADS;
 	f->loader = f->type == 3 && !f->has_interp && f->has_dynamic &&
 		    elf_loader_soname_match(f->soname);
+	/* an exec bit or a drop location makes a shared object a candidate only with an entry
+	 * point: run directly, one at 0 would start at its own ELF header */
 	f->exec_candidate = !f->debuginfo &&
 			    (f->type == 2 ||
 			     (f->type == 3 && !f->loader &&
-			      (f->has_interp || f->pie_flag || lim->exec_hint ||
+			      (f->has_interp || f->pie_flag || (lim->exec_hint && f->entry != 0) ||
 			       (sc->pht_ok && !f->has_dynamic))));
 	f->library = f->type == 3 && !f->exec_candidate && !f->debuginfo;
 	f->appimage = im->e.ident[8] == 'A' && im->e.ident[9] == 'I' &&

@@ -96,7 +96,7 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		goto fail;
 	}
 	writes_set_trusted(en->writes, en->trusted_ids);
-	if ((r = engine_exec_init(en)) < 0)
+	if ((r = engine_exec_init(en)) < 0 || (r = engine_linker_init(en)) < 0)
 		goto fail;
 	writes_set_unjudged_hook(en->writes, engine_unjudged_written);
 	/* just resolved: the periodic refreshes start from now */
@@ -165,6 +165,7 @@ fail:
 void engine_free(struct engine *en)
 {
 	engine_exec_free(en);
+	engine_linker_free(en);
 	writes_free(en->writes);
 	storm_free(en->storm);
 	fileset_free(en->trusted_ids);
@@ -283,6 +284,7 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	struct elf_report *rep = &en->report;
 	struct write_verdict wv;
 	struct elf_limits lim;
+	const char *library;
 	char summary[512];
 	struct alert a;
 	int r;
@@ -307,6 +309,14 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	engine_exec_note_written(en, st, rep, &wv);   /* this state needs no judging at exec */
 	if (rep->facts.hashed)
 		memcpy(ret->sha256, rep->facts.sha256, sizeof(ret->sha256));
+	/* a shared object in a library directory by an unknown writer: at least medium, high
+	 * when the engine found anything (T1574.006) */
+	library = engine_linker_library(en, wf);
+	if (library) {
+		wv.severity = wv.severity >= SEV_MEDIUM ?
+			      (wv.severity > SEV_HIGH ? wv.severity : SEV_HIGH) : SEV_MEDIUM;
+		wv.mitre = &MITRE_DYNAMIC_LINKER_HIJACKING;
+	}
 	if (wv.severity < SEV_MEDIUM) {
 		if (wv.suppressed_by) {
 			en->stats.write_suppressed_trusted++;
@@ -318,7 +328,7 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	}
 
 	memset(&a, 0, sizeof(a));
-	a.rule = "suspicious_elf_write";
+	a.rule = library ? "linker_hijack" : "suspicious_elf_write";
 	a.severity = wv.severity;
 	a.mitre = wv.mitre;
 	a.actor = &wf->writer;
@@ -327,6 +337,8 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	a.elf = rep;
 	a.verdict = &wv;
 	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
+	if (library)
+		a.reasons[a.nreasons++] = library;
 	for (unsigned i = 0; i < rep->nfindings && a.nreasons < ALERT_REASONS_MAX - 2; i++)
 		if (wv.counts[i] && rep->findings[i].severity >= SEV_LOW)
 			a.reasons[a.nreasons++] = elf_reason_name(rep->findings[i].code);
@@ -352,9 +364,14 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 	const struct written_file *wf = &wr->file;
 	const char *why = NULL;
 	int sev = dropverdict_unjudged(&en->cfg, wr, &why);
+	const char *library = engine_linker_library(en, wf);
 	char summary[512];
 	struct alert a;
 
+	/* a shared object an unknown writer put in a library directory is a candidate whatever
+	 * its mode: ld.so maps it without an exec bit */
+	if (library && wr->unjudged != WRITES_UJ_NO_NAME && sev < SEV_MEDIUM)
+		sev = SEV_MEDIUM;
 	if (sev < 0) {
 		en->stats.unjudged_counted++;
 		log_debug("written file not judged, not alerted (event %s, %s, %s: %s): %.200s",
@@ -372,6 +389,8 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 	a.unjudged = wr;
 	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
 	a.reasons[a.nreasons++] = writes_unjudged_name(wr->unjudged);
+	if (library)
+		a.reasons[a.nreasons++] = library;
 	if (wf->download_tool)
 		a.reasons[a.nreasons++] = "download_tool";
 	if (wf->exec_bit)
@@ -483,6 +502,7 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	if (ev->success) {
 		proctable_record_exec(en->procs, ev);
 		loader_note_exec(&en->cfg, en->benign_ids, &en->ldd, proctable_get(en->procs, ev->pid));
+		engine_linker_on_exec(en, ev);
 	}
 }
 
@@ -596,5 +616,6 @@ void engine_log_stats(const struct engine *en)
 		 ws.unjudged_by[WRITES_UJ_READ_ERROR], ws.unjudged_by[WRITES_UJ_OPEN_FAILED],
 		 ws.open_failures);
 	engine_exec_log_stats(en);
+	engine_linker_log_stats(en);
 	engine_storm_log_stats(en);
 }

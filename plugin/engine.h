@@ -38,6 +38,9 @@ struct engine_stats {
 	unsigned long unjudged_alerts, unjudged_counted;    /* written files not judged */
 	unsigned long output_errors;
 	unsigned long exec_judge_alerts, exec_unjudged, fileless_execs, fileless_allowed;
+	/* linker configuration and environment (engine_linker.c) */
+	unsigned long linker_alerts, linker_trusted, linker_not_followed, environ_reads,
+		environ_missed, environ_cut, environ_found, environ_alerts;
 };
 
 struct engine {
@@ -70,6 +73,8 @@ struct engine {
 	long long now_ms;
 	long long mounts_checked_ms, ids_resolved_ms;
 	char hostname[256];
+	struct written_file *linker_wf;     /* scratch for linker_hijack alerts */
+	char *environ_buf;                  /* one /proc/PID/environ, ENGINE_ENVIRON_MAX bytes */
 	struct engine_stats stats;
 };
 

@@ -12,3 +12,5 @@ const struct mitre MITRE_DROPPED_EXEC = { "TA0002", "Execution", "T1204.002",
 					  "User Execution: Malicious File" };
 const struct mitre MITRE_REFLECTIVE_CODE_LOADING = { "TA0005", "Defense Evasion", "T1620",
 						     "Reflective Code Loading" };
+const struct mitre MITRE_DYNAMIC_LINKER_HIJACKING = { "TA0005", "Defense Evasion", "T1574.006",
+						     "Hijack Execution Flow: Dynamic Linker Hijacking" };

@@ -177,7 +177,12 @@ static bool syscall_args_wanted(const struct syscall_memo *m, const char *p, con
 		return true;
 	a = find_field(p, end, arg_names[m->arg]);
 	/* no readable argument: let the record through, the engine decides */
-	return !a || !parse_ulong(a, end, 16, &v) || (v & m->mask) != 0;
+	if (!a || !parse_ulong(a, end, 16, &v) || (v & m->mask) != 0)
+		return true;
+	/* any open for writing or mode change of the linker's own files matters (linker.h):
+	 * the bundled rules mark them with these keys */
+	return find_field(p, end, "key=\"elfwatch_preload\"") ||
+	       find_field(p, end, "key=\"elfwatch_ldconf\"");
 }
 
 bool prefilter_keep(struct prefilter *pf, const char *line, size_t len)

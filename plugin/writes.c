@@ -102,6 +102,22 @@ void writes_set_unjudged_hook(struct writes *w, writes_unjudged_fn fn)
 	w->unjudged = fn;
 }
 
+void writes_set_name_hook(struct writes *w, writes_name_fn fn)
+{
+	w->name_hook = fn;
+}
+
+void writes_describe(struct writes *w, const struct rec_event *ev, const struct file_id *id,
+		     const char *path, struct written_file *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (id)
+		ret->id = *id;
+	snprintf(ret->path, sizeof(ret->path), "%s", path ? path : "");
+	writes_snapshot_writer(w, ev, ret);
+	writes_classify_writer(w, ret);
+}
+
 void writes_set_config(struct writes *w, const struct config *cfg)
 {
 	/* table sizes stay as they were created; the rest follows the new configuration */

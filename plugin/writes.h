@@ -108,6 +108,7 @@ struct writes_stats {
 	unsigned long replaced;         /* an old inode whose name holds a newer written file */
 	unsigned long changed_after_look;  /* not ELF at a look, then changed */
 	unsigned long rejudged;         /* executed with another size/mtime than judged */
+	unsigned long not_followed;     /* the name hook said a trusted producer's file need not be */
 };
 
 struct writes;
@@ -126,6 +127,18 @@ struct fileset;
  * fully trusted only when its exec was seen and ran one of these files; a writer whose exec
  * was not seen is trusted by name for mild findings only (dropverdict.h). */
 void writes_set_trusted(struct writes *w, const struct fileset *ids);
+
+/* Called with the resolved absolute name (or the best hint) of the file every write event
+ * names, before any filtering by mode or file type; op is "write", "rename", "link" or
+ * "chmod". For policies on where a write lands whatever it holds (linker configuration).
+ * Returns false when a file not followed yet need not be (a trusted producer's writes in a
+ * tree only the linker rules watch). */
+typedef bool (*writes_name_fn)(void *ctx, const struct rec_event *ev, const struct file_id *id,
+			       const char *path, const char *op);
+void writes_set_name_hook(struct writes *w, writes_name_fn fn);
+/* Fill ret as a written file of ev at path would be: the writer's snapshot and trust. */
+void writes_describe(struct writes *w, const struct rec_event *ev, const struct file_id *id,
+		     const char *path, struct written_file *ret);
 
 /* Take one write-related event (REC_OPEN/RENAME/LINK/CHMOD; others are ignored). */
 void writes_on_event(struct writes *w, const struct rec_event *ev, long long now_ms);

@@ -179,6 +179,11 @@ static void on_open(struct writes *w, const struct rec_event *ev, long long now_
 		return;
 	if (!resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path)))
 		name_hint(item, path, sizeof(path), &w->stats);
+	if (w->name_hook && !w->name_hook(w->judge_ctx, ev, &item->id, path, "write") &&
+	    !writes_pending_find(w, &item->id)) {
+		w->stats.not_followed++;
+		return;
+	}
 	p = writes_track(w, ev, &item->id, path, now_ms);
 	if (p && item->has_mode && (item->mode & 0111))
 		p->wf.exec_bit = true;
@@ -194,6 +199,7 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	char path[WRITES_PATH_MAX] = "";
 	struct file_id id;
 	struct pending *p;
+	bool follow = true;
 
 	if (!created)
 		return;
@@ -201,12 +207,21 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	id = created->id;
 	if (!id.valid && deleted)
 		id = deleted->id;
-	if (created->has_mode && !S_ISREG(created->mode))
-		return;
 	if (!resolve_name(w, ev, created, at_call, ev->args[2], path, sizeof(path)))
 		name_hint(created, path, sizeof(path), &w->stats);
+	/* a symlink renamed or linked over a linker file counts too: ld.so follows it */
+	if (w->name_hook)
+		follow = w->name_hook(w->judge_ctx, ev, &id, path, strcmp(sc, "link") == 0 ||
+				      strcmp(sc, "linkat") == 0 ? "link" : "rename");
+	if (created->has_mode && !S_ISREG(created->mode))
+		return;
 	w->stats.renames++;
 	p = writes_pending_find(w, &id);
+	if (!p && !follow) {
+		w->stats.renames--;
+		w->stats.not_followed++;
+		return;
+	}
 	if (!p) {
 		p = writes_track(w, ev, &id, path, now_ms);
 		if (!p)
@@ -228,12 +243,22 @@ static void on_chmod(struct writes *w, const struct rec_event *ev, long long now
 	char path[WRITES_PATH_MAX] = "";
 	struct pending *p;
 
-	if (!(mode & 0111) || !ev->success)
+	if (!ev->success)
 		return;
 	for (unsigned i = 0; i < ev->npaths && !item; i++)
 		if (ev->paths[i].id.valid && strcmp(ev->paths[i].nametype, "PARENT") != 0)
 			item = &ev->paths[i];
-	if (!item || (item->has_mode && !S_ISREG(item->mode)))
+	if (item && w->name_hook) {
+		/* any mode change of a linker file matters, not only an exec bit */
+		if (item->name.s && item->name.len > 0)
+			resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path));
+		else if (strcmp(sc, "fchmod") == 0 && w->fs.fd_path)
+			w->fs.fd_path(w->fs.ctx, ev->pid, (long long)(int)ev->args[0], path, sizeof(path));
+		if (path[0])
+			w->name_hook(w->judge_ctx, ev, &item->id, path, "chmod");
+		path[0] = '\0';
+	}
+	if (!(mode & 0111) || !item || (item->has_mode && !S_ISREG(item->mode)))
 		return;
 	w->stats.chmods++;
 	p = writes_pending_find(w, &item->id);

@@ -43,6 +43,7 @@ struct writes {
 	struct writes_fs fs;
 	writes_judge_fn judge;
 	writes_unjudged_fn unjudged;
+	writes_name_fn name_hook;
 	void *judge_ctx;
 	struct pending *pending;
 	size_t npending_cap, npending;

@@ -109,6 +109,10 @@ static const struct bad_case bad_cases[] = {
 	{ "exec_judge: { cache_size = 3; };\n", 1, "'cache_size' must be between 16", "tiny cache" },
 	{ "exec_judge: { system_dirs = [ \"usr\" ]; };\n", 1, "must be absolute", "relative dir" },
 	{ "exec_judge = true;\n", 1, "exec_judge must be a group", "exec_judge not a group" },
+	{ "linker = true;\n", 1, "linker must be a group", "linker not a group" },
+	{ "linker: { preload = [ \"/x\" ]; };\n", 1, "unknown setting 'preload'", "linker typo" },
+	{ "linker: { library_dirs = [ \"lib\" ]; };\n", 1, "must be absolute", "relative lib dir" },
+	{ "linker: { environ = \"yes\"; };\n", 1, "", "environ not a bool" },
 	{ "alerts = 1;\n", 1, "alerts must be a group", "alerts not a group" },
 	{ "alerts: {\n fold_windows = 5; };\n", 2, "unknown setting 'fold_windows'", "unknown alerts key" },
 	{ "alerts: { fold_window = 3601; };\n", 1, "between 0 and 3600", "fold_window too long" },
@@ -140,6 +144,8 @@ static void test_defaults(void)
 	tap_ok(c.exec_judge.enabled && c.exec_judge.fileless && c.exec_judge.cache_size == 4096 &&
 	       c.exec_judge.system_dirs.n == 13 && c.exec_judge.fileless_allow.n == 0,
 	       "exec_judge defaults");
+	tap_ok(!c.linker.environ && c.linker.preload_files.n == 1 && c.linker.conf_paths.n == 2 &&
+	       c.linker.library_dirs.n == 13, "linker defaults");
 	config_free(&c);
 	config_free(&c); /* a freed config is empty, freeing again is harmless */
 	config_free(NULL);
@@ -175,6 +181,8 @@ static void test_good(void)
 		"process_table_size = 64;\n"
 		"inspect_files = false;\n"
 		"alerts: { fold_window = 0; rate_per_minute = 1000000; fold_table_size = 16; };\n"
+		"linker: { preload_files = [ \"/etc/ld.so.preload\", \"/x/preload\" ];\n"
+		"  conf_paths = [ ]; library_dirs = [ \"/opt/lib\" ]; environ = true; };\n"
 		"loader: {\n"
 		"  paths = [ \"/opt/ld/ld-*.so*\" ];\n"
 		"  benign_parents = ( );\n"
@@ -210,6 +218,9 @@ static void test_good(void)
 	tap_ok(c.loader.benign_parents.n == 0, "empty list allowed");
 	tap_ok(c.loader.writable_dirs.n == 2 && strcmp(c.loader.writable_dirs.v[1], "/x\"y") == 0,
 	       "escaped quote in a pattern");
+	tap_ok(c.linker.environ && c.linker.preload_files.n == 2 && c.linker.conf_paths.n == 0 &&
+	       c.linker.library_dirs.n == 1 && strcmp(c.linker.preload_files.v[1], "/x/preload") == 0,
+	       "linker: every key");
 	tap_ok(c.loader.nallow == 3, "three allow entries");
 	if (c.loader.nallow == 3) {
 		const struct loader_allow *a = c.loader.allow;
@@ -384,11 +395,14 @@ static void test_shipped(void)
 	       c.alerts.rate_per_minute == d.alerts.rate_per_minute &&
 	       c.alerts.fold_table_size == d.alerts.fold_table_size;
 	tap_ok(same, "shipped file states the built-in defaults");
+	tap_ok(c.linker.environ == d.linker.environ, "shipped linker.environ is the default");
 	const struct pattern_list *pc[] = { &c.loader.paths, &c.loader.benign_parents,
-					    &c.loader.writable_dirs };
+					    &c.loader.writable_dirs, &c.linker.preload_files,
+					    &c.linker.conf_paths, &c.linker.library_dirs };
 	const struct pattern_list *pd[] = { &d.loader.paths, &d.loader.benign_parents,
-					    &d.loader.writable_dirs };
-	for (size_t k = 0; k < 3; k++) {
+					    &d.loader.writable_dirs, &d.linker.preload_files,
+					    &d.linker.conf_paths, &d.linker.library_dirs };
+	for (size_t k = 0; k < N_ELEMS(pc); k++) {
 		same = pc[k]->n == pd[k]->n;
 		for (size_t i = 0; same && i < pc[k]->n; i++)
 			same = strcmp(pc[k]->v[i], pd[k]->v[i]) == 0;

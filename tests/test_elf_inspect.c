@@ -259,6 +259,23 @@ static void test_native(void)
 		expect_quiet("libh.so", -1);
 		tap_ok(judge("libh.so", &r) == 0 && r.facts.library && !r.facts.exec_candidate,
 		       "shared object is a library");
+		{
+			/* written with an exec bit (gcc -shared makes 0755) or in a drop location: a
+			 * shared object without an entry point is still a library, its e_entry of 0
+			 * no finding (linker hijacks judge every .so written into /usr/lib) */
+			struct elf_limits lim;
+			struct stat st;
+			int fd = safefile_open(fixture_path("libh.so"), NULL, NULL, &st);
+
+			elf_limits_default(&lim);
+			lim.exec_hint = true;
+			tap_ok(fd >= 0 && elf_inspect_fd(fd, &st, &host, &lim, &r) == 0 &&
+			       r.facts.library && elf_report_severity(&r) < SEV_MEDIUM &&
+			       !elf_report_has(&r, ELF_R_ENTRY_NOT_IN_TEXT),
+			       "shared object with exec hint and e_entry 0: a library, below medium");
+			if (fd >= 0)
+				close(fd);
+		}
 		expect("xs", ELF_R_EXEC_STACK, SEV_LOW);
 		expect_quiet("xs", -1);
 	} else {

@@ -49,9 +49,28 @@ for pf in $profiles; do
 		check "$name: has '$want' for both ABIs" "$(for a in b64 b32; do
 			rules "$file" | grep -qF -- "-F arch=$a -S $want" || echo "missing for $a"; done)"
 	done
-	dirs=$(rules "$file" | grep -o -- ' -F dir=[^ ]*' | sort -u | tr -d '\n')
+	dirs=$(rules "$file" | grep -- ' -k elfwatch_write$' | grep -o -- ' -F dir=[^ ]*' | sort -u | tr -d '\n')
 	check "$name: watches /tmp /var/tmp /dev/shm /run /home /root" \
 		"$(printf '%s' "$dirs" | grep -vxF -- ' -F dir=/dev/shm -F dir=/home -F dir=/root -F dir=/run -F dir=/tmp -F dir=/var/tmp' || :)"
+	# Linker hijacks (T1574.006): the preload list and ld.so.conf by path with perm=wa (no
+	# syscall list: every call that writes or changes attributes), ld.so.conf.d and the
+	# library trees by dir=, creations and truncations (01100) whatever their mode.
+	for want in '-F path=/etc/ld.so.preload -F perm=wa -k elfwatch_preload' \
+		'-F path=/etc/ld.so.conf -F perm=wa -k elfwatch_ldconf' \
+		'-F dir=/etc/ld.so.conf.d -F perm=wa -k elfwatch_ldconf' \
+		'-S open -F a1&01100 -F dir=/usr/lib -F success=1 -k elfwatch_libdir' \
+		'-S openat -F a2&01100 -F dir=/usr/lib -F success=1 -k elfwatch_libdir' \
+		'-S creat,openat2,rename,renameat,renameat2,link,linkat -F dir=/usr/lib -F success=1 -k elfwatch_libdir' \
+		'-S openat -F a2&01100 -F dir=/usr/local/lib -F success=1 -k elfwatch_libdir' \
+		'-S creat,openat2,rename,renameat,renameat2,link,linkat -F dir=/usr/local/lib -F success=1 -k elfwatch_libdir'; do
+		check "$name: has '$want' for both ABIs" "$(for a in b64 b32; do
+			rules "$file" | grep -qxF -- "-a always,exit -F arch=$a $want" || echo "missing for $a"; done)"
+	done
+	check "$name: perm= rules name no syscalls (auditctl takes them over all of them)" \
+		"$(rules "$file" | grep -- ' -F perm=' | grep -- ' -S ' || :)"
+	check "$name: the linker rules sit in their own delimited block" \
+		"$(awk '/^## ---- linker hijacks .*: begin/ { inb = 1; next } /^## ---- linker hijacks: end/ { inb = 0 }
+			/ -k elfwatch_(preload|ldconf|libdir)$/ && !inb { print "outside the block: " $0 }' "$file")"
 	# Argument filters (-F aN&MASK) must sit on the argument that every syscall of the rule
 	# has there: flags and mode of open are a1/a2, of openat a2/a3, creat's mode a1, chmod's
 	# and fchmod's mode a1, fchmodat's and fchmodat2's (452) a2.
@@ -90,8 +109,9 @@ for pf in $profiles; do
 done
 
 lean=$top_srcdir/rules.d/extra/50-elfwatch-lean.rules
-check "lean: every open/openat/creat rule asks for an exec mode" \
-	"$(rules "$lean" | grep -E -- '-S (open|openat|creat) ' | grep -Ev -- '-F a[123]&0111 ' || :)"
+check "lean: every drop-location open/openat/creat rule asks for an exec mode" \
+	"$(rules "$lean" | grep -- ' -k elfwatch_write$' | grep -E -- '-S (open|openat|creat) ' |
+		grep -Ev -- '-F a[123]&0111 ' || :)"
 full=$top_srcdir/rules.d/50-elfwatch.rules
 check "full: every open/openat rule takes O_CREAT|O_TRUNC (every creation and truncation)" \
 	"$(rules "$full" | grep -E -- '-S (open|openat) ' | grep -Ev -- '-F a[12]&0110[03] ' || :)"
@@ -131,7 +151,8 @@ else
 		[ "$rc" -eq 0 ] || { fail "$name: private auditd started: $ew_error"; continue; }
 		if ew_audit_load_rules "$file"; then
 			want=$(rules "$file" | grep -c .)
-			got=$(auditctl -l | grep -c -- '^-a ')
+			# path= rules with perm= over all syscalls list back as -w PATH -p wa
+			got=$(auditctl -l | grep -c -- '^-[aw] ')
 			first=$(auditctl -l | head -n 1)
 			if [ "$got" -eq "$want" ] && printf '%s' "$first" | grep -q '^-a never,exit .*exe=/usr/sbin/audisp-elfwatch'; then
 				ok "$name: auditctl -R loads all $want rules, the never rule first"

@@ -460,6 +460,66 @@ static void test_trusted_identity(struct config *cfg)
 	unlink(tool);
 }
 
+/* The name hook (linker hijacks): every write event's resolved name, before the mode and type
+ * filters; a false return keeps a file not followed yet from being followed. */
+struct hooked {
+	struct judged j;                /* first: fake_judge takes the same context */
+	int n;
+	char path[WRITES_PATH_MAX], op[16];
+	bool follow;
+};
+
+static bool record_name(void *ctx, const struct rec_event *ev, const struct file_id *id,
+			const char *path, const char *op)
+{
+	struct hooked *h = ctx;
+
+	(void)ev, (void)id;
+	h->n++;
+	snprintf(h->path, sizeof(h->path), "%s", path);
+	snprintf(h->op, sizeof(h->op), "%s", op);
+	return h->follow;
+}
+
+static void test_name_hook(struct config *cfg)
+{
+	struct fake_fs fs = { 0 };
+	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct hooked h = { .j = { .verdict = SEV_HIGH }, .follow = true };
+	struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &h);
+	struct writes_stats st;
+	struct rec_event ev;
+
+	writes_set_name_hook(w, record_name);
+	make(&ev, &(struct spec){ REC_CHMOD, "fchmodat", (unsigned long long)-100, 0x7ffc0000, 0666,
+				  "/etc/ld.so.preload", "NORMAL", 40 });
+	writes_on_event(w, &ev, 0);
+	tap_ok(h.n == 1 && strcmp(h.op, "chmod") == 0 && strcmp(h.path, "/etc/ld.so.preload") == 0 &&
+	       writes_pending_count(w) == 0, "chmod 666 (no exec bit): named to the hook, not followed");
+	make(&ev, &(struct spec){ REC_RENAME, "rename", 0, 0, 0, "/etc/ld.so.preload", "CREATE", 41,
+				  0120777 });
+	writes_on_event(w, &ev, 10);
+	tap_ok(h.n == 2 && strcmp(h.op, "rename") == 0 && writes_pending_count(w) == 0,
+	       "a symlink renamed over: named to the hook, not followed");
+	make(&ev, &(struct spec){ REC_OPEN, "openat", (unsigned long long)-100, 0, O_WRONLY | O_APPEND,
+				  "ld.so.preload", "NORMAL", 42 });
+	ev.cwd = S("/etc");
+	writes_on_event(w, &ev, 20);
+	tap_ok(h.n == 3 && strcmp(h.op, "write") == 0 && strcmp(h.path, "/etc/ld.so.preload") == 0,
+	       "append by a relative name: resolved against the CWD record");
+	h.follow = false;
+	make(&ev, OPEN_CREATE(43, "/usr/lib/x86_64-linux-gnu/libq.so.1"));
+	writes_on_event(w, &ev, 30);
+	writes_get_stats(w, &st);
+	tap_ok(h.n == 4 && writes_pending_count(w) == 1 && st.not_followed == 1,
+	       "the hook says no: a new file is not followed (counted)");
+	h.follow = true;
+	make(&ev, OPEN_CREATE(44, "/usr/lib/x86_64-linux-gnu/libz.so.1"));
+	writes_on_event(w, &ev, 40);
+	tap_ok(h.n == 5 && writes_pending_count(w) == 2, "the hook says yes: followed");
+	writes_free(w);
+}
+
 int main(void)
 {
 	struct config cfg;
@@ -475,6 +535,7 @@ int main(void)
 	test_trusted_defaults(&cfg);
 	test_dirfd(&cfg);
 	test_trusted_identity(&cfg);
+	test_name_hook(&cfg);
 	config_free(&cfg);
 	return tap_done();
 }
