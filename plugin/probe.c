@@ -341,19 +341,24 @@ static int artifact_stat(void *ctx, const char *path, const struct file_id *id, 
 	return 0;
 }
 
-static int artifact_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+int probe_artifact_open(const char *dir, const struct file_id *id, struct stat *ret)
 {
 	char p[PATH_MAX];
 	int fd;
 
-	(void)path;
-	if ((fd = artifact_path(ctx, id, p, sizeof(p))) < 0)
+	if ((fd = artifact_path(dir, id, p, sizeof(p))) < 0)
 		return fd;
 	if ((fd = safefile_open(p, NULL, NULL, ret)) < 0)
 		return fd;
 	ret->st_dev = makedev(id->major, id->minor);
 	ret->st_ino = (ino_t)id->ino;
 	return fd;
+}
+
+static int artifact_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
+{
+	(void)path;
+	return probe_artifact_open(ctx, id, ret);
 }
 
 struct writes_fs probe_writes_artifacts(const char *dir)

@@ -38,6 +38,10 @@ struct writes_fs probe_writes_none(void);
  * are ignored. dir is borrowed. */
 struct writes_fs probe_writes_artifacts(const char *dir);
 
+/* Open the artifact standing in for recorded file id under dir (DIR/MAJOR:MINOR:INODE); *ret
+ * reports the recorded identity. An fd, or -errno. */
+int probe_artifact_open(const char *dir, const struct file_id *id, struct stat *ret);
+
 /* Loader probe for such replays: executed images are looked up by identity the same way. */
 struct loader_probe probe_artifacts(const char *dir);
 

@@ -96,30 +96,11 @@ struct execjudge_fs probe_exec_live(void)
 	return fs;
 }
 
-static int artifact_path(const char *dir, const struct file_id *id, char *out, size_t cap)
-{
-	if (!id || !id->valid)
-		return -ENOENT;
-	if ((size_t)snprintf(out, cap, "%s/%x:%x:%llu", dir, id->major, id->minor,
-			     (unsigned long long)id->ino) >= cap)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 /* An artifact stands in for the recorded file: it reports the recorded identity. */
 static int artifact_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
-	char p[PATH_MAX];
-	int fd;
-
 	(void)path;
-	if ((fd = artifact_path(ctx, id, p, sizeof(p))) < 0)
-		return fd;
-	if ((fd = safefile_open(p, NULL, NULL, ret)) < 0)
-		return fd;
-	ret->st_dev = makedev(id->major, id->minor);
-	ret->st_ino = (ino_t)id->ino;
-	return fd;
+	return probe_artifact_open(ctx, id, ret);
 }
 
 static int artifact_stat(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
