@@ -30,9 +30,8 @@
 static const char *const allow_any[] = {
 	/* stdin, audit-named files, /proc/PID/{fd,cwd,exe}, mountinfo, the configuration */
 	"read", "readv", "pread64", "preadv", "preadv2", "close", "close_range",
-	/* openat2 carries its flags in a struct seccomp cannot read; safefile needs its
-	 * RESOLVE_NO_SYMLINKS. Writing through it is what the lseek limit below defuses. */
-	"openat2",
+	/* no openat2: its flags are in a struct seccomp cannot read, so a write-mode open would
+	 * pass; safefile walks paths with openat(O_PATH) one component at a time instead */
 	"fstat", "stat", "lstat", "newfstatat", "statx", "fstatfs", "statfs",
 	"readlink", "readlinkat", "getdents64", "getdents", "access", "faccessat", "faccessat2",
 	"fcntl", "getcwd", "dup",

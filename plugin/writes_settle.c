@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 /* A file that is not ELF is looked at after 4 x settle_ms, then 16 x settle_ms (1.2 s, 4.8 s
- * by default) until max_wait_ms: every look is an openat2 that the bundled rules audit in the
- * watched directories, so a flood of text files must not turn into a flood of events. */
+ * by default) until max_wait_ms: each look is an O_PATH walk of the path (a few syscalls
+ * per component), so a flood of text files must not turn into a flood of looks. */
 #define NOT_ELF_FIRST_FACTOR 4
 #define NOT_ELF_LOOK_FACTOR 16
 

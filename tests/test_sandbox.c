@@ -32,6 +32,14 @@ static int do_proc_fd(void) { char b[PATH_MAX]; return err(readlink("/proc/self/
 static int do_open_append(void) { int fd = open(tmpfile_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); return fd < 0 ? errno : (close(fd), 0); }
 static int do_open_trunc(void) { return err(open(tmpfile_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)); }
 static int do_open_rdwr(void) { return err(open(tmpfile_path, O_RDWR)); }
+/* openat2 keeps its flags in a struct seccomp cannot read: a write-mode open through it would
+ * pass any flag check, so nothing may use it (safefile walks with openat(O_PATH)). */
+static int do_openat2(void)
+{
+	struct { unsigned long long flags, mode, resolve; } how = { O_RDWR, 0, 0 };
+
+	return err((int)syscall(SYS_openat2, AT_FDCWD, tmpfile_path, &how, sizeof(how)));
+}
 static int do_lseek_near(void) { int fd = open(tmpfile_path, O_RDONLY); return err(lseek(fd, 4096, SEEK_SET)); }
 static int do_lseek_far(void) { int fd = open(tmpfile_path, O_RDONLY); return err(lseek(fd, 0x400000, SEEK_SET)); }
 static int do_lseek_tell(void) { int fd = open(tmpfile_path, O_RDONLY); return err(lseek(fd, 0, SEEK_CUR)); }
@@ -100,6 +108,7 @@ static const struct {
 	{ "open O_WRONLY|O_APPEND|O_CREAT (alert file, SIGHUP)", do_open_append, 0 },
 	{ "open O_WRONLY|O_TRUNC refused", do_open_trunc, EPERM },
 	{ "open O_RDWR refused", do_open_rdwr, EPERM },
+	{ "openat2 refused (its flags are out of the filter's sight)", do_openat2, EPERM },
 	{ "lseek SEEK_SET 4096", do_lseek_near, 0 },
 	{ "lseek SEEK_SET 4 MiB refused (/proc/PID/mem)", do_lseek_far, EPERM },
 	{ "lseek SEEK_CUR 0 (ftell)", do_lseek_tell, 0 },
