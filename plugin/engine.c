@@ -16,7 +16,14 @@
 #define MOUNTS_REFRESH_MS 5000      /* besides the poll on every look */
 #define FILESETS_REFRESH_MS 60000
 
-static int engine_resolve_loaders(const struct config *cfg,
+/* a pattern list's identities: the recording's in a replay given them, else this host's */
+static struct fileset *engine_fileset(const struct engine *en, const struct pattern_list *pl)
+{
+	return en->opts.recorded ? fileset_resolve_recorded(pl, en->opts.recorded) :
+				   fileset_resolve(pl);
+}
+
+static int engine_resolve_loaders(const struct engine *en, const struct config *cfg,
 				  struct loader_set **ret)
 {
 	struct loader_set *ls = loader_set_new();
@@ -24,7 +31,9 @@ static int engine_resolve_loaders(const struct config *cfg,
 
 	if (!ls)
 		return -ENOMEM;
-	r = loader_set_resolve(ls, &cfg->loader.paths);
+	r = en->opts.recorded ?
+		loader_set_resolve_recorded(ls, &cfg->loader.paths, en->opts.recorded) :
+		loader_set_resolve(ls, &cfg->loader.paths);
 	if (r < 0) {
 		loader_set_free(ls);
 		return r;
@@ -62,7 +71,7 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		r = -ENOMEM;
 		goto fail;
 	}
-	if ((r = engine_resolve_loaders(&en->cfg, &en->known)) < 0)
+	if ((r = engine_resolve_loaders(en, &en->cfg, &en->known)) < 0)
 		goto fail;
 	en->out = output_open(&en->cfg, &r);
 	if (!en->out) {
@@ -89,8 +98,8 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		fs = probe_writes_none();
 	}
 	en->writes = writes_new(&en->cfg, en->procs, &fs, engine_judge_written, en);
-	en->trusted_ids = fileset_resolve(&en->cfg.writes.trusted_producers);
-	en->benign_ids = fileset_resolve(&en->cfg.loader.benign_parents);
+	en->trusted_ids = engine_fileset(en, &en->cfg.writes.trusted_producers);
+	en->benign_ids = engine_fileset(en, &en->cfg.loader.benign_parents);
 	if (!en->writes || !en->trusted_ids || !en->benign_ids) {
 		r = -ENOMEM;
 		goto fail;
@@ -121,11 +130,11 @@ int engine_reload(struct engine *en, struct config *cfg)
 	int r;
 
 	/* build everything new first: on any failure the running configuration stays */
-	if ((r = engine_resolve_loaders(cfg, &ls)) < 0 || !(out = output_open(cfg, &r)) ||
+	if ((r = engine_resolve_loaders(en, cfg, &ls)) < 0 || !(out = output_open(cfg, &r)) ||
 	    (r = rec_event_init(&ev, &lim)) < 0 || (r = strbuf_init(&line, cfg->max_alert_bytes)) < 0)
 		goto fail;
-	trusted = fileset_resolve(&cfg->writes.trusted_producers);
-	benign = fileset_resolve(&cfg->loader.benign_parents);
+	trusted = engine_fileset(en, &cfg->writes.trusted_producers);
+	benign = engine_fileset(en, &cfg->loader.benign_parents);
 	if (!trusted || !benign) {
 		r = -ENOMEM;
 		goto fail;
@@ -535,8 +544,8 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 
 static void engine_refresh_filesets(struct engine *en)
 {
-	struct fileset *trusted = fileset_resolve(&en->cfg.writes.trusted_producers);
-	struct fileset *benign = fileset_resolve(&en->cfg.loader.benign_parents);
+	struct fileset *trusted = engine_fileset(en, &en->cfg.writes.trusted_producers);
+	struct fileset *benign = engine_fileset(en, &en->cfg.loader.benign_parents);
 
 	if (!trusted || !benign) {
 		fileset_free(trusted);

@@ -27,6 +27,8 @@
 struct engine_options {
 	bool event_clock;           /* replay: time follows the events, not the wall clock */
 	const char *artifacts;      /* replay: recorded files by identity (probe.h), or NULL */
+	const struct identities *recorded;  /* replay: identities of named files as recorded
+					     * (identities.h), used instead of this host's */
 };
 
 struct engine_stats {

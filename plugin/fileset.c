@@ -1,9 +1,12 @@
 #include "fileset.h"
 
+#include <fnmatch.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "path.h"
 
 struct fileset {
 	struct file_id *ids;
@@ -21,6 +24,41 @@ static int id_cmp(const void *a, const void *b)
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
 	return 0;
+}
+
+static bool fileset_add(struct fileset *fs, size_t *cap, const struct file_id *id)
+{
+	if (fs->n == *cap) {
+		struct file_id *more = realloc(fs->ids, *cap * 2 * sizeof(*more));
+
+		if (!more)
+			return false;
+		fs->ids = more;
+		*cap *= 2;
+	}
+	fs->ids[fs->n++] = *id;
+	return true;
+}
+
+struct fileset *fileset_resolve_recorded(const struct pattern_list *patterns,
+					 const struct identities *recorded)
+{
+	struct fileset *fs = calloc(1, sizeof(*fs));
+	size_t cap = 64;
+
+	if (!fs || !(fs->ids = malloc(cap * sizeof(*fs->ids)))) {
+		free(fs);
+		return NULL;
+	}
+	for (size_t i = 0; i < recorded->n && fs->n < FILESET_MAX; i++)
+		for (size_t p = 0; p < patterns->n; p++)
+			if (path_match(patterns->v[p], recorded->v[i].path, FNM_PATHNAME)) {
+				if (!fileset_add(fs, &cap, &recorded->v[i].id))
+					i = recorded->n - 1;
+				break;
+			}
+	qsort(fs->ids, fs->n, sizeof(*fs->ids), id_cmp);
+	return fs;
 }
 
 struct fileset *fileset_resolve(const struct pattern_list *patterns)
@@ -42,15 +80,10 @@ struct fileset *fileset_resolve(const struct pattern_list *patterns)
 
 			if (stat(g.gl_pathv[i], &st) < 0 || !S_ISREG(st.st_mode))
 				continue;
-			if (fs->n == cap) {
-				struct file_id *more = realloc(fs->ids, cap * 2 * sizeof(*more));
+			struct file_id id = file_id_from_stat(&st);
 
-				if (!more)
-					break;
-				fs->ids = more;
-				cap *= 2;
-			}
-			fs->ids[fs->n++] = file_id_from_stat(&st);
+			if (!fileset_add(fs, &cap, &id))
+				break;
 		}
 		globfree(&g);
 	}

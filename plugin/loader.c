@@ -88,6 +88,20 @@ int loader_set_resolve(struct loader_set *ls, const struct pattern_list *pattern
 	return r;
 }
 
+int loader_set_resolve_recorded(struct loader_set *ls, const struct pattern_list *patterns,
+				const struct identities *recorded)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < recorded->n && r == 0; i++)
+		for (size_t p = 0; p < patterns->n; p++)
+			if (path_match(patterns->v[p], recorded->v[i].path, FNM_PATHNAME)) {
+				r = loader_set_add(ls, recorded->v[i].canonical, &recorded->v[i].id);
+				break;
+			}
+	return r;
+}
+
 bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id)
 {
 	for (size_t i = 0; i < ls->n; i++)

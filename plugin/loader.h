@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "fileid.h"
+#include "identities.h"
 #include "proctable.h"
 #include "record.h"
 #include "severity.h"
@@ -78,6 +79,9 @@ struct loader_set *loader_set_new(void);
 void loader_set_free(struct loader_set *ls);
 /* Add every file the patterns name (glob, following symlinks): its canonical path and id. */
 int loader_set_resolve(struct loader_set *ls, const struct pattern_list *patterns);
+/* The same from a recording's identities (replay): recorded paths the patterns match. */
+int loader_set_resolve_recorded(struct loader_set *ls, const struct pattern_list *patterns,
+				const struct identities *recorded);
 /* Add one loader by canonical path and identity (tests, reload). 0 or -ENOSPC. */
 int loader_set_add(struct loader_set *ls, const char *canonical, const struct file_id *id);
 bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id);

@@ -82,6 +82,7 @@ struct run_options {
 	const char *format;
 	const char *output;
 	const char *artifacts;
+	const char *identities;
 	const char *user;
 	bool check_config;
 	bool debug;
@@ -100,6 +101,8 @@ static void usage(FILE *f)
 		"  --format json|kv        alert format (overrides the configuration)\n"
 		"  --output syslog|stdout|PATH   alert sink (replay default: stdout)\n"
 		"  --artifacts DIR         replay: files the events name, as DIR/MAJOR:MINOR:INODE\n"
+		"  --identities FILE       replay: loaders, ldd and trusted producers as the\n"
+		"                          recording machine had them (PATH MAJOR:MINOR INODE)\n"
 		"  -d, --debug             log at debug level (shows what was not alerted, and why)\n"
 		"  --user NAME             plugin mode: run as NAME after start-up (default %s;\n"
 		"                          root keeps uid 0)\n"
@@ -217,29 +220,41 @@ static int run(const struct run_options *o)
 	struct reload_ctx rc = { o, &engine };
 	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick,
 				      &stats_requested, &rc };
-	struct engine_options eopts = { o->replay != NULL, o->artifacts };
+	struct identities recorded = { 0 };
+	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL };
 	auparse_state_t *au;
 	int fd = STDIN_FILENO, r;
 
 	if (load_config(o, &cfg) < 0)
 		return 1;
 	log_set_level(cfg.log_level);
+	if (o->identities) {
+		if ((r = identities_load(o->identities, &recorded)) < 0) {
+			log_err("cannot load identities %s: %s", o->identities, strerror(-r));
+			config_free(&cfg);
+			return 1;
+		}
+		eopts.recorded = &recorded;
+	}
 	if (o->replay && strcmp(o->replay, "-") != 0) {
 		fd = open(o->replay, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
 			log_err("cannot open %s: %s", o->replay, strerror(errno));
 			config_free(&cfg);
+			identities_free(&recorded);
 			return 1;
 		}
 	}
 	if (engine_init(&engine, &cfg, &eopts) < 0) {
 		config_free(&cfg);
+		identities_free(&recorded);
 		return 1;
 	}
 	au = auparse_init(AUSOURCE_FEED, NULL);
 	if (!au) {
 		log_err("cannot initialise libauparse: %s", strerror(errno));
 		engine_free(&engine);
+		identities_free(&recorded);
 		return 1;
 	}
 	/* global in libauparse, and auparse_init resets it from auditd.conf */
@@ -255,6 +270,7 @@ static int run(const struct run_options *o)
 	engine_log_stats(&engine);
 	auparse_destroy(au);
 	engine_free(&engine);
+	identities_free(&recorded);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return r < 0 ? 1 : 0;
@@ -263,7 +279,7 @@ static int run(const struct run_options *o)
 int main(int argc, char **argv)
 {
 	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE,
-	       OPT_ARTIFACTS, OPT_USER, OPT_NO_SANDBOX };
+	       OPT_ARTIFACTS, OPT_IDENTITIES, OPT_USER, OPT_NO_SANDBOX };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -271,6 +287,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "artifacts", required_argument, NULL, OPT_ARTIFACTS },
+		{ "identities", required_argument, NULL, OPT_IDENTITIES },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
@@ -294,6 +311,7 @@ int main(int argc, char **argv)
 		case OPT_OUTPUT: o.output = optarg; break;
 		case OPT_CHECK: o.check_config = true; break;
 		case OPT_ARTIFACTS: o.artifacts = optarg; break;
+		case OPT_IDENTITIES: o.identities = optarg; break;
 		case OPT_USER: o.user = optarg; break;
 		case OPT_NO_SANDBOX: o.no_sandbox = true; break;
 		case OPT_VERSION: printf("audisp-elfwatch %s\n", PACKAGE_VERSION); return 0;
@@ -301,8 +319,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (o.artifacts && !o.replay) {
-		fprintf(stderr, "audisp-elfwatch: --artifacts goes with --replay\n");
+	if ((o.artifacts || o.identities) && !o.replay) {
+		fprintf(stderr, "audisp-elfwatch: --artifacts and --identities go with --replay\n");
 		return 2;
 	}
 	if (optind < argc) {

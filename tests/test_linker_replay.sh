@@ -18,7 +18,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 replay() {
 	out=$1
 	shift
-	"$ELFWATCH" -c "$data/replay.conf" --replay "$data/linker-audit.log" --format json "$@" \
+	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$data/linker-audit.log" --format json "$@" \
 		2>"$out.err" | sed -e 's/"host":"[^"]*"/"host":"HOST"/' > "$out"
 }
 

@@ -18,7 +18,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 replay() {
 	log=$1 fmt=$2 out=$3
 	shift 3
-	"$ELFWATCH" -c "$data/replay.conf" --replay "$log" --format "$fmt" "$@" 2>"$out.err" |
+	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$log" --format "$fmt" "$@" 2>"$out.err" |
 		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' > "$out"
 }
 
@@ -69,7 +69,7 @@ else not_ok "benign family raised other alerts than ldd's trace run (medium, ldd
 
 # A replay that is cut mid-event still flushes what it has and exits 0.
 head -c 3000 "$data/loader-stream.log" > "$tmp/cut.log"
-if "$ELFWATCH" -c "$data/replay.conf" --replay "$tmp/cut.log" >/dev/null 2>&1; then
+if "$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$tmp/cut.log" >/dev/null 2>&1; then
 	ok "truncated log replays without error"
 else
 	not_ok "truncated log made the replay fail"

@@ -50,7 +50,7 @@ count() { grep -c "^{\"rule\":\"$2\"" "$1"; }
 build 1426 same "$tmp/same.log" || exit 1
 build 1425 distinct "$tmp/distinct.log" || exit 1
 
-"$ELFWATCH" -c "$data/replay.conf" --replay "$tmp/same.log" --format json > "$tmp/same.json" 2>"$tmp/err"
+"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$tmp/same.log" --format json > "$tmp/same.json" 2>"$tmp/err"
 is "$(wc -l < "$tmp/same.json")" 2 "150 identical loader runs in 3 s: two lines"
 is "$(sed -n 1p "$tmp/same.json" | grep -c '"rule":"loader_exec".*"id":"1795365100.000:50000"')" 1 \
 	"the first run is alerted in full, first"
@@ -63,11 +63,11 @@ esac
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/same.json" &&
 	ok "both lines parse as JSON" || not_ok "a line is not JSON"
 
-"$ELFWATCH" -c "$data/replay.conf" --replay "$tmp/same.log" --format kv > "$tmp/same.kv" 2>"$tmp/err"
+"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$tmp/same.log" --format kv > "$tmp/same.kv" 2>"$tmp/err"
 is "$(grep -c 'rule="alert_repeats" severity="critical" repeats_rule="loader_exec" repeats_count=149 ' "$tmp/same.kv")" 1 \
 	"key=value: the same repeats line"
 
-"$ELFWATCH" -c "$data/replay.conf" --replay "$tmp/distinct.log" --format json > "$tmp/distinct.json" 2>"$tmp/err"
+"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$tmp/distinct.log" --format json > "$tmp/distinct.json" 2>"$tmp/err"
 is "$(count "$tmp/distinct.json" loader_exec)" 62 \
 	"300 different targets in 3 s: a burst of 60 alerts, one more a second"
 is "$(wc -l < "$tmp/distinct.json")" 63 "and one more line"
@@ -100,7 +100,7 @@ with open(sys.argv[2], "w") as f:
                 f.write(re.sub(r"msg=audit\([0-9.:]+\)", "msg=audit(%d.%03d:%d)" %
                                (ms // 1000, ms % 1000, 60000 + 3 * i + k), l))
 PY
-	"$ELFWATCH" -c "$data/replay.conf" --replay "$tmp/rewrite.log" --artifacts "$tmp" \
+	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$tmp/rewrite.log" --artifacts "$tmp" \
 		--format json > "$tmp/rewrite.json" 2>"$tmp/err"
 	is "$(wc -l < "$tmp/rewrite.json")" 1 "a file rewritten 50 times a second for 3 s: one line"
 	is "$(grep -c 'unchanged 149' "$tmp/err")" 1 "the 149 rewrites counted as unchanged"

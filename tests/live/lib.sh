@@ -18,7 +18,9 @@
 #                                    DIR/audisp-elfwatch.conf (0640, args -c DIR/elfwatch.conf);
 #                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
-# the test (not root, no kernel audit, a foreign audit or syslog daemon), or 1 with $ew_error set.
+# the test (not root, no kernel audit, a foreign audit or syslog daemon, or ELFWATCH_SKIP_LIVE=1
+# in the environment: the live parts are not wanted, e.g. this machine's own audit daemon must
+# stay), or 1 with $ew_error set.
 # Only processes these functions started are ever signalled, always by pid.
 
 EW_SKIP=77
@@ -33,6 +35,12 @@ ew_log() { printf '# %s\n' "$*" >&2; }
 
 ew__skip() { ew_skip_reason=$*; }
 ew__fail() { ew_error=$*; }
+
+# ew__skip_wanted: the user asked for no live run (ELFWATCH_SKIP_LIVE=1, README "Tests").
+ew__skip_wanted() {
+	[ "${ELFWATCH_SKIP_LIVE:-0}" != 1 ] && return 1
+	ew__skip "ELFWATCH_SKIP_LIVE=1: live tests not wanted on this machine"
+}
 
 # ew__lock: one live run at a time on this machine (the kernel has one audit daemon and one
 # /dev/log). Held on fd 9 until the script exits; the daemons started here do not inherit it.
@@ -80,6 +88,7 @@ ew_audit_status() {
 
 # ew_audit_check: can this process drive kernel audit, and is no other audit daemon registered?
 ew_audit_check() {
+	! ew__skip_wanted || return "$EW_SKIP"
 	[ "$(id -u)" -eq 0 ] || { ew__skip "not root"; return "$EW_SKIP"; }
 	for ew__c in auditd auditctl ausearch; do
 		command -v "$ew__c" >/dev/null 2>&1 || { ew__skip "$ew__c not installed"; return "$EW_SKIP"; }
@@ -260,6 +269,7 @@ ew__devlog_listening() {
 # DIR/elfwatch.log; everything else goes to DIR/other.log.
 ew_rsyslog_start() {
 	[ -z "$ew_rsyslog_pid" ] || { ew__fail "ew_rsyslog_start: rsyslogd already started"; return 1; }
+	! ew__skip_wanted || return "$EW_SKIP"
 	[ "$(id -u)" -eq 0 ] || { ew__skip "not root"; return "$EW_SKIP"; }
 	command -v rsyslogd >/dev/null 2>&1 || { ew__skip "rsyslogd not installed"; return "$EW_SKIP"; }
 	command -v python3 >/dev/null 2>&1 || { ew__skip "python3 not installed"; return "$EW_SKIP"; }
