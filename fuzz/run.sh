@@ -25,8 +25,10 @@ esac
 # Every module but main.c, as libelfwatch.a has them: the fuzzer links what the plugin links,
 # and a module split elsewhere in the tree needs no change here.
 srcs=$(cd "$top" && ls plugin/*.c | grep -v '^plugin/main\.c$')
-pkgs="auparse audit libelf libconfig nettle"
+pkgs="auparse audit libelf libconfig nettle libcap-ng"
 [ -f "$builddir/config.h" ] || { echo "fuzz/run.sh: no $builddir/config.h: run ./configure" >&2; exit 2; }
+# the sandbox links libseccomp only where configure found it
+grep -q "^#define HAVE_SECCOMP 1" "$builddir/config.h" && pkgs="$pkgs libseccomp"
 mkdir -p "$builddir/fuzz/build" "$builddir/fuzz/corpus-work/$target"
 bin=$builddir/fuzz/build/fuzz_$target
 # shellcheck disable=SC2086
