@@ -32,12 +32,26 @@ pkgs="auparse audit libelf libconfig nettle libcap-ng"
 grep -q "^#define HAVE_SECCOMP 1" "$builddir/config.h" && pkgs="$pkgs libseccomp"
 mkdir -p "$builddir/fuzz/build" "$builddir/fuzz/corpus-work/$target"
 bin=$builddir/fuzz/build/fuzz_$target
+# The modules are compiled once into fuzz/build/obj and shared by every target (a smoke of all
+# targets would otherwise spend its time compiling); an object is rebuilt when its source, any
+# header or config.h is newer.
+objdir=$builddir/fuzz/build/obj
+mkdir -p "$objdir"
 # shellcheck disable=SC2086
-$cc -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-include "$builddir/config.h" -I"$top" -I"$top/plugin" -I"$top/tests" \
-	$(pkg-config --cflags $pkgs) \
-	-o "$bin" "$top/fuzz/fuzz_$target.c" "$top/tests/linecheck.c" \
-	$(for s in $srcs; do echo "$top/$s"; done) $(pkg-config --libs $pkgs) -pthread -lm
+set -- -g -O1 -std=gnu11 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-include "$builddir/config.h" -I"$top" -I"$top/plugin" -I"$top/tests" $(pkg-config --cflags $pkgs)
+objs=
+for s in $srcs tests/linecheck.c "fuzz/fuzz_$target.c"; do
+	o=$objdir/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')
+	if [ ! -f "$o" ] || [ "$top/$s" -nt "$o" ] || [ "$builddir/config.h" -nt "$o" ] ||
+	   [ -n "$(find "$top/plugin" "$top/tests" -name '*.h' -newer "$o" | head -n 1)" ]; then
+		$cc "$@" -c -o "$o.tmp" "$top/$s"
+		mv "$o.tmp" "$o"
+	fi
+	objs="$objs $o"
+done
+# shellcheck disable=SC2086
+$cc -fsanitize=fuzzer,address,undefined -o "$bin" $objs $(pkg-config --libs $pkgs) -pthread -lm
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/fuzz/lsan.supp:print_suppressions=0}
 export LSAN_OPTIONS
 dict=
