@@ -42,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!cfg_ready) {
 		if (config_defaults(&cfg) < 0)
 			abort();
+		/* small tables: fast to make per input, and full ones evict */
+		cfg.writes.pending_size = 8;
+		cfg.writes.recent_size = 8;
 		cfg_ready = 1;
 	}
 	if (size < NFILES)
