@@ -292,6 +292,9 @@ int elf_inspect_source(const struct elf_source *src, uint64_t size, int64_t stam
 	ret->facts.changed = true;
 	if (ret->facts.is_elf)
 		ret->facts.partial = true;
+	/* a hash of bytes that did not hold still names no version of the file */
+	ret->facts.hashed = false;
+	ret->facts.sha256[0] = '\0';
 	return 0;
 }
 

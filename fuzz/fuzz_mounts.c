@@ -1,0 +1,56 @@
+/* libFuzzer target for the mount table: the bytes as /proc/self/mountinfo text through
+ * mounts_parse, then look-ups by id and by mount point (the points the text names, and a few
+ * fixed ones). Invariants: no crash, the count is within MOUNTS_MAX, look-ups answer in range,
+ * a point is never risky in an empty table. Built with clang (fuzz/run.sh mounts); the corpus
+ * is replayed by tests/fuzz_replay.c in make check. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin/mounts.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct mounts *m;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const fixed[] = { "/", "/tmp", "/home/u/mnt", "/proc", "", "//", NULL };
+	static const int ids[] = { 0, 1, 21, 26, 40, -1, 8192, 2147483647 };
+	char *text = malloc(size ? size : 1);
+	char word[4096];
+	int n;
+
+	if (!text || (!m && !(m = mounts_new())))
+		abort();
+	memcpy(text, data, size);
+	n = mounts_parse(m, text, size);
+	if (n < 0 || n > MOUNTS_MAX || mounts_point_count(m) > (size_t)n)
+		abort();
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		int r = mounts_id_risky(m, ids[i]);
+
+		if (r != 0 && r != 1 && r != -ENOENT)
+			abort();
+	}
+	for (size_t i = 0; fixed[i]; i++)
+		if (mounts_point_risky(m, fixed[i]) && mounts_point_count(m) == 0)
+			abort();
+	/* every word of the text as a path, and as a file system type */
+	for (size_t pos = 0; pos < size;) {
+		size_t len = 0;
+
+		while (pos + len < size && text[pos + len] != ' ' && text[pos + len] != '\n' &&
+		       len < sizeof(word) - 1)
+			len++;
+		memcpy(word, text + pos, len);
+		word[len] = '\0';
+		if (mounts_point_risky(m, word) && mounts_point_count(m) == 0)
+			abort();
+		(void)mounts_type_risky(word);
+		pos += len + 1;
+	}
+	free(text);
+	return 0;
+}
