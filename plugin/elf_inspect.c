@@ -288,6 +288,11 @@ int elf_inspect_source(const struct elf_source *src, uint64_t size, int64_t stam
 		if ((rc = inspect_read(src, size, stamp, host, lim, ret, &changed)) < 0 || !changed)
 			return rc;
 	}
+	/* Still changing and not even an ELF header held still: nothing was judged. A caller
+	 * reports that (unjudged), never "not ELF": a dropper rewriting its file under the
+	 * reads must not pass for a text file. */
+	if (!ret->facts.is_elf)
+		return -EAGAIN;
 	/* Still changing: judged on the last read, and the report says so. */
 	ret->facts.changed = true;
 	if (ret->facts.is_elf)

@@ -50,8 +50,9 @@ int elf_inspect_fd(int fd, const struct stat *st, const struct elf_host *host,
 /* The same judgement on any source, whose size and stamp were size0/stamp0 when the caller
  * looked. The snapshot is private, bounded by read_max and never longer than size0. A file
  * that changes while it is read (short reads, another size or stamp afterwards) is read
- * again, at most three times; then it is judged on what was read, with facts.changed and
- * facts.partial set. 0 or -errno (the source's errors, -ENOMEM). */
+ * again, three times in all; then an ELF is judged on what was read, with facts.changed and
+ * facts.partial set, and anything else is -EAGAIN (not judged, never "not ELF"). 0 or -errno
+ * (the source's errors, -EAGAIN, -ENOMEM). */
 int elf_inspect_source(const struct elf_source *src, uint64_t size0, int64_t stamp0,
 		       const struct elf_host *host, const struct elf_limits *lim,
 		       struct elf_report *ret);

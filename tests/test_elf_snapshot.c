@@ -52,6 +52,7 @@ enum flip_mode {
 	FLIP_GREW,          /* was small when the caller looked, big ever since */
 	FLIP_OVERCLAIM,     /* claims to have read more than asked */
 	FLIP_EIO,           /* every read fails */
+	FLIP_SCRUB,         /* every look says 1 MiB, every read finds 2 bytes: shrunk in between */
 	FLIP_MODE_COUNT
 };
 
@@ -61,6 +62,7 @@ struct flip_file {
 	bool big;
 	uint64_t max_end;   /* furthest byte asked for, tail reads aside */
 	unsigned reads;
+	int64_t ticks;      /* FLIP_SCRUB: a new stamp on every look */
 };
 
 static uint64_t flip_size(const struct flip_file *f)
@@ -82,12 +84,12 @@ static ssize_t flip_pread(void *ctx, void *buf, size_t n, uint64_t off)
 		f->max_end = off + n;
 	if (f->mode == FLIP_OVERCLAIM)
 		return (ssize_t)n + 4096;
-	size = flip_size(f);
+	size = f->mode == FLIP_SCRUB ? 2 : flip_size(f);
 	if (off >= size)
 		return 0;
 	if (n > size - off)
 		n = (size_t)(size - off);
-	memcpy(buf, face + off, n);
+	memcpy(buf, f->mode == FLIP_SCRUB ? (const unsigned char *)"#!" : face + off, n);
 	return (ssize_t)n;
 }
 
@@ -98,7 +100,7 @@ static int flip_stamp(void *ctx, uint64_t *ret_size, int64_t *ret_stamp)
 	if (f->mode == FLIP_EVERY_READ)
 		f->big = !f->big;
 	*ret_size = flip_size(f);
-	*ret_stamp = f->big ? 2 : 1;
+	*ret_stamp = f->mode == FLIP_SCRUB ? 10 + ++f->ticks : f->big ? 2 : 1;
 	return 0;
 }
 
@@ -117,13 +119,16 @@ static void test_flipping_source(void)
 		{ FLIP_GREW, false, 0, 0, 0, "grew to 1 MiB after the caller's look: judged again, whole" },
 		{ FLIP_OVERCLAIM, true, -EIO, -1, 0, "a source claiming more bytes than asked: an error, no overflow" },
 		{ FLIP_EIO, true, -EIO, -1, 0, "a source failing every read: its error" },
+		{ FLIP_SCRUB, true, -EAGAIN, -1, 0,
+		  "truncated and rewritten between every look and its read: not judged (-EAGAIN), "
+		  "never 'not ELF'" },
 	};
 	struct elf_limits lim;
 
 	elf_limits_default(&lim);
 	lim.read_max = 256u << 10;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct flip_file f = { rows[i].mode, 0, rows[i].start_big, 0, 0 };
+		struct flip_file f = { rows[i].mode, 0, rows[i].start_big, 0, 0, 0 };
 		struct elf_source src = { flip_pread, flip_stamp, &f };
 		struct elf_report r;
 		uint64_t size0 = rows[i].start_big ? face_len : 1024;
