@@ -6,20 +6,14 @@
 # written libraries: a clean shared object from an unknown writer is medium, a foreign one
 # high, dpkg's clean one quiet.
 set -u
-: "${top_srcdir:=.}" "${ELFWATCH:=./audisp-elfwatch}"
-data="$top_srcdir/tests/data"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
+# shellcheck source=replay_lib.sh
+. "${top_srcdir:-.}/tests/replay_lib.sh"
 
+# replay OUT [OPTION...]: the linker log's alerts as JSON into OUT
 replay() {
 	out=$1
 	shift
-	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$data/linker-audit.log" --format json "$@" \
-		2>"$out.err" | sed -e 's/"host":"[^"]*"/"host":"HOST"/' > "$out"
+	ew_replay "$data/linker-audit.log" json "$out" "$@"
 }
 
 replay "$tmp/linker.json"

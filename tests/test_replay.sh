@@ -3,24 +3,11 @@
 # (host name normalised). The same events in audit.log form (no EOE), plugin stream form (EOE)
 # and stream-without-EOE form must give the same alerts.
 set -u
-: "${top_srcdir:=.}" "${ELFWATCH:=./audisp-elfwatch}"
-data="$top_srcdir/tests/data"
-golden="$top_srcdir/tests/golden"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
+# shellcheck source=replay_lib.sh
+. "${top_srcdir:-.}/tests/replay_lib.sh"
 
 # replay LOG FORMAT OUT [OPTION...]: alerts into OUT, host field normalised
-replay() {
-	log=$1 fmt=$2 out=$3
-	shift 3
-	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$log" --format "$fmt" "$@" 2>"$out.err" |
-		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' > "$out"
-}
+replay() { ew_replay "$@"; }
 
 # same GOT GOLDEN NAME: one TAP line, the first differences as comments
 same() {

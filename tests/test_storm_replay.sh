@@ -7,16 +7,8 @@
 #    the other 238;
 #  - with fold_window and rate_per_minute 0, every event is its own alert again.
 set -u
-: "${top_srcdir:=.}" "${ELFWATCH:=./audisp-elfwatch}"
-data="$top_srcdir/tests/data"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
-is() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3 (got '$1', want '$2')"; fi; }
+# shellcheck source=replay_lib.sh
+. "${top_srcdir:-.}/tests/replay_lib.sh"
 
 # build SERIAL TARGETS OUT: one recorded loader run (event 1426 of loader-audit.log, critical:
 # ld.so /tmp/ew/payload) or a high one (1425: ld.so /bin/true) repeated 150 / 300 times, 20 / 10 ms
