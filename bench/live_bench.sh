@@ -11,6 +11,11 @@
 # usage: sh bench/live_bench.sh ELFWATCH LOADGEN [STEADY_RATE STEADY_S BURST_RATE BURST_S]
 # env: LIVE_BENCH_RULES=FILE  rules to load (default rules.d/50-elfwatch.rules, the full profile)
 #      LIVE_BENCH_CONF=TEXT  settings appended to the plugin's configuration
+#      LIVE_BENCH_GENERATORS=N  N loadgen processes share each phase's rate (default 1; one
+#                            loadgen forks from one core, so many-core top rates need several)
+#      LIVE_BENCH_PLUGIN=none  auditd alone (the stanza is inactive): the baseline to set the
+#                            plugin's figures beside, measured the same way
+# On a machine without auditd or rsyslogd, bench/carry.sh packs them with the plugin.
 # Exit 77 with a message when this machine cannot run it (not root, no kernel audit, another
 # audit or syslog daemon owns the kernel interface or /dev/log).
 set -eu
@@ -39,6 +44,12 @@ restore() {
 ew_at_exit restore
 
 ew_plugin_install "$dir" "$elfwatch"
+with_plugin=yes
+if [ "${LIVE_BENCH_PLUGIN:-}" = none ]; then
+	with_plugin=
+	sed -i 's/^active = yes$/active = no/' "$dir/audisp-elfwatch.conf"
+fi
+generators=${LIVE_BENCH_GENERATORS:-1}
 cat > "$dir/elfwatch.conf" <<'EOF'
 output = "syslog";
 log_level = "info";
@@ -62,16 +73,19 @@ ew_audit_load_rules "$rules" || { echo "live: $ew_error" >&2; exit 1; }
 auditd_pid=$ew_auditd_pid
 plugin_pid=
 n=0
-while [ -z "$plugin_pid" ] && [ "$n" -lt 50 ]; do
+while [ -n "$with_plugin" ] && [ -z "$plugin_pid" ] && [ "$n" -lt 50 ]; do
 	for p in $(pgrep -P "$auditd_pid"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = audisp-elfwatch ] && plugin_pid=$p
 	done
 	[ -n "$plugin_pid" ] || sleep 0.1
 	n=$((n + 1))
 done
-[ -n "$plugin_pid" ] || { echo "live: the plugin did not start under auditd" >&2; exit 1; }
+[ -z "$with_plugin" ] || [ -n "$plugin_pid" ] ||
+	{ echo "live: the plugin did not start under auditd" >&2; exit 1; }
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime, all threads
+ticks() {   # utime + stime, all threads; 0 for no process (auditd alone)
+	if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi
+}
 hz=$(getconf CLK_TCK)
 execs() { grep -ac '^type=SYSCALL .* syscall=59 .*comm="true"' "$dir/audit.log" || :; }
 
@@ -96,11 +110,33 @@ stop_sampler() {
 }
 ew_at_exit stop_sampler
 
+generate() {   # RATE SECONDS: $generators loadgens in parallel, their JSON lines summed into one
+	g=0 pids=
+	while [ "$g" -lt "$generators" ]; do
+		"$loadgen" "$(awk -v r="$1" -v n="$generators" 'BEGIN { printf "%.0f", r / n }')" "$2" \
+			> "$dir/gen.$g" &
+		pids="$pids $!"
+		g=$((g + 1))
+	done
+	for p in $pids; do wait "$p"; done   # not a bare wait: the sampler runs in the background
+	python3 - "$1" "$dir"/gen.* <<-'EOF'
+	import json, sys
+	runs = [json.loads(open(f).read()) for f in sys.argv[2:]]
+	print(json.dumps({"rate_wanted": float(sys.argv[1]),
+	                  "rate_achieved": sum(r["rate_achieved"] for r in runs),
+	                  "seconds": max(r["seconds"] for r in runs),
+	                  "spawned": sum(r["spawned"] for r in runs),
+	                  "failed": sum(r["failed"] for r in runs),
+	                  "behind": sum(r["behind"] for r in runs)}))
+	EOF
+	rm -f "$dir"/gen.*
+}
+
 phase() {   # NAME RATE SECONDS
 	echo "$1" > "$dir/phase"
 	a0=$(ticks "$auditd_pid"); p0=$(ticks "$plugin_pid"); l0=$(ew_audit_status lost)
 	e0=$(execs); t0=$(date +%s.%N)
-	gen=$("$loadgen" "$2" "$3")
+	gen=$(generate "$2" "$3")
 	sleep 2     # let auditd and the plugin drain what the phase queued
 	t1=$(date +%s.%N); a1=$(ticks "$auditd_pid"); p1=$(ticks "$plugin_pid")
 	l1=$(ew_audit_status lost); e1=$(execs)
@@ -120,7 +156,7 @@ phase() {   # NAME RATE SECONDS
 	echo drain > "$dir/phase"
 }
 
-echo "live: auditd pid $auditd_pid, plugin pid $plugin_pid, rules $(auditctl -l | grep -c .) from ${rules#"$top"/}, backlog_limit 8192"
+echo "live: auditd pid $auditd_pid, plugin pid ${plugin_pid:-none (auditd alone)}, $generators generator(s), rules $(auditctl -l | grep -c .) from ${rules#"$top"/}, backlog_limit 8192"
 phase steady "$steady_rate" "$steady_s"
 phase burst "$burst_rate" "$burst_s"
 stop_sampler
@@ -161,5 +197,5 @@ ew_audit_stop       # the plugin sees EOF and logs its counters to syslog
 sleep 1
 overflow=$(grep -ahc 'queue to plugins is full\|dropping event' "$dir/syslog/other.log" "$dir/auditd.out" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 echo "live: auditd queue-overflow messages: $overflow"
-grep -ah 'queue full\|intake:\|assembly:\|queue:\|events [0-9]' "$dir/syslog/elfwatch.log" | sed 's/^/live: plugin: /' || :
+grep -ah 'queue full\|intake:\|assembly:\|queue:\|events [0-9]' "$dir/syslog/elfwatch.log" 2>/dev/null | sed 's/^/live: plugin: /' || :
 ew_rsyslog_stop
