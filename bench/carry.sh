@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/carry.sh: pack the programs the live benchmark needs (this build's plugin, bench/loadgen,
-# and this machine's auditd, auditctl and rsyslogd with its modules) with every library they
+# and this machine's auditd, auditctl, ausearch, rsyslogd with its modules, pgrep, flock, logger) with every library they
 # load, to run them on another x86-64 machine that has none of them (a many-core lab machine).
 # Each program is copied with its interpreter and run path rewritten (patchelf) to point at
 # RUNDIR/lib, so it runs there as a normal executable: its comm, pid and /proc/PID/exe stay its
@@ -38,6 +38,9 @@ pack "$(command -v auditd)" "$out/bin/auditd"
 pack "$(command -v auditctl)" "$out/bin/auditctl.bin"
 pack "$(command -v ausearch)" "$out/bin/ausearch"
 pack "$(command -v rsyslogd)" "$out/bin/rsyslogd.bin"
+for tool in pgrep flock logger; do   # what tests/live/lib.sh calls beyond coreutils
+	pack "$(command -v "$tool")" "$out/bin/$tool"
+done
 for m in imuxsock lmnet; do
 	[ -f "$moddir/$m.so" ] && pack "$moddir/$m.so" "$out/rsyslog/$m.so"
 done
