@@ -143,23 +143,32 @@ bool engine_state_save(struct engine *en)
 	s.saved_mono_ms = now;
 	s.saved_real_s = real.tv_sec;
 	memcpy(s.boot_id, en->boot_id, sizeof(s.boot_id));
-	s.procs = calloc(lim.max_procs, sizeof(*s.procs));
-	s.pending = calloc(lim.max_pending, sizeof(*s.pending));
-	s.recent = calloc(lim.max_recent, sizeof(*s.recent));
+	/* the tables as they are (a reload keeps their sizes until restart) */
+	s.procs = calloc(proctable_size(en->procs) + 1, sizeof(*s.procs));
+	s.pending = calloc(writes_pending_count(en->writes) + 1, sizeof(*s.pending));
+	s.recent = calloc(writes_recent_capacity(en->writes) + 1, sizeof(*s.recent));
 	if (s.procs && s.pending && s.recent) {
-		s.nprocs = proctable_export(en->procs, s.procs, lim.max_procs);
-		s.npending = writes_export_pending(en->writes, now, s.pending, lim.max_pending);
-		s.nrecent = writes_export_recent(en->writes, now, s.recent, lim.max_recent);
+		s.nprocs = proctable_export(en->procs, s.procs, proctable_size(en->procs));
+		s.npending = writes_export_pending(en->writes, now, s.pending,
+						   writes_pending_count(en->writes));
+		s.nrecent = writes_export_recent(en->writes, now, s.recent,
+						 writes_recent_capacity(en->writes));
 		size = state_encoded_size(&s);
-		r = size > STATE_MAX_BYTES ? -EFBIG : (buf = malloc(size)) ? 0 : -ENOMEM;
+		/* the next start refuses more entries than its tables hold: judge now instead */
+		if (s.nprocs > lim.max_procs || s.npending > lim.max_pending ||
+		    s.nrecent > lim.max_recent)
+			r = -E2BIG;
+		else
+			r = size > STATE_MAX_BYTES ? -EFBIG : (buf = malloc(size)) ? 0 : -ENOMEM;
 	}
 	if (r == 0 && (n = state_encode(&s, buf, size, &skipped)) < 0)
 		r = (int)n;
 	if (r == 0)
 		r = statefile_write(&en->state, buf, size);
 	if (r < 0)
-		log_warn("cannot save state to %s (%s): followed files are judged now",
-			 en->cfg.state.path, strerror(-r));
+		log_warn("cannot save state to %s (%s%s): followed files are judged now",
+			 en->cfg.state.path, strerror(-r), r == -E2BIG ? ": tables larger than "
+			 "the configuration's sizes, changed by a reload" : "");
 	else
 		log_info("state saved to %s: %zu processes, %zu followed files (for the next start "
 			 "to judge: not judged unless one comes within max_age, %u s), %zu verdicts; %zu "

@@ -378,3 +378,8 @@ size_t writes_pending_count(const struct writes *w)
 {
 	return w->npending;
 }
+
+size_t writes_recent_capacity(const struct writes *w)
+{
+	return w->nrecent_cap;
+}

@@ -191,5 +191,6 @@ bool writes_in_drop_location(const struct config *cfg, const char *path);
 
 void writes_get_stats(const struct writes *w, struct writes_stats *ret);
 size_t writes_pending_count(const struct writes *w);
+size_t writes_recent_capacity(const struct writes *w);
 
 #endif
