@@ -5,8 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* how long a start waits for the last run to finish writing (audit 3.x restarts a plugin whose
+ * binary changed 50 ms after its SIGTERM, while the old one is still saving) */
+#define STATEFILE_LOCK_WAIT_MS 3000
 
 int statefile_open(const char *path, struct statefile *ret, const char **ret_why)
 {
@@ -75,6 +81,21 @@ static const char *check_file(const struct statefile *sf, const struct stat *st,
 	return NULL;
 }
 
+/* Wait (bounded) for the writer's exclusive lock to go: it is released when the last run
+ * closes the file after saving. -EWOULDBLOCK when it is still held. */
+static int wait_unlocked(int fd)
+{
+	for (int waited = 0;; waited += 20) {
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited >= STATEFILE_LOCK_WAIT_MS)
+			return -EWOULDBLOCK;
+		nanosleep(&(struct timespec){ 0, 20 * 1000000L }, NULL);
+	}
+}
+
 int statefile_take(struct statefile *sf, size_t max_bytes, uint8_t **ret_buf, size_t *ret_len,
 		   struct timespec *ret_mtime, const char **ret_why)
 {
@@ -93,6 +114,12 @@ int statefile_take(struct statefile *sf, size_t max_bytes, uint8_t **ret_buf, si
 		r = -errno;
 		*ret_why = errno == ELOOP ? "a symlink" : "cannot open it";
 		goto remove;
+	}
+	if ((r = wait_unlocked(fd)) < 0) {
+		/* another elfwatch still runs with it: leave it alone (its save stays its own) */
+		*ret_why = r == -EWOULDBLOCK ? "still held by a running elfwatch" : "cannot lock it";
+		close(fd);
+		return r;
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
@@ -149,6 +176,13 @@ int statefile_create(struct statefile *sf)
 		    O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
+	/* held until the save closes it: the next start waits for that, not for an empty file */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
 	sf->fd = fd;
 	return 0;
 }

@@ -26,12 +26,15 @@ struct statefile {
 int statefile_open(const char *path, struct statefile *ret, const char **ret_why);
 
 /* Read the last run's file into *ret_buf (malloc'd, *ret_len bytes; *ret_mtime its mtime)
- * and remove it whatever it holds. -ENOENT when there is none; -errno with *ret_why when it
- * fails a check (it is removed as well, unless it could not be). */
+ * and remove it whatever it holds. A file another run still holds locked (it has not saved
+ * yet: audit 3.x starts the new plugin 50 ms after the old one's SIGTERM) is waited for, at
+ * most 3 s, then left alone (-EWOULDBLOCK). -ENOENT when there is none; -errno with *ret_why
+ * when it fails a check (it is removed as well, unless it could not be). */
 int statefile_take(struct statefile *sf, size_t max_bytes, uint8_t **ret_buf, size_t *ret_len,
 		   struct timespec *ret_mtime, const char **ret_why);
 
-/* Create this run's (empty) file, 0600, and keep its descriptor. 0 or -errno. */
+/* Create this run's (empty) file, 0600, locked (flock) until statefile_write closes it, and
+ * keep its descriptor. 0 or -errno. */
 int statefile_create(struct statefile *sf);
 
 /* Write buf to this run's file and close it. 0 or -errno (the file is then left torn or

@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mitre.h"
@@ -384,6 +387,40 @@ static void test_statefile(void)
 		CHECK(take(path, &why, &len) == -EPERM && strstr(why, "larger"), "5000 bytes for a "
 		       "cap of 4096: %s", why);
 		free(big);
+	}
+	/* the last run still saving (audit 3.x restarts a plugin 50 ms after its SIGTERM) */
+	{
+		pid_t child;
+		int status = 0;
+
+		unlink(path);
+		child = fork();
+		if (child == 0) {
+			struct statefile c;
+			const char *w;
+
+			if (statefile_open(path, &c, &w) < 0 || statefile_create(&c) < 0)
+				_exit(1);
+			nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
+			_exit(statefile_write(&c, (const uint8_t *)"saved", 5) < 0);
+		}
+		nanosleep(&(struct timespec){ 0, 100 * 1000000L }, NULL);
+		CHECK(take(path, &why, &len) == 0 && len == 5, "a file still being saved is waited for, "
+		      "then read whole (%zu bytes)", len);
+		waitpid(child, &status, 0);
+	}
+	{
+		int holder;
+
+		if (statefile_open(path, &sf, &why) < 0 || statefile_create(&sf) < 0)
+			abort();
+		holder = sf.fd;
+		sf.fd = -1;
+		statefile_close(&sf);
+		CHECK(take(path, &why, &len) == -EWOULDBLOCK && access(path, F_OK) == 0,
+		      "one held past the wait (a second instance): %s; left alone", why);
+		close(holder);
+		unlink(path);
 	}
 	chmod(sub, 0777);
 	CHECK(statefile_open(path, &sf, &why) == -EPERM && strstr(why, "writable"),
