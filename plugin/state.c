@@ -33,11 +33,6 @@ static bool str_ok(const char *s, size_t cap)
 	return memchr(s, '\0', cap) != NULL;
 }
 
-static bool id_ok(const struct file_id *id)
-{
-	return id->valid || (id->major == 0 && id->minor == 0 && id->ino == 0);
-}
-
 static bool in(long long v, long long lo, long long hi)
 {
 	return v >= lo && v <= hi;
@@ -49,7 +44,7 @@ bool state_proc_valid(const struct proc_entry *e)
 	       in(e->uid, -1, UINT32_MAX) && in(e->auid, -1, UINT32_MAX) &&
 	       in(e->ses, -1, UINT32_MAX) && str_ok(e->exe, sizeof(e->exe)) &&
 	       str_ok(e->image, sizeof(e->image)) && str_ok(e->comm, sizeof(e->comm)) &&
-	       str_ok(e->argv, sizeof(e->argv)) && id_ok(&e->image_id);
+	       str_ok(e->argv, sizeof(e->argv));
 }
 
 static bool file_valid(const struct written_file *wf)
@@ -362,12 +357,15 @@ static void get_str(struct in *r, char *dst, size_t cap)
 	r->off += n;
 }
 
+/* an identity not known is written as zeros (whatever the struct held): one spelling */
 static void get_id(struct in *r, struct file_id *id)
 {
 	id->valid = get_bool(r);
 	id->major = (uint32_t)get(r, 4);
 	id->minor = (uint32_t)get(r, 4);
 	id->ino = get(r, 8);
+	if (!id->valid && (id->major || id->minor || id->ino))
+		r->bad = true;
 }
 
 static void get_proc(struct in *r, struct proc_entry *e)

@@ -62,7 +62,8 @@ static void sample(struct state_snapshot *s)
 	s->procs = calloc(3, sizeof(*s->procs));
 	for (int i = 0; i < 3; i++)
 		fill_proc(&s->procs[i], 100 + i);
-	s->procs[2].image_id = (struct file_id){ 0 };
+	/* not known, with what an earlier item left in the struct (a writer's snapshot) */
+	s->procs[2].image_id = (struct file_id){ 254, 0, 77, false };
 	s->npending = 2;
 	s->pending = calloc(2, sizeof(*s->pending));
 	fill_file(&s->pending[0].wf, 11);
@@ -131,6 +132,8 @@ static void test_round_trip(void)
 	CHECK(len == state_encoded_size(&s) && len > STATE_HEADER_BYTES, "encoded: %zu bytes", len);
 	CHECK(state_decode(b, len, &lim, &d, &why) == 0 && why == NULL, "decoded back");
 	CHECK(d.nprocs == 3 && d.npending == 2 && d.nrecent == 2, "every entry is back");
+	CHECK(!d.procs[2].image_id.valid && d.procs[2].image_id.ino == 0,
+	      "an identity not known comes back as zeros, not left out");
 	CHECK(memcmp(&d.procs[1], &s.procs[1], sizeof(d.procs[1])) == 0 &&
 	       strcmp(d.procs[0].comm, "cu\"rl\n\x1b[0m") == 0, "a process entry, bytes as they were");
 	CHECK(strcmp(d.pending[0].wf.path, "/tmp/drop/11") == 0 && d.pending[0].settle_now &&
