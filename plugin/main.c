@@ -33,22 +33,25 @@ static int analyze_main(int argc, char **argv)
 #include "sandbox.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, stats_requested;
-static volatile sig_atomic_t stop_sender, ignored_terms, ignored_sender;
+static volatile sig_atomic_t stop_sender, stop_signal, ignored_terms, ignored_sender;
 static bool under_auditd;
 static struct parent_set stoppers;      /* set before the handler is installed */
 
 static void on_term(int sig, siginfo_t *info, void *uctx)
 {
-	(void)sig, (void)uctx;
+	(void)uctx;
 	/* systemd signals the whole cgroup on stop; the process that started us (auditd, or
 	 * audisp-filter) or auditd must be the one to end us, so no queued event is lost
-	 * (auditd closes our stdin first). Others are counted and logged by the loop. */
-	if (under_auditd && info && !parent_may_stop(&stoppers, info->si_pid)) {
+	 * (auditd closes our stdin first). Others are counted and logged by the loop; the
+	 * kernel's own (a terminal's ^C when run by hand) count. */
+	if (under_auditd && info && info->si_code != SI_KERNEL &&
+	    !parent_may_stop(&stoppers, info->si_pid)) {
 		ignored_sender = info->si_pid;
 		ignored_terms++;
 		return;
 	}
 	stop_sender = info ? info->si_pid : 0;
+	stop_signal = sig;
 	stop_requested = 1;
 }
 
@@ -193,7 +196,7 @@ static void do_tick(void *arg)
 
 	if (ignored_terms != ignored_logged) {
 		ignored_logged = ignored_terms;
-		log_warn("SIGTERM from pid %d ignored (%d so far): only the parent (pid %lld, %s) or "
+		log_warn("SIGTERM or SIGINT from pid %d ignored (%d so far): only the parent (pid %lld, %s) or "
 			 "auditd (pid %lld) stops the plugin; it exits when its input ends",
 			 (int)ignored_sender, (int)ignored_logged, stoppers.parent,
 			 stoppers.parent_comm[0] ? stoppers.parent_comm : "?", stoppers.auditd);
@@ -287,7 +290,8 @@ static int run(const struct run_options *o)
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
 	else if (r == 1)
-		log_info("stopping: SIGTERM from pid %d", (int)stop_sender);
+		log_info("stopping: %s from pid %d", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+			 (int)stop_sender);
 	else
 		log_info("stopping: end of input");
 	engine_finish(&engine);

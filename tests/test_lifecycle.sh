@@ -123,7 +123,7 @@ kill -TERM "$pid"
 sleep 0.8
 kill -0 "$pid" 2>/dev/null && ok "a SIGTERM from the test (not its parent, not auditd) does not stop it" ||
 	not_ok "stopped by a SIGTERM from a stranger"
-grep -q "SIGTERM from pid $$ ignored (1 so far): only the parent (pid $parent, " "$tmp/term.err" &&
+grep -q "SIGTERM or SIGINT from pid $$ ignored (1 so far): only the parent (pid $parent, " "$tmp/term.err" &&
 	ok "and is logged with the sender and the parent" || not_ok "log: $(grep SIGTERM "$tmp/term.err")"
 touch "$tmp/go"
 wait "$parent"
