@@ -289,7 +289,7 @@ static int run(const struct run_options *o)
 	r = intake_run(fd, au, &iopts, &hooks, &istats);
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
-	else if (r == 1)
+	else if (r == 1 || stop_requested)     /* the reader may see the stop and close first */
 		log_info("stopping: %s from pid %d", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
 			 (int)stop_sender);
 	else

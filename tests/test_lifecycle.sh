@@ -55,7 +55,11 @@ grep -q 'stopping: end of input' "$tmp/eof.err" && ok "logs why it stops" || not
 [ ! -e "$tmp/st" ] && ok "state off: nothing written" || not_ok "state off wrote $tmp/st"
 
 # ---- state across a restart ----
-run "$tmp/on.conf" "$tmp/write.log" "$tmp/r1.json"
+{ cat "$tmp/write.log"; sleep 0.3; ms > "$tmp/eof"; } |
+	"$ELFWATCH" -c "$tmp/on.conf" --output stdout --log-stderr > "$tmp/r1.json" 2> "$tmp/r1.json.err"
+took=$(($(ms) - $(cat "$tmp/eof")))
+[ "$took" -lt 1000 ] && ok "state on: exit $took ms after the end of input (< 1000)" ||
+	not_ok "state on: exit took $took ms"
 is "$(rules "$tmp/r1.json")" "" "first run: the file is still being followed at the end (no alert)"
 grep -q 'state saved to .*: 1 processes, 1 followed files' "$tmp/r1.json.err" &&
 	ok "its state is saved: 1 process, 1 followed file" || not_ok "save: $(grep state "$tmp/r1.json.err")"
