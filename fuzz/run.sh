@@ -3,9 +3,9 @@
 # then fuzz it for SECONDS (default 60) starting from fuzz/corpus/TARGET. New inputs go to
 # fuzz/corpus-work/TARGET (not committed); crashes to fuzz/crash-TARGET-*: minimise one with
 # `fuzz/build/fuzz_TARGET -minimize_crash=1 FILE`, fix, and add it to fuzz/corpus/TARGET so make
-# check replays it forever. TARGET: record, config, alert, assembly, environ, elf, elf_source, loader, prefilter, mounts, writes. Needs a configured tree (config.h).
+# check replays it forever. TARGET: record, config, alert, assembly, environ, elf, elf_source, loader, prefilter, mounts, writes, state. Needs a configured tree (config.h).
 set -eu
-target=${1:?usage: fuzz/run.sh record|config|alert|assembly|environ|elf|elf_source|loader|prefilter|mounts|writes [SECONDS]}
+target=${1:?usage: fuzz/run.sh record|config|alert|assembly|environ|elf|elf_source|loader|prefilter|mounts|writes|state [SECONDS]}
 secs=${2:-60}
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${BUILDDIR:-$top}
@@ -22,6 +22,7 @@ loader) maxlen=8192 ;;
 prefilter) maxlen=16384 ;;
 mounts) maxlen=16384 ;;
 writes) maxlen=4096 ;;
+state) maxlen=8192 ;;
 *) echo "fuzz/run.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 # Every module but main.c, as libelfwatch.a has them: the fuzzer links what the plugin links,

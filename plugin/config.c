@@ -137,6 +137,7 @@ void config_free(struct config *cfg)
 	if (!cfg)
 		return;
 	free(cfg->output);
+	free(cfg->state.path);
 	patterns_free(&cfg->loader.paths);
 	patterns_free(&cfg->loader.benign_parents);
 	patterns_free(&cfg->loader.writable_dirs);
@@ -189,7 +190,10 @@ int config_defaults(struct config *cfg)
 	cfg->exec_judge.enabled = true;
 	cfg->exec_judge.fileless = true;
 	cfg->exec_judge.cache_size = 4096;
-	if (!cfg->output ||
+	cfg->state.enabled = true;
+	cfg->state.path = strdup(CONFIG_DEFAULT_STATE_PATH);
+	cfg->state.max_age_s = 60;
+	if (!cfg->output || !cfg->state.path ||
 	    patterns_set(&cfg->exec_judge.system_dirs, default_system_dirs,
 			 N_ELEMS(default_system_dirs)) ||
 	    patterns_set(&cfg->exec_judge.fileless_allow, NULL, 0) ||
@@ -324,8 +328,9 @@ static int get_patterns(struct loader_ctx *c, const config_setting_t *parent, co
 static const char *const top_keys[] = {
 	"output", "format", "syslog_facility", "syslog_priority", "log_level", "min_severity",
 	"max_alert_bytes", "max_argv_bytes", "process_table_size", "queue_size", "inspect_files",
-	"loader", "writes", "exec_judge", "alerts", "linker", NULL
+	"loader", "writes", "exec_judge", "alerts", "linker", "state", NULL
 };
+static const char *const state_keys[] = { "enabled", "path", "max_age", NULL };
 static const char *const linker_keys[] = {
 	"preload_files", "conf_paths", "library_dirs", "environ", NULL
 };
@@ -453,6 +458,42 @@ static int load_alerts(struct loader_ctx *c, const config_setting_t *root, struc
 		return r;
 	if (r)
 		cfg->alerts.rate_per_minute = (unsigned)v;
+	return 0;
+}
+
+/* state: { enabled; path; max_age; }: the path is absolute and names a file, not a directory */
+static int load_state(struct loader_ctx *c, const config_setting_t *root, struct config *cfg)
+{
+	const config_setting_t *st = config_setting_get_member(root, "state");
+	const char *str = NULL;
+	size_t v;
+	int r;
+
+	if (!st)
+		return 0;
+	if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+		return fail(c, st, "state must be a group: state: { ... };");
+	if ((r = check_keys(c, st, state_keys)) < 0 ||
+	    (r = get_bool(c, st, "enabled", &cfg->state.enabled)) < 0)
+		return r;
+	if ((r = get_size(c, st, "max_age", 1, 86400, &v)) < 0)
+		return r;
+	if (r)
+		cfg->state.max_age_s = (unsigned)v;
+	if ((r = get_string(c, st, "path", &str)) < 0)
+		return r;
+	if (r) {
+		const char *base = strrchr(str, '/');
+
+		if (str[0] != '/' || !base || !base[1] || strcmp(base, "/.") == 0 ||
+		    strcmp(base, "/..") == 0 || base == str || strlen(str) >= 512)
+			return fail(c, config_setting_get_member(st, "path"), "state path must be an "
+				    "absolute file name in a directory of its own, e.g. \"%s\"",
+				    CONFIG_DEFAULT_STATE_PATH);
+		free(cfg->state.path);
+		if (!(cfg->state.path = strdup(str)))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -591,7 +632,8 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 		return r;
 
 	if ((r = load_writes(c, root, cfg)) < 0 || (r = load_exec_judge(c, root, cfg)) < 0 ||
-	    (r = load_alerts(c, root, cfg)) < 0 || (r = load_linker(c, root, cfg)) < 0)
+	    (r = load_alerts(c, root, cfg)) < 0 || (r = load_linker(c, root, cfg)) < 0 ||
+	    (r = load_state(c, root, cfg)) < 0)
 		return r;
 	loader = config_setting_get_member(root, "loader");
 	if (!loader)

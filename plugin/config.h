@@ -9,6 +9,7 @@
 #include "severity.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/audit/elfwatch.conf"
+#define CONFIG_DEFAULT_STATE_PATH "/run/elfwatch/state"
 
 enum alert_format { FORMAT_JSON = 0, FORMAT_KV };
 
@@ -75,6 +76,11 @@ struct config {
 		struct pattern_list library_dirs;   /* shared objects written there: judged */
 		bool environ;                       /* read LD_ variables from /proc/PID/environ */
 	} linker;
+	struct {
+		bool enabled;                       /* plugin mode: keep tables across a restart */
+		char *path;                         /* absolute; its directory is made 0700 */
+		unsigned max_age_s;                 /* an older state file is ignored */
+	} state;
 };
 
 /* Fill cfg with the built-in defaults. 0 or -ENOMEM. */

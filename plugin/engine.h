@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "proctable.h"
 #include "record.h"
+#include "statefile.h"
 #include "storm.h"
 #include "strbuf.h"
 #include "writes.h"
@@ -78,6 +79,10 @@ struct engine {
 	struct written_file *linker_wf;     /* scratch for linker_hijack alerts */
 	char *environ_buf;                  /* one /proc/PID/environ, ENGINE_ENVIRON_MAX bytes */
 	struct engine_stats stats;
+	/* kept across a restart (engine_state.h) */
+	struct statefile state;
+	bool state_on;                      /* this run's file is created: save at the end */
+	uint8_t boot_id[16];
 };
 
 /* Take ownership of *cfg and set everything up. 0, or negative errno with a logged reason. */
@@ -92,7 +97,10 @@ void engine_handle_event(struct engine *en, auparse_state_t *au);
 /* Timer: look at files being written (live clock). */
 void engine_tick(struct engine *en);
 
-/* End of input: judge what is still pending. */
+/* End of input: save the tables when state is kept (the followed files with them), else
+ * judge what is still pending (live: within ENGINE_FINISH_MS, the rest reported as not
+ * judged); flush folded alerts. */
+#define ENGINE_FINISH_MS 500
 void engine_finish(struct engine *en);
 
 /* Log the counters at info level. */

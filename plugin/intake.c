@@ -20,7 +20,9 @@
 #define INTAKE_AGE_MS 1000
 #define INTAKE_IDLE_MS ASSEMBLY_DEFAULT_WINDOW_MS  /* live: an event without news goes on */
 #define INTAKE_DROP_REPORT_MS 10000
-#define INTAKE_DRAIN_MS 1000        /* on stop, keep judging queued records this long */
+/* on stop, keep judging queued records this long: with the end's judging of followed files
+ * (ENGINE_FINISH_MS) the plugin is gone within a second of auditd's SIGTERM */
+#define INTAKE_DRAIN_MS 400
 #define INTAKE_OTHER_SHARE 4        /* events of no known value use at most 3/4 of the queue */
 
 struct reader {
@@ -345,6 +347,10 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	}
 	linequeue_close(r.q);
 	pthread_join(tid, NULL);
+	linequeue_get_stats(r.q, &stats->queue);
+	if (stats->queue.used > 0)
+		log_warn("stopping: %zu bytes of queued audit records not judged (no time left to "
+			 "drain them)", stats->queue.used);
 	auparse_flush_feed(au);
 	if (r.error < 0 && result == 0)
 		result = r.error;

@@ -25,21 +25,33 @@ static int analyze_main(int argc, char **argv)
 }
 #endif
 #include "engine.h"
+#include "engine_state.h"
 #include "intake.h"
 #include "log.h"
+#include "parent.h"
 #include "privilege.h"
 #include "sandbox.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, stats_requested;
+static volatile sig_atomic_t stop_sender, stop_signal, ignored_terms, ignored_sender;
 static bool under_auditd;
+static struct parent_set stoppers;      /* set before the handler is installed */
 
 static void on_term(int sig, siginfo_t *info, void *uctx)
 {
 	(void)uctx;
-	/* systemd signals the whole cgroup on stop; auditd, our parent, must be the one to end
-	 * us so no queued event is lost (auditd closes our stdin first). */
-	if (under_auditd && info && info->si_pid != getppid())
+	/* systemd signals the whole cgroup on stop; the process that started us (auditd, or
+	 * audisp-filter) or auditd must be the one to end us, so no queued event is lost
+	 * (auditd closes our stdin first). Others are counted and logged by the loop; the
+	 * kernel's own (a terminal's ^C when run by hand) count. */
+	if (under_auditd && info && info->si_code != SI_KERNEL &&
+	    !parent_may_stop(&stoppers, info->si_pid)) {
+		ignored_sender = info->si_pid;
+		ignored_terms++;
 		return;
+	}
+	stop_sender = info ? info->si_pid : 0;
+	stop_signal = sig;
 	stop_requested = 1;
 }
 
@@ -87,6 +99,7 @@ struct run_options {
 	bool check_config;
 	bool debug;
 	bool no_sandbox;
+	bool log_stderr;
 };
 
 static void usage(FILE *f)
@@ -107,6 +120,7 @@ static void usage(FILE *f)
 		"  --user NAME             plugin mode: run as NAME after start-up (default %s;\n"
 		"                          root keeps uid 0)\n"
 		"  --no-sandbox            no seccomp allow-list (to debug a refused system call)\n"
+		"  --log-stderr            plugin mode: messages to stderr, not syslog (tests, by hand)\n"
 		"  --version, --help\n", CONFIG_DEFAULT_PATH, ELFWATCH_USER);
 }
 
@@ -178,7 +192,15 @@ static void do_reload(void *arg)
 static void do_tick(void *arg)
 {
 	struct reload_ctx *rc = arg;
+	static sig_atomic_t ignored_logged;
 
+	if (ignored_terms != ignored_logged) {
+		ignored_logged = ignored_terms;
+		log_warn("SIGTERM or SIGINT from pid %d ignored (%d so far): only the parent (pid %lld, %s) or "
+			 "auditd (pid %lld) stops the plugin; it exits when its input ends",
+			 (int)ignored_sender, (int)ignored_logged, stoppers.parent,
+			 stoppers.parent_comm[0] ? stoppers.parent_comm : "?", stoppers.auditd);
+	}
 	if (stats_requested) {
 		stats_requested = 0;
 		engine_log_stats(rc->engine);
@@ -261,10 +283,17 @@ static int run(const struct run_options *o)
 	auparse_set_eoe_timeout(2);
 	auparse_add_callback(au, on_event, &engine, NULL);
 	iopts.queue_bytes = engine.cfg.queue_size;
+	if (under_auditd)
+		engine_state_load(&engine);    /* as root: before confine */
 	confine(o, &engine);
 	r = intake_run(fd, au, &iopts, &hooks, &istats);
 	if (r < 0)
 		log_err("reading audit events failed: %s", strerror(-r));
+	else if (r == 1 || stop_requested)     /* the reader may see the stop and close first */
+		log_info("stopping: %s from pid %d", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+			 (int)stop_sender);
+	else
+		log_info("stopping: end of input");
 	engine_finish(&engine);
 	intake_log_stats(&istats);
 	engine_log_stats(&engine);
@@ -279,7 +308,7 @@ static int run(const struct run_options *o)
 int main(int argc, char **argv)
 {
 	enum { OPT_REPLAY = 256, OPT_FORMAT, OPT_OUTPUT, OPT_CHECK, OPT_VERSION, OPT_ANALYZE,
-	       OPT_ARTIFACTS, OPT_IDENTITIES, OPT_USER, OPT_NO_SANDBOX };
+	       OPT_ARTIFACTS, OPT_IDENTITIES, OPT_USER, OPT_NO_SANDBOX, OPT_LOG_STDERR };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -291,6 +320,7 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+		{ "log-stderr", no_argument, NULL, OPT_LOG_STDERR },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -314,6 +344,7 @@ int main(int argc, char **argv)
 		case OPT_IDENTITIES: o.identities = optarg; break;
 		case OPT_USER: o.user = optarg; break;
 		case OPT_NO_SANDBOX: o.no_sandbox = true; break;
+		case OPT_LOG_STDERR: o.log_stderr = true; break;
 		case OPT_VERSION: printf("audisp-elfwatch %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -351,7 +382,12 @@ int main(int argc, char **argv)
 		if (chdir("/") < 0)
 			return 1;
 	}
-	log_setup(under_auditd, o.debug ? LOG_DEBUG : LOG_INFO);
+	log_setup(under_auditd && !o.log_stderr, o.debug ? LOG_DEBUG : LOG_INFO);
+	if (under_auditd) {
+		parent_discover("/proc", (long long)getppid(), &stoppers);
+		log_debug("SIGTERM stops the plugin from pid %lld (parent, %s) or %lld (auditd)",
+			  stoppers.parent, stoppers.parent_comm, stoppers.auditd);
+	}
 	setup_signals();
 	return run(&o);
 }

@@ -151,12 +151,11 @@ static void join_argv(char *dst, size_t cap, const struct rec_event *ev)
 	dst[len] = '\0';
 }
 
-void proctable_record_exec(struct proctable *pt, const struct rec_event *ev)
+/* The slot for pid, made the most recent (a new one evicts the least recently updated). */
+static uint32_t touch(struct proctable *pt, long long pid)
 {
-	uint32_t i = find(pt, ev->pid);
+	uint32_t i = find(pt, pid);
 
-	if (ev->pid < 0)
-		return;
 	if (i != NIL) {
 		recency_unlink(pt, i);
 		pt->stats.updates++;
@@ -170,14 +169,37 @@ void proctable_record_exec(struct proctable *pt, const struct rec_event *ev)
 			pt->stats.evictions++;
 		}
 		pt->slots[i].used = true;
-		pt->slots[i].e.pid = ev->pid;
-		size_t b = bucket_of(pt, ev->pid);
+		pt->slots[i].e.pid = pid;
+		size_t b = bucket_of(pt, pid);
 		pt->slots[i].bucket_next = pt->buckets[b];
 		pt->buckets[b] = i;
 		pt->stats.inserts++;
 	}
 	recency_push_newest(pt, i);
-	proc_entry_fill(&pt->slots[i].e, ev);
+	return i;
+}
+
+void proctable_record_exec(struct proctable *pt, const struct rec_event *ev)
+{
+	if (ev->pid < 0)
+		return;
+	proc_entry_fill(&pt->slots[touch(pt, ev->pid)].e, ev);
+}
+
+void proctable_restore(struct proctable *pt, const struct proc_entry *e)
+{
+	if (e->pid < 0)
+		return;
+	pt->slots[touch(pt, e->pid)].e = *e;
+}
+
+size_t proctable_export(const struct proctable *pt, struct proc_entry *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t i = pt->oldest; i != NIL && n < max; i = pt->slots[i].newer)
+		out[n++] = pt->slots[i].e;
+	return n;
 }
 
 void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev)

@@ -37,6 +37,11 @@ void proctable_record_exec(struct proctable *pt, const struct rec_event *ev);
 /* Fill e from the process fields of ev (pid, ids, exe, comm, PATH item 0, argv summary). */
 void proc_entry_fill(struct proc_entry *e, const struct rec_event *ev);
 
+/* Put e in the table as the most recently updated entry (a saved table, oldest first). */
+void proctable_restore(struct proctable *pt, const struct proc_entry *e);
+/* Copy at most max entries into out, least recently updated first; the count. */
+size_t proctable_export(const struct proctable *pt, struct proc_entry *out, size_t max);
+
 /* Entry for pid, or NULL. The pointer is valid until the next record call. */
 const struct proc_entry *proctable_get(struct proctable *pt, long long pid);
 

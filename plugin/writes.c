@@ -293,12 +293,23 @@ void writes_tick(struct writes *w, long long now_ms)
 	w->next_due_ms = next;
 }
 
+void writes_flush_until(struct writes *w, long long now_ms, const struct writes_deadline *dl)
+{
+	for (size_t i = 0; i < w->npending_cap; i++) {
+		struct pending *p = &w->pending[i];
+
+		if (!p->used)
+			continue;
+		if (dl && dl->clock(dl->ctx) >= dl->deadline_ms)
+			writes_abandon(w, p, now_ms);
+		else
+			writes_finish(w, p, p->settle_now ? p->wf.settled_by : "end_of_input", now_ms);
+	}
+}
+
 void writes_flush(struct writes *w, long long now_ms)
 {
-	for (size_t i = 0; i < w->npending_cap; i++)
-		if (w->pending[i].used)
-			writes_finish(w, &w->pending[i], w->pending[i].settle_now ?
-				      w->pending[i].wf.settled_by : "end_of_input", now_ms);
+	writes_flush_until(w, now_ms, NULL);
 }
 
 /* A verdict holds for the (size, mtime) it was made for: an executed file that was not
@@ -366,4 +377,9 @@ void writes_get_stats(const struct writes *w, struct writes_stats *ret)
 size_t writes_pending_count(const struct writes *w)
 {
 	return w->npending;
+}
+
+size_t writes_recent_capacity(const struct writes *w)
+{
+	return w->nrecent_cap;
 }

@@ -37,6 +37,7 @@ enum writes_unjudged {
 	WRITES_UJ_NO_NAME,              /* no absolute name to open it by */
 	WRITES_UJ_READ_ERROR,           /* opened, but the engine could not read it */
 	WRITES_UJ_OPEN_FAILED,          /* any other open error */
+	WRITES_UJ_SHUTDOWN,             /* input ended and the time to judge ran out */
 	WRITES_UJ_COUNT
 };
 const char *writes_unjudged_name(enum writes_unjudged u);
@@ -157,10 +158,39 @@ void writes_tick(struct writes *w, long long now_ms);
 /* End of input: judge everything still pending. */
 void writes_flush(struct writes *w, long long now_ms);
 
+/* The same within a time limit: once clock() reaches deadline_ms, each file still pending
+ * is reported as not judged (WRITES_UJ_SHUTDOWN) instead. */
+struct writes_deadline {
+	long long (*clock)(void *ctx);
+	void *ctx;
+	long long deadline_ms;
+};
+void writes_flush_until(struct writes *w, long long now_ms, const struct writes_deadline *dl);
+
+/* Saving and restoring the tables across a restart (writes_state.c, state.h). */
+struct state_pending;
+struct state_recent;
+/* Copy the followed files (ages relative to now_ms) into out; the count (at most max). */
+size_t writes_export_pending(const struct writes *w, long long now_ms, struct state_pending *out,
+			     size_t max);
+/* Copy the recent verdicts, oldest first; the count (at most max). */
+size_t writes_export_recent(const struct writes *w, long long now_ms, struct state_recent *out,
+			    size_t max);
+/* Follow a saved file again, as if just seen written: its identity is looked at now (a file
+ * gone or replaced is not restored: -ENOENT), its writer's trust derived again. gap_ms: time
+ * since the save. 0 or -errno. */
+int writes_restore_pending(struct writes *w, const struct state_pending *sp, long long gap_ms,
+			   long long now_ms);
+/* Remember a saved verdict again if the file still has its identity at its name (else
+ * -ENOENT); a verdict is used only while the file's (size, mtime) match it. 0 or -errno. */
+int writes_restore_recent(struct writes *w, const struct state_recent *sr, long long gap_ms,
+			  long long now_ms);
+
 /* True for paths under the configured drop locations (loader.writable_dirs). */
 bool writes_in_drop_location(const struct config *cfg, const char *path);
 
 void writes_get_stats(const struct writes *w, struct writes_stats *ret);
 size_t writes_pending_count(const struct writes *w);
+size_t writes_recent_capacity(const struct writes *w);
 
 #endif

@@ -81,5 +81,7 @@ void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
 void writes_look(struct writes *w, struct pending *p, long long now_ms);
 void writes_settle_attempt(struct writes *w, struct pending *p, long long now_ms);
 void writes_finish(struct writes *w, struct pending *p, const char *cause, long long now_ms);
+/* Out of time at the end: p is reported as not judged (WRITES_UJ_SHUTDOWN), unopened. */
+void writes_abandon(struct writes *w, struct pending *p, long long now_ms);
 
 #endif

@@ -29,6 +29,7 @@ static const char *const unjudged_names[WRITES_UJ_COUNT] = {
 	[WRITES_UJ_NO_NAME] = "no_name",
 	[WRITES_UJ_READ_ERROR] = "read_error",
 	[WRITES_UJ_OPEN_FAILED] = "open_failed",
+	[WRITES_UJ_SHUTDOWN] = "shutdown",
 };
 
 const char *writes_trust_name(enum writes_trust t)
@@ -320,4 +321,13 @@ void writes_finish(struct writes *w, struct pending *p, const char *cause, long 
 	case ATTEMPT_DONE:
 		break;
 	}
+}
+
+void writes_abandon(struct writes *w, struct pending *p, long long now_ms)
+{
+	if (!p->wf.settled_by[0])
+		snprintf(p->wf.settled_by, sizeof(p->wf.settled_by), "shutdown");
+	p->why = WRITES_UJ_SHUTDOWN;
+	p->last_err = 0;
+	report_unjudged(w, p, now_ms);
 }

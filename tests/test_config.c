@@ -122,6 +122,15 @@ static const struct bad_case bad_cases[] = {
 	  "rate_per_minute too large" },
 	{ "alerts: { fold_table_size = 15; };\n", 1, "between 16 and 1048576", "fold table too small" },
 	{ "alerts: { fold_table_size = 1048577; };\n", 1, "between 16", "fold table too large" },
+	{ "state = true;\n", 1, "state must be a group", "state not a group" },
+	{ "state: { enable = false; };\n", 1, "unknown setting 'enable'", "state typo" },
+	{ "state: { max_age = 0; };\n", 1, "between 1 and 86400", "max_age 0" },
+	{ "state: { max_age = 86401; };\n", 1, "between 1 and 86400", "max_age over a day" },
+	{ "state: { path = \"run/state\"; };\n", 1, "absolute file name", "relative state path" },
+	{ "state: { path = \"/state\"; };\n", 1, "directory of its own", "state file in /" },
+	{ "state: { path = \"/run/elfwatch/\"; };\n", 1, "absolute file name", "a directory" },
+	{ "state: { path = \"/run/elfwatch/..\"; };\n", 1, "absolute file name", "dot-dot" },
+	{ "state: { path = 5; };\n", 1, "must be a string", "numeric path" },
 };
 
 static void test_defaults(void)
@@ -139,6 +148,8 @@ static void test_defaults(void)
 	tap_ok(c.inspect_files && !c.loader.benign_alerts && c.loader.nallow == 0, "booleans, no allow");
 	tap_ok(c.alerts.fold_window_s == 60 && c.alerts.rate_per_minute == 60 &&
 	       c.alerts.fold_table_size == 1024, "alerts: fold 60 s, 60 a minute, 1024 remembered");
+	tap_ok(c.state.enabled && strcmp(c.state.path, "/run/elfwatch/state") == 0 &&
+	       c.state.max_age_s == 60, "state: kept in /run/elfwatch/state, 60 s");
 	tap_ok(c.loader.paths.n >= 12 && c.loader.benign_parents.n == 2 && c.loader.writable_dirs.n >= 5,
 	       "default pattern lists");
 	tap_ok(c.exec_judge.enabled && c.exec_judge.fileless && c.exec_judge.cache_size == 4096 &&
@@ -181,6 +192,7 @@ static void test_good(void)
 		"process_table_size = 64;\n"
 		"inspect_files = false;\n"
 		"alerts: { fold_window = 0; rate_per_minute = 1000000; fold_table_size = 16; };\n"
+		"state: { enabled = false; path = \"/run/x/st\"; max_age = 86400; };\n"
 		"linker: { preload_files = [ \"/etc/ld.so.preload\", \"/x/preload\" ];\n"
 		"  conf_paths = [ ]; library_dirs = [ \"/opt/lib\" ]; environ = true; };\n"
 		"loader: {\n"
@@ -213,6 +225,8 @@ static void test_good(void)
 	tap_ok(!c.inspect_files && c.loader.benign_alerts, "booleans");
 	tap_ok(c.alerts.fold_window_s == 0 && c.alerts.rate_per_minute == 1000000 &&
 	       c.alerts.fold_table_size == 16, "alerts: 0 turns folding off, bounds accepted");
+	tap_ok(!c.state.enabled && strcmp(c.state.path, "/run/x/st") == 0 && c.state.max_age_s == 86400,
+	       "state: every key");
 	tap_ok(c.loader.paths.n == 1 && strcmp(c.loader.paths.v[0], "/opt/ld/ld-*.so*") == 0,
 	       "paths replaced, not appended");
 	tap_ok(c.loader.benign_parents.n == 0, "empty list allowed");

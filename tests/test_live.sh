@@ -72,6 +72,8 @@ syslog_facility = "auth";
 log_level = "info";
 loader: { benign_alerts = false; };
 EOF
+# the state kept across restarts: the test's own, never the host's /run/elfwatch
+printf 'state: { path = "%s/state/state"; };\n' "$dir" >> "$dir/elfwatch.conf"
 chmod 0640 "$dir/elfwatch.conf"
 "$dir/audisp-elfwatch" --check-config -c "$dir/elfwatch.conf" > "$dir/check-config.out" 2>&1 ||
 	bail "--check-config rejects the test configuration: $(head -n 3 "$dir/check-config.out")"

@@ -97,6 +97,7 @@ linker: {
 			 "$L" ];
 	environ = true;
 };
+state: { path = "$dir/state/state"; };
 EOF
 chmod 0640 "$dir/elfwatch.conf"
 "$dir/audisp-elfwatch" --check-config -c "$dir/elfwatch.conf" > "$dir/check.out" 2>&1 ||
