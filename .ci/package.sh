@@ -23,7 +23,7 @@ say() { echo "package: $*"; }
 fail() { say "FAIL: $*"; failures=$((failures + 1)); }
 skip() { say "SKIP: $*"; exit 77; }
 
-for t in dpkg-buildpackage dh lintian fakeroot git; do
+for t in dpkg-buildpackage dh lintian fakeroot git hardening-check; do
 	command -v "$t" >/dev/null 2>&1 || skip "$t missing (scripts/setup.sh installs it)"
 done
 git -C "$top" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout (the copy is made from git ls-files)"
@@ -32,6 +32,7 @@ start=$(date +%s)
 tmp=$(mktemp -d /tmp/elfwatch-package.XXXXXX)
 installed=no
 cleanup() {
+	exec 4>&-
 	if [ "$installed" = yes ]; then
 		say "purging elfwatch (exit path)"
 		dpkg_locked --purge elfwatch >/dev/null 2>&1 || say "purge failed: dpkg --purge elfwatch by hand"
@@ -214,11 +215,44 @@ out=$(/usr/sbin/audisp-elfwatch --check-config 2>&1) && [ "$out" = "/etc/audit/e
 out=$(/usr/sbin/audisp-elfwatch --analyze /bin/true 2>/dev/null); rc=$?
 case "$rc:$out" in 0:*'"path":"/bin/true"'*'"arch":"native"'*) ;;
 *) fail "audisp-elfwatch --analyze /bin/true: exit $rc: $out" ;; esac
+# A plugin that runs as root from the installed binary (auditd started it before the user
+# existed): the postinst says to restart auditd. Played by --replay of a FIFO we hold open.
+mkfifo "$tmp/fifo"
+/usr/sbin/audisp-elfwatch --replay "$tmp/fifo" --output stdout >/dev/null 2>&1 &
+rp=$!
+exec 4>"$tmp/fifo"
+out=$(/var/lib/dpkg/info/elfwatch.postinst configure "$version" 2>&1)
+exec 4>&-
+wait "$rp"
+case $out in *"runs as root"*"systemctl restart auditd"*) ;;
+*) fail "postinst with a root plugin running does not say to restart auditd: $out" ;; esac
+
+# PIE, stack protector, fortify, relro, bind now (Debian 12's dpkg-buildflags adds no
+# -fcf-protection, so control-flow integrity is not asked for)
+out=$(hardening-check --nocfprotection -q /usr/sbin/audisp-elfwatch 2>&1) || fail "hardening-check: $out"
 # a copy of /bin/true whose e_machine says AArch64 (183): foreign, exit 1
 cp /bin/true "$tmp/foreign" && printf '\267\000' | dd of="$tmp/foreign" bs=1 seek=18 conv=notrunc 2>/dev/null
 out=$(/usr/sbin/audisp-elfwatch --analyze "$tmp/foreign" 2>/dev/null); rc=$?
 case "$rc:$out" in 1:*'"code":"foreign_arch"'*) ;;
 *) fail "audisp-elfwatch --analyze on an AArch64-marked copy: exit $rc: $out" ;; esac
+
+# Upgrade: the same package under a higher version (repacked), over an edited conffile.
+up=$tmp/upgrade
+if dpkg-deb -R "$deb" "$up" && sed -i "s/^Version: .*/Version: ${version}+ciupgrade1/" "$up/DEBIAN/control" &&
+	dpkg-deb --root-owner-group -b "$up" "$tmp/upgrade.deb" >/dev/null; then
+	echo '# edited by .ci/package.sh' >> /etc/audit/elfwatch.conf
+	if out=$(dpkg_locked -i "$tmp/upgrade.deb" </dev/null); then
+		case $out in *"systemctl reload auditd"*) ;; *) fail "the upgrade's postinst does not say to reload auditd: $out" ;; esac
+		tail -n 1 /etc/audit/elfwatch.conf | grep -qx '# edited by .ci/package.sh' ||
+			fail "the upgrade lost an edit of /etc/audit/elfwatch.conf"
+		expect /usr/sbin/audisp-elfwatch 750 root:root
+		say "upgrade to ${version}+ciupgrade1: edited configuration kept, modes kept, postinst says to reload"
+	else
+		fail "dpkg -i of the upgrade:"; printf '%s\n' "$out" | sed 's/^/  /'
+	fi
+else
+	fail "repacking the package for the upgrade check"
+fi
 
 t0=$(date +%s)
 if out=$(dpkg_locked --purge elfwatch); then

@@ -41,7 +41,7 @@ for page in "$man8" "$man5" "$man7"; do
 		fail "$name: man -l renders it, without a warning"; sed 's/^/# /' "$tmp/err" | head -n 10
 	fi
 	# plain text, one long line per paragraph, for the searches below
-	groff -man -Tascii -P-c -P-b -P-u -rLL=400n "$page" 2>/dev/null > "$tmp/$name.txt" || :
+	groff -man -Tascii -P-c -P-b -P-u -rLL=400n -rHY=0 "$page" 2>/dev/null > "$tmp/$name.txt" || :
 done
 
 # has PAGE WORD: WORD appears in PAGE's text as a whole word (letters, digits, _ - . around it
