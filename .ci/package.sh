@@ -67,6 +67,8 @@ system_auditd() {
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 upstream=${version%-*}
 src=$tmp/elfwatch-$upstream
+acver=$(sed -n 's/^AC_INIT(\[elfwatch\], \[\([^]]*\)\].*/\1/p' configure.ac)
+[ "$acver" = "$upstream" ] || fail "debian/changelog's upstream version $upstream is not configure.ac's $acver"
 mkdir "$src"
 # Tracked and new files, none of what a build in place left behind.
 git ls-files -z -co --exclude-standard | tar -cf - --null -T - | tar -xf - -C "$src" ||

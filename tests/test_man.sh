@@ -3,7 +3,8 @@
 # warning, and none can go stale: every option audisp-elfwatch --help and --analyze's usage
 # print (with the values they list, json|kv ...) is in audisp-elfwatch(8), every setting of
 # conf/elfwatch.conf (group.name for members) in elfwatch.conf(5), every rule key of the
-# bundled profiles in elfwatch.rules(7). Skips with the reason when groff or man is missing.
+# bundled profiles in elfwatch.rules(7), and each page's .TH names the version --version
+# prints. Skips with the reason when groff or man is missing.
 # Env (set by `make check`): top_srcdir, ELFWATCH.
 set -eu
 
@@ -70,6 +71,13 @@ else
 		else fail "audisp-elfwatch.8 names the value $v (from --help)"; fi
 	done
 fi
+
+# Each page's footer names the version --version prints.
+ver=$("$ELFWATCH" --version 2>/dev/null | awk '{ print $2 }')
+for page in "$man8" "$man5" "$man7"; do
+	if head -n 1 "$page" | grep -qF "\"elfwatch $ver\""; then ok "$(basename "$page"): .TH names elfwatch $ver"
+	else fail "$(basename "$page"): .TH names elfwatch $ver (--version)"; fi
+done
 
 # Settings of conf/elfwatch.conf: "name = ..." and "name: {" lines outside comments, members
 # named group.name (syslog_priority's too).
