@@ -3,7 +3,8 @@
 # (it writes into the parent directory), runs lintian (no error or warning beyond the
 # justified overrides), checks that it installs the same files with the same modes as make
 # install, then installs it on this machine with dpkg -i, checks the files, modes, conffiles
-# and the user, runs --check-config and --analyze with the installed binary, purges it and
+# and the user, runs --check-config and --analyze with the installed binary (and
+# debian/tests/smoke, the autopkgtest), upgrades it over an edited conffile, purges it and
 # checks that the machine is as it was. Exit 0 pass, 77 skip (with the reason), 1 fail.
 #
 # Installing on the host is safe here because nothing of the package runs by itself: it
@@ -217,6 +218,9 @@ out=$(/usr/sbin/audisp-elfwatch --check-config 2>&1) && [ "$out" = "/etc/audit/e
 out=$(/usr/sbin/audisp-elfwatch --analyze /bin/true 2>/dev/null); rc=$?
 case "$rc:$out" in 0:*'"path":"/bin/true"'*'"arch":"native"'*) ;;
 *) fail "audisp-elfwatch --analyze /bin/true: exit $rc: $out" ;; esac
+# the package's autopkgtest (debian/tests/smoke) against the installed package
+out=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin sh debian/tests/smoke 2>&1) || fail "debian/tests/smoke: $out"
+
 # A plugin that runs as root from the installed binary (auditd started it before the user
 # existed): the postinst says to restart auditd. Played by --replay of a FIFO we hold open.
 mkfifo "$tmp/fifo"
