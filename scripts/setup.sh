@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install every Debian package elfwatch needs to build and test; "setup.sh bench" adds what the
-# benchmarks compare against (Laurel, whose package also activates its own auditd plugin
+# Install every Debian package elfwatch needs to build and test (the man pages' test, and the
+# Debian package's build and lintian run of .ci/package.sh, included); "setup.sh bench" adds
+# what the benchmarks compare against (Laurel, whose package also activates its own auditd plugin
 # stanza: keep it off hosts you care about). Idempotent: installs only what is missing.
 # Creates the system user the plugin runs as after start-up (elfwatch, README "Security").
 # Run as root on Debian 12.
@@ -10,7 +11,8 @@ PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev libseccomp-dev
 auditd rsyslog python3 util-linux passwd python3-venv clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
-curl file musl"
+curl file musl groff-base man-db
+debhelper dh-autoreconf devscripts lintian dpkg-dev fakeroot"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS laurel hyperfine time"
 fi
