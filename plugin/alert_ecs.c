@@ -19,12 +19,37 @@ static const int risk_score[SEV_COUNT] = { 0, 21, 47, 73, 99 };
 /* ECS keeps user ids and inodes as keywords (strings); an unset audit id is left out. */
 static void ecs_id(struct emitter *e, const char *name, long long v)
 {
-	char buf[24];
-
 	if (v < 0 || v == REC_AUID_UNSET)
 		return;
-	snprintf(buf, sizeof(buf), "%lld", v);
-	emit_word(e, name, buf);
+	emit_key(e, name);
+	strbuf_putc(e->sb, '"');
+	strbuf_put_int(e->sb, v);
+	strbuf_putc(e->sb, '"');
+}
+
+/* n bytes of a code-made word (a MITRE id or name from mitre.c): never cut, no escaping. */
+static void ecs_wordn(struct emitter *e, const char *name, const char *s, size_t n)
+{
+	emit_key(e, name);
+	strbuf_putc(e->sb, '"');
+	strbuf_add(e->sb, s, n);
+	strbuf_putc(e->sb, '"');
+}
+
+/* A MITRE reference URL: prefix, id, '/', [sub, '/'] from code-made words (no escaping). */
+static void ecs_url(struct emitter *e, const char *prefix, const char *id, size_t idlen,
+		    const char *sub)
+{
+	emit_key(e, "reference");
+	strbuf_putc(e->sb, '"');
+	strbuf_puts(e->sb, prefix);
+	strbuf_add(e->sb, id, idlen);
+	strbuf_putc(e->sb, '/');
+	if (sub) {
+		strbuf_puts(e->sb, sub);
+		strbuf_putc(e->sb, '/');
+	}
+	strbuf_putc(e->sb, '"');
 }
 
 static void ecs_user(struct emitter *e, const char *name, long long uid)
@@ -41,12 +66,9 @@ static void ecs_user(struct emitter *e, const char *name, long long uid)
 static void ecs_threat(struct emitter *e, const struct mitre *m)
 {
 	const char *dot = strchr(m->technique, '.'), *colon = strstr(m->technique_name, ": ");
-	char id[16], name[96], url[96];
 	size_t idlen = dot ? (size_t)(dot - m->technique) : strlen(m->technique);
 	size_t namelen = colon ? (size_t)(colon - m->technique_name) : strlen(m->technique_name);
 
-	snprintf(id, sizeof(id), "%.*s", (int)idlen, m->technique);
-	snprintf(name, sizeof(name), "%.*s", (int)namelen, m->technique_name);
 	emit_open(e, "threat", '{');
 	/* minimal: the ids only (names and references are the ids' to look up) */
 	if (!e->minimal)
@@ -55,25 +77,21 @@ static void ecs_threat(struct emitter *e, const struct mitre *m)
 	emit_word(e, "id", m->tactic);
 	if (!e->minimal) {
 		emit_word(e, "name", m->tactic_name);
-		snprintf(url, sizeof(url), "https://attack.mitre.org/tactics/%s/", m->tactic);
-		emit_word(e, "reference", url);
+		ecs_url(e, "https://attack.mitre.org/tactics/", m->tactic, strlen(m->tactic), NULL);
 	}
 	emit_close(e, '}');
 	emit_open(e, "technique", '{');
-	emit_word(e, "id", id);
+	ecs_wordn(e, "id", m->technique, idlen);
 	if (!e->minimal) {
-		emit_word(e, "name", name);
-		snprintf(url, sizeof(url), "https://attack.mitre.org/techniques/%s/", id);
-		emit_word(e, "reference", url);
+		ecs_wordn(e, "name", m->technique_name, namelen);
+		ecs_url(e, "https://attack.mitre.org/techniques/", m->technique, idlen, NULL);
 	}
 	if (dot) {
 		emit_open(e, "subtechnique", '{');
 		emit_word(e, "id", m->technique);
 		if (!e->minimal) {
 			emit_word(e, "name", colon ? colon + 2 : m->technique_name);
-			snprintf(url, sizeof(url), "https://attack.mitre.org/techniques/%s/%s/", id,
-				 dot + 1);
-			emit_word(e, "reference", url);
+			ecs_url(e, "https://attack.mitre.org/techniques/", m->technique, idlen, dot + 1);
 		}
 		emit_close(e, '}');
 	}
