@@ -89,7 +89,7 @@ send() {
 # wait_lines N: until the collector wrote at least N parsed alerts (30 s at most)
 wait_lines() {
 	i=0
-	while [ "$(cat "$tmp/out/alerts.json" 2>/dev/null | wc -l)" -lt "$1" ] && [ $i -lt 300 ]; do
+	while [ "$(wc -l 2>/dev/null < "$tmp/out/alerts.json" || echo 0)" -lt "$1" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -165,4 +165,4 @@ then ok "every alert sent while the collector was away arrived, none lost"
 else not_ok "alerts lost across the outage"; fi
 
 echo "1..$n"
-exit $fail
+exit "$fail"

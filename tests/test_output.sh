@@ -55,9 +55,10 @@ if grep -q "$(printf '\033')" "$tmp/loader.txt"; then not_ok "text into a file h
 else ok "text into a file has no colour"; fi
 
 # Without --format: JSON into a pipe or a file, text on a terminal.
-"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay \
-	"$data/loader-stream.log" 2>/dev/null | head -1 | grep -q '^{"rule":"loader_exec"' &&
-	ok "no --format: JSON into a pipe" || not_ok "no --format: not JSON into a pipe"
+if "$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay \
+	"$data/loader-stream.log" 2>/dev/null | head -1 | grep -q '^{"rule":"loader_exec"'; then
+	ok "no --format: JSON into a pipe"
+else not_ok "no --format: not JSON into a pipe"; fi
 
 run_pty() { # run_pty OUT ENV...: the replay on a pseudo-terminal, its output in OUT
 	out=$1
@@ -65,7 +66,7 @@ run_pty() { # run_pty OUT ENV...: the replay on a pseudo-terminal, its output in
 	env "$@" script -qec "'$ELFWATCH' -c '$data/replay.conf' --identities '$data/identities.tsv' --replay '$data/loader-stream.log' 2>/dev/null" /dev/null > "$out" 2>&1
 }
 if ! command -v script >/dev/null 2>&1; then
-	for t in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP script(1) is missing (bsdutils)"; done
+	for _ in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP script(1) is missing (bsdutils)"; done
 else
 	esc=$(printf '\033')
 	run_pty "$tmp/pty.txt" TERM=xterm NO_COLOR=
@@ -127,8 +128,9 @@ arm = [e for e in ls if e["file"]["path"].endswith("[2J")][0]
 assert arm["file"]["name"] == "arm\x1b[2J" and arm["event"]["severity"] == 4 and arm["file"]["hash"]["sha256"]
 PY
 then ok "--analyze --format ecs: ECS documents"; else not_ok "--analyze --format ecs"; fi
-"$ELFWATCH" --analyze "$tmp/az" 2>/dev/null | head -1 | grep -q '^{"path":' &&
-	ok "--analyze without --format: JSON into a pipe" || not_ok "--analyze: not JSON into a pipe"
+if "$ELFWATCH" --analyze "$tmp/az" 2>/dev/null | head -1 | grep -q '^{"path":'; then
+	ok "--analyze without --format: JSON into a pipe"
+else not_ok "--analyze: not JSON into a pipe"; fi
 
 echo "1..$n"
-exit $fail
+exit "$fail"
