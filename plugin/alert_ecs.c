@@ -195,6 +195,7 @@ static void ecs_process(struct emitter *e, const struct alert *a)
 
 static void ecs_file(struct emitter *e, const struct alert *a)
 {
+	static const char *const types[] = { "NONE", "REL", "EXEC", "DYN", "CORE" };
 	const struct written_file *wf = a->file;
 	const char *base = strrchr(wf->path, '/'), *sha = alert_file_sha256(a);
 	char buf[24];
@@ -224,12 +225,16 @@ static void ecs_file(struct emitter *e, const struct alert *a)
 		emit_open(e, "elf", '{');
 		emit_word(e, "architecture", f->machine_name ? f->machine_name : "unknown");
 		emit_open(e, "header", '{');
-		emit_word(e, "class", f->cls == 32 ? "ELF32" : f->cls == 64 ? "ELF64" : "unknown");
+		/* the engine's class is ELFCLASS32/64 (1, 2); the header type as readelf names it */
+		emit_word(e, "class", f->cls == 1 || f->cls == 32 ? "ELF32" :
+			  f->cls == 2 || f->cls == 64 ? "ELF64" : "unknown");
 		emit_word(e, "data", f->data == 2 ? "msb" : "lsb");
 		snprintf(buf, sizeof(buf), "%u", f->osabi);
 		emit_word(e, "os_abi", buf);
-		snprintf(buf, sizeof(buf), "%u", f->type);
-		emit_word(e, "type", buf);
+		if (f->type < sizeof(types) / sizeof(types[0]))
+			emit_word(e, "type", types[f->type]);
+		else
+			ecs_id(e, "type", f->type);
 		emit_close(e, '}');
 		emit_close(e, '}');
 	}

@@ -428,7 +428,7 @@ static void test_ecs_exact(void)
 	snprintf(wf.writer.exe, sizeof(wf.writer.exe), "/usr/bin/cp");
 	memset(&rep, 0, sizeof(rep));
 	rep.facts.is_elf = rep.facts.hashed = true;
-	rep.facts.cls = 64;
+	rep.facts.cls = 2;     /* ELFCLASS64, as the engine sets it */
 	rep.facts.data = 1;
 	rep.facts.type = 2;
 	rep.facts.machine = 62;
@@ -463,10 +463,10 @@ static void test_ecs_exact(void)
 			      "\"inode\":\"4242\",\"size\":4096,\"mode\":\"0755\",\"uid\":\"1000\",\"hash\":"
 			      "{\"sha256\":\"0000") &&
 	       strstr(j, "\"elf\":{\"architecture\":\"x86-64\",\"header\":{\"class\":\"ELF64\",\"data\":\"lsb\","
-			 "\"os_abi\":\"0\",\"type\":\"2\"}}}"), "ecs write: file with hash and elf header");
+			 "\"os_abi\":\"0\",\"type\":\"EXEC\"}}}"), "ecs write: file with hash and elf header");
 	tap_ok(j && strstr(j, "\"elfwatch\":{\"event\":{\"syscall\":\"openat\",\"time\":\"") &&
 	       strstr(j, "\"settled_by\":\"stable\"}") && strstr(j, "\"auid\":-1") &&
-	       strstr(j, "\"elf\":{\"class\":64,"), "ecs write: write event and engine facts under elfwatch");
+	       strstr(j, "\"elf\":{\"class\":2,"), "ecs write: write event and engine facts under elfwatch");
 	if (getenv("ALERT_TEST_VERBOSE"))
 		tap_diag("%s", j);
 	free(j);
