@@ -63,7 +63,7 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
  * for a terminal, ANSI colour only when colour is set. Returns 0. */
 int alert_text_format(const struct alert *a, bool colour, size_t max_bytes, struct strbuf *out);
 /* Its pieces, shared with the storm lines and the summary: the severity as a padded upper-case
- * word (coloured; padded to 8 when pad), the time as "YYYY-MM-DD HH:MM:SS", what the alert is about (the program, the
+ * word (coloured; a column: upper case, padded to 8, when pad), the time as "YYYY-MM-DD HH:MM:SS", what the alert is about (the program, the
  * file, the image; not NUL-terminated when from a record), and who wrote it (or NULL). */
 void alert_text_severity(struct strbuf *out, enum severity sev, bool colour, bool pad);
 void alert_text_time(struct strbuf *out, time_t sec, unsigned msec);

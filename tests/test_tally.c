@@ -52,7 +52,7 @@ static void test_counts(void)
 		tap_diag("%s", s);
 	free(s);
 	s = summary(&t, true);
-	tap_ok(s && strstr(s, ": \x1b[1;31mCRITICAL\x1b[0m 2, \x1b[31mHIGH\x1b[0m 2,") &&
+	tap_ok(s && strstr(s, ": \x1b[1;31mcritical\x1b[0m 2, \x1b[31mhigh\x1b[0m 2,") &&
 	       strstr(s, ", info 0\n"), "colour: counted severities coloured, zero ones plain");
 	free(s);
 	tally_free(&t);
