@@ -62,9 +62,10 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
 /* Text for a person (alert_text.c): one line, at most max_bytes, untrusted strings escaped
  * for a terminal, ANSI colour only when colour is set. Returns 0. */
 int alert_text_format(const struct alert *a, bool colour, size_t max_bytes, struct strbuf *out);
-/* Its pieces, shared with the storm lines and the summary: the severity as a padded upper-case
- * word (coloured; a column: upper case, padded to 8, when pad), the time as "YYYY-MM-DD HH:MM:SS", what the alert is about (the program, the
- * file, the image; not NUL-terminated when from a record), and who wrote it (or NULL). */
+/* Its pieces, shared with the storm lines and the summary: the severity word (coloured when
+ * colour; as a column, pad: upper case, padded to 8), the time as "YYYY-MM-DD HH:MM:SS" (UTC),
+ * what the alert is about (the program, file or image; not NUL-terminated when from a
+ * record: use *ret_len), and who wrote it (or NULL). */
 void alert_text_severity(struct strbuf *out, enum severity sev, bool colour, bool pad);
 void alert_text_time(struct strbuf *out, time_t sec, unsigned msec);
 const char *alert_text_what(const struct alert *a, size_t *ret_len);
