@@ -110,6 +110,31 @@ static void analyze_text(struct analyze_ctx *c, const struct elf_report *r, enum
 		  slash && sev > SEV_INFO ? (size_t)(slash - path) + (slash == path) : 0);
 }
 
+/* key=value: the file, its verdict and the facts a search needs; findings as codes. */
+static void analyze_kv(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
+		       const char *path)
+{
+	static const char *const types[] = { "NONE", "REL", "EXEC", "DYN", "CORE" };
+	const struct elf_facts *f = &r->facts;
+
+	strbuf_puts(&c->line, "path=\"");
+	strbuf_kv_escape(&c->line, path, strlen(path), 4096, NULL);
+	strbuf_printf(&c->line, "\" severity=\"%s\" size=%llu class=%d machine=%u machine_name=\"%s\" "
+		      "arch=\"%s\" type=\"%s\" exec_candidate=%s", severity_name(sev),
+		      (unsigned long long)f->size, f->cls == 1 ? 32 : f->cls == 2 ? 64 : 0, f->machine,
+		      f->machine_name ? f->machine_name : "unknown", elf_arch_status_name(f->arch),
+		      f->type < 5 ? types[f->type] : "OTHER", f->exec_candidate ? "true" : "false");
+	if (f->hashed)
+		strbuf_printf(&c->line, " sha256=\"%s\"", f->sha256);
+	strbuf_puts(&c->line, " findings=\"");
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		if (i)
+			strbuf_putc(&c->line, ',');
+		strbuf_puts(&c->line, elf_reason_name(r->findings[i].code));
+	}
+	strbuf_putc(&c->line, '"');
+}
+
 static void analyze_print(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
 			  const char *path)
 {
@@ -118,6 +143,8 @@ static void analyze_print(struct analyze_ctx *c, const struct elf_report *r, enu
 		analyze_text(c, r, sev, path);
 	} else if (c->fmt == FORMAT_ECS) {
 		analyze_ecs(c, r, sev, path);
+	} else if (c->fmt == FORMAT_KV) {
+		analyze_kv(c, r, sev, path);
 	} else {
 		strbuf_puts(&c->line, "{\"path\":\"");
 		strbuf_json_escape(&c->line, path, strlen(path), 4096, NULL);
@@ -285,7 +312,7 @@ static void analyze_path(struct analyze_ctx *c, const char *arg)
 
 static int analyze_usage(void)
 {
-	fputs("usage: audisp-elfwatch --analyze [--cross-fs|--xdev] [--format text|json|ecs] "
+	fputs("usage: audisp-elfwatch --analyze [--cross-fs|--xdev] [--format text|json|kv|ecs] "
 	      "[--min-severity LEVEL] [--hash all|flagged|none] [--exec-hint] PATH...\n", stderr);
 	return 2;
 }
@@ -347,7 +374,7 @@ int analyze_main(int argc, char **argv)
 		} else if (opts && !strcmp(a, "--format")) {
 			int f = ++i < argc ? config_format_from_name(argv[i]) : -1;
 
-			if (f < 0 || f == FORMAT_KV)
+			if (f < 0)
 				goto usage;
 			c->fmt = (enum alert_format)f;
 			fmt_set = true;

@@ -7,7 +7,7 @@
 /* argv[0..argc) are the arguments after --analyze: paths and options
  *   --xdev, --one-file-system  stay on each path's file system (default)
  *   --cross-fs                 descend into other file systems
- *   --format text|json|ecs     output format (default: text on a terminal, else json)
+ *   --format text|json|kv|ecs  output format (default: text on a terminal, else json)
  *   --min-severity LEVEL       print only files whose severity >= LEVEL (default: every ELF)
  *   --hash all|flagged|none    SHA-256 of every ELF file, of files with a finding >= low
  *                              (default: flagged; clean files then cost only their headers)

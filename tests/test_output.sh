@@ -128,6 +128,18 @@ arm = [e for e in ls if e["file"]["path"].endswith("[2J")][0]
 assert arm["file"]["name"] == "arm\x1b[2J" and arm["event"]["severity"] == 4 and arm["file"]["hash"]["sha256"]
 PY
 then ok "--analyze --format ecs: ECS documents"; else not_ok "--analyze --format ecs"; fi
+# kv: one well-formed key=value line per file, the ESC in the name as \x1b
+"$ELFWATCH" --analyze --format kv "$tmp/az" > "$tmp/az.kv" 2>/dev/null
+if python3 - "$tmp/az.kv" <<'PY'
+import re, sys
+pair = r'[a-z0-9_]+=("(?:[\x20-\x21\x23-\x5b\x5d-\x7e]|\\x[0-9a-f]{2})*"|[A-Za-z0-9_.:+-]+)'
+lines = open(sys.argv[1], "rb").read().decode("ascii").split("\n")
+assert lines[-1] == "" and len(lines) == 3, lines
+for l in lines[:-1]:
+    assert re.fullmatch(pair + "( " + pair + ")*", l), l
+assert any('path="' in l and '\\x1b[2J" severity="high"' in l and 'findings="foreign_arch"' in l for l in lines)
+PY
+then ok "--analyze --format kv: well-formed lines, hostile name escaped"; else not_ok "--analyze --format kv"; fi
 if "$ELFWATCH" --analyze "$tmp/az" 2>/dev/null | head -1 | grep -q '^{"path":'; then
 	ok "--analyze without --format: JSON into a pipe"
 else not_ok "--analyze: not JSON into a pipe"; fi
