@@ -1,8 +1,9 @@
 /* libFuzzer target for the alert formatter: the input is cut into attacker strings (comm, exe,
  * cwd, key, argv, loader path and options, target, soname, realpath, parent lines, summary) and
- * numbers, formatted in both formats at an input-chosen bound and at 512 and 4096. Aborts when a
- * line is longer than its bound, is not one line, is not strict JSON / well-formed kv, has other
- * than one "rule", or says "truncated" when nothing was cut (or not when something was).
+ * numbers, formatted in every format (json, kv, ecs, text) at an input-chosen bound and at 512
+ * and 4096. Aborts when a line is longer than its bound, is not one line, is not strict JSON /
+ * well-formed kv, has other than one "rule" (ECS: one rule and one elfwatch), says "truncated"
+ * when nothing was cut (or not when something was), or, as text, holds a control byte.
  * Built with clang (fuzz/run.sh alert); the corpus is replayed by tests/fuzz_replay.c. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,30 +71,41 @@ struct strings {                /* NUL-terminated copies for fields that are C s
 	char summary[8192], host[256];
 };
 
+static bool ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+
+	return n >= t && memcmp(s + n - t, tail, t) == 0;
+}
+
+static bool says_truncated(const char *s, size_t n, enum alert_format fmt)
+{
+	return fmt == FORMAT_JSON ? ends_with(s, n, ",\"truncated\":true}") :
+	       fmt == FORMAT_ECS ? ends_with(s, n, "\"truncated\":true}}") :
+	       ends_with(s, n, " truncated=true");
+}
+
 static size_t natural(const struct alert *a, enum alert_format fmt, bool *ret_trunc)
 {
 	static struct strbuf sb;
-	size_t len;
 
 	if (!sb.data && strbuf_init(&sb, 1 << 22) < 0)
 		abort();
 	if (alert_format(a, fmt, 1 << 22, &sb) < 0)
 		abort();
-	len = sb.len;
-	*ret_trunc = fmt == FORMAT_JSON ? len >= 18 && strcmp(sb.data + len - 18, ",\"truncated\":true}") == 0 :
-		     len >= 15 && strcmp(sb.data + len - 15, " truncated=true") == 0;
-	return len;
+	*ret_trunc = says_truncated(sb.data, sb.len, fmt);
+	return sb.len;
 }
 
 static void check(const struct alert *a, enum alert_format fmt, size_t max)
 {
 	static const char *const keys_json[] = { "rule", "truncated" };
-	static const char *const keys_kv[] = { "rule", "truncated" };
+	static const char *const keys_ecs[] = { "rule", "elfwatch" };
 	static struct strbuf sb;
 	int counts[2];
 	char err[160];
-	bool nat_trunc, valid;
-	size_t nat = natural(a, fmt, &nat_trunc);
+	bool nat_trunc = false, valid, trunc;
+	size_t nat = fmt == FORMAT_TEXT ? 0 : natural(a, fmt, &nat_trunc);
 	int r;
 
 	if (!sb.data && strbuf_init(&sb, 65536) < 0)
@@ -101,24 +113,35 @@ static void check(const struct alert *a, enum alert_format fmt, size_t max)
 	r = alert_format(a, fmt, max, &sb);
 	if (sb.len > max || strlen(sb.data) != sb.len || !line_single(sb.data, sb.len))
 		abort();
+	if (fmt == FORMAT_TEXT) {
+		/* for a terminal: no control byte, no ESC, no DEL */
+		for (size_t i = 0; i < sb.len; i++)
+			if ((unsigned char)sb.data[i] < 0x20 || sb.data[i] == 0x7f)
+				abort();
+		return;
+	}
 	if (r < 0)
 		return; /* only for bounds below the fallback line; never at 512 and above */
-	valid = fmt == FORMAT_JSON ? json_check(sb.data, sb.len, keys_json, counts, 2, err, sizeof(err)) :
-		kv_check(sb.data, sb.len, keys_kv, counts, 2, err, sizeof(err));
+	valid = fmt == FORMAT_KV ? kv_check(sb.data, sb.len, keys_json, counts, 2, err, sizeof(err)) :
+		json_check(sb.data, sb.len, fmt == FORMAT_ECS ? keys_ecs : keys_json, counts, 2, err,
+			   sizeof(err));
 	if (!valid) {
-		fprintf(stderr, "invalid %s line (%s): %.*s\n", fmt == FORMAT_JSON ? "json" : "kv", err,
+		fprintf(stderr, "invalid %s line (%s): %.*s\n", config_format_name(fmt), err,
 			(int)sb.len, sb.data);
 		abort();
 	}
-	if (counts[0] != 1 || counts[1] > 1 || (counts[1] == 1) != (nat_trunc || nat > max)) {
-		fprintf(stderr, "rule x%d truncated x%d (unbounded %zu, max %zu): %.*s\n", counts[0],
-			counts[1], nat, max, (int)sb.len, sb.data);
+	trunc = fmt == FORMAT_ECS ? says_truncated(sb.data, sb.len, fmt) : counts[1] == 1;
+	if (counts[0] != 1 || (fmt == FORMAT_ECS ? counts[1] != 1 : counts[1] > 1) ||
+	    trunc != (nat_trunc || nat > max)) {
+		fprintf(stderr, "rule x%d truncated %d (unbounded %zu, max %zu): %.*s\n", counts[0],
+			trunc, nat, max, (int)sb.len, sb.data);
 		abort();
 	}
 	/* at a bound the configuration allows, never the stub: the process and the loader stay */
-	if (max >= 4096 && (!strstr(sb.data, fmt == FORMAT_JSON ? "\"process\":{\"pid\":" : " process_pid=") ||
-			    (a->loader && !strstr(sb.data, fmt == FORMAT_JSON ? "\"loader\":{\"path\":" :
-						   " loader_path=")))) {
+	if (max >= 4096 &&
+	    (!strstr(sb.data, fmt != FORMAT_KV ? "\"process\":{\"pid\":" : " process_pid=") ||
+	     (a->loader && !strstr(sb.data, fmt != FORMAT_KV ? "\"loader\":{\"path\":" :
+				   " loader_path=")))) {
 		fprintf(stderr, "incomplete alert at %zu: %.*s\n", max, (int)sb.len, sb.data);
 		abort();
 	}
@@ -227,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a.summary = str.summary;
 	}
 
-	for (int fmt = FORMAT_JSON; fmt <= FORMAT_KV; fmt++) {
+	for (int fmt = FORMAT_JSON; fmt < FORMAT_COUNT; fmt++) {
 		check(&a, (enum alert_format)fmt, 512 + max_sel % (65536 - 512 + 1));
 		check(&a, (enum alert_format)fmt, 512);
 		check(&a, (enum alert_format)fmt, 4096);

@@ -89,7 +89,7 @@ void alert_emit_proc_entry(struct emitter *e, const char *name, const struct pro
 	emit_close(e, '}');
 }
 
-static void emit_loader(struct emitter *e, const struct rec_event *ev, const struct loader_verdict *v)
+void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const struct loader_verdict *v)
 {
 	const struct loader_opts *o = &v->opts;
 
@@ -219,9 +219,11 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		}
 	}
 	if (a->loader)
-		emit_loader(e, ev, a->loader);
-	if (a->file)
+		alert_emit_loader(e, ev, a->loader);
+	if (a->file) {
 		alert_emit_file(e, a);
+		alert_emit_file_sections(e, a);
+	}
 	if (a->image)
 		alert_emit_image(e, a);
 	if (a->env)
@@ -264,13 +266,15 @@ static const struct alert_budget {
 
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out)
 {
+	if (fmt == FORMAT_TEXT)
+		return alert_text_format(a, false, max_bytes, out);
 	/* strings whole first: an alert is cut only when it would not fit otherwise */
 	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		struct emitter e;
 
 		memset(&e, 0, sizeof(e));
 		e.sb = out;
-		e.fmt = fmt;
+		e.fmt = fmt == FORMAT_ECS ? FORMAT_JSON : fmt;
 		e.str_cap = budgets[i].str_cap;
 		e.key_cap = budgets[i].key_cap;
 		e.argv_max = budgets[i].argv_max;
@@ -279,7 +283,10 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
 		e.first[0] = true;
 		out->limit = max_bytes;
 		strbuf_reset(out);
-		emit_alert(&e, a);
+		if (fmt == FORMAT_ECS)
+			alert_ecs_emit(&e, a);
+		else
+			emit_alert(&e, a);
 		if (!out->truncated && out->len <= max_bytes)
 			return 0;
 	}
@@ -287,11 +294,21 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
 	 * valid line. */
 	const char *id = a->ev ? a->ev->id : a->file ? a->file->event_id : "";
 	strbuf_reset(out);
-	if (fmt == FORMAT_JSON)
+	if (fmt == FORMAT_ECS) {
+		char when[40];
+
+		alert_format_time(a->ev ? a->ev->sec : a->file ? a->file->sec : 0,
+				  a->ev ? a->ev->msec : a->file ? a->file->msec : 0, when, sizeof(when));
+		strbuf_printf(out, "{\"@timestamp\":\"%s\",\"event\":{\"kind\":\"alert\",\"action\":\"%s\","
+			      "\"id\":\"%s\"},\"rule\":{\"name\":\"%s\"},\"log\":{\"level\":\"%s\"},"
+			      "\"elfwatch\":{\"truncated\":true}}", when, a->rule, id, a->rule,
+			      severity_name(a->severity));
+	} else if (fmt == FORMAT_JSON) {
 		strbuf_printf(out, "{\"rule\":\"%s\",\"severity\":\"%s\",\"event\":{\"id\":\"%s\"},"
 			      "\"truncated\":true}", a->rule, severity_name(a->severity), id);
-	else
+	} else {
 		strbuf_printf(out, "rule=\"%s\" severity=\"%s\" event_id=\"%s\" truncated=true",
 			      a->rule, severity_name(a->severity), id);
+	}
 	return out->truncated ? -ENOMEM : 0;
 }

@@ -1,4 +1,4 @@
-/* alert: turns a detection into one line of JSON or key=value. Every attacker-controlled string
+/* alert: turns a detection into one line of JSON, key=value, ECS JSON or text. Every attacker-controlled string
  * is escaped so it cannot forge a field or a line, and the line never exceeds the configured
  * bound: argv, then the other untrusted strings are cut (marked "..."), then what the event id
  * can rebuild is left out, until it fits, and "truncated" says so. Rule, severity, event id,
@@ -6,7 +6,9 @@
 #ifndef ELFWATCH_ALERT_H
 #define ELFWATCH_ALERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
@@ -52,15 +54,35 @@ struct alert {
 	const char *summary;
 };
 
-/* Format a into out (reset first) as one line without the newline. The result is at most
+/* Format a into out (reset first) as one line without the newline: JSON, key=value, ECS
+ * JSON, or text for a person (alert_text_format without colour). The result is at most
  * max_bytes long. Returns 0, or -ENOMEM. */
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out);
 
+/* Text for a person (alert_text.c): one line, at most max_bytes, untrusted strings escaped
+ * for a terminal, ANSI colour only when colour is set. Returns 0. */
+int alert_text_format(const struct alert *a, bool colour, size_t max_bytes, struct strbuf *out);
+/* Its pieces, shared with the storm lines and the summary: the severity word (coloured when
+ * colour; as a column, pad: upper case, padded to 8), the time as "YYYY-MM-DD HH:MM:SS" (UTC),
+ * what the alert is about (the program, file or image; not NUL-terminated when from a
+ * record: use *ret_len), and who wrote it (or NULL). */
+void alert_text_severity(struct strbuf *out, enum severity sev, bool colour, bool pad);
+void alert_text_time(struct strbuf *out, time_t sec, unsigned msec);
+const char *alert_text_what(const struct alert *a, size_t *ret_len);
+const char *alert_text_writer(const struct alert *a);
+
 struct emitter;
+/* The alert as Elastic Common Schema names its fields (alert_ecs.c), JSON through e. */
+void alert_ecs_emit(struct emitter *e, const struct alert *a);
 /* Sections shared by the alert files (alert.c, alert_file.c). */
 void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p);
 void alert_emit_write_event(struct emitter *e, const struct written_file *wf);
+void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const struct loader_verdict *v);
 void alert_emit_file(struct emitter *e, const struct alert *a);
+/* What follows the file: unjudged, elf, findings, written (alert_file.c). */
+void alert_emit_file_sections(struct emitter *e, const struct alert *a);
+/* The file's SHA-256 (hex) from whichever judgement has it, or NULL. */
+const char *alert_file_sha256(const struct alert *a);
 void alert_emit_image(struct emitter *e, const struct alert *a);
 void alert_emit_env(struct emitter *e, const struct linker_env *env);
 

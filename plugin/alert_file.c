@@ -84,9 +84,21 @@ static void emit_findings(struct emitter *e, const struct elf_report *rep,
 		emit_close(e, ']');
 }
 
+const char *alert_file_sha256(const struct alert *a)
+{
+	if (a->elf && a->elf->facts.hashed)
+		return a->elf->facts.sha256;
+	if (a->written && a->written->sha256[0])
+		return a->written->sha256;
+	if (a->image && a->image->v.sha256[0])
+		return a->image->v.sha256;
+	return NULL;
+}
+
 void alert_emit_file(struct emitter *e, const struct alert *a)
 {
 	const struct written_file *wf = a->file;
+	const char *sha;
 
 	emit_open(e, "file", '{');
 	emit_cstr(e, "path", wf->path);
@@ -99,19 +111,18 @@ void alert_emit_file(struct emitter *e, const struct alert *a)
 		emit_word(e, "mode", mode);
 		emit_int(e, "owner", a->file_st->st_uid);
 	}
-	if (a->elf && a->elf->facts.hashed)
-		emit_word(e, "sha256", a->elf->facts.sha256);
-	else if (a->written && a->written->sha256[0])
-		emit_word(e, "sha256", a->written->sha256);
-	else if (a->image && a->image->v.sha256[0])
-		emit_word(e, "sha256", a->image->v.sha256);
+	if ((sha = alert_file_sha256(a)))
+		emit_word(e, "sha256", sha);
 	emit_bool(e, "exec_bit", wf->exec_bit);
 	if (wf->trusted_by[0]) {
 		emit_cstr(e, "trusted_producer", wf->trusted_by);
 		emit_word(e, "trust", writes_trust_name(wf->trust));
 	}
 	emit_close(e, '}');
+}
 
+void alert_emit_file_sections(struct emitter *e, const struct alert *a)
+{
 	if (a->unjudged) {
 		const struct write_result *u = a->unjudged;
 

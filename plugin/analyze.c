@@ -10,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
+#include "config.h"
 #include "elf_inspect.h"
 #include "log.h"
 #include "mounts.h"
 #include "strbuf.h"
+#include "tally.h"
 
 #define ANALYZE_MAX_DEPTH 128
 #define ANALYZE_LINE_MAX (64u << 10)
@@ -29,6 +33,9 @@ struct analyze_ctx {
 	bool min_sev_set;
 	struct strbuf line;
 	struct mounts *mounts;  /* to skip mount points of file systems that may stall */
+	enum alert_format fmt;  /* json, ecs or text */
+	bool colour;            /* text on a terminal, NO_COLOR unset */
+	struct tally tally;     /* text: the summary after the lines */
 	unsigned long files, elf, not_elf, skipped, errors, other_fs;
 	unsigned long by_sev[SEV_COUNT];
 };
@@ -45,6 +52,108 @@ static void analyze_err(struct analyze_ctx *c, const char *path, int err)
 {
 	c->errors++;
 	analyze_note(path, strerror(err));
+}
+
+/* ECS: the file under file.*, the engine's report under elfwatch.* (docs/ecs.md). */
+static void analyze_ecs(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
+			const char *path)
+{
+	static const int risk[SEV_COUNT] = { 0, 21, 47, 73, 99 };
+	const char *base = strrchr(path, '/');
+	struct timespec ts;
+	char when[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	alert_format_time(ts.tv_sec, (unsigned)(ts.tv_nsec / 1000000), when, sizeof(when));
+	strbuf_printf(&c->line, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"8.11.0\"},"
+		      "\"event\":{\"kind\":\"event\",\"module\":\"elfwatch\",\"dataset\":"
+		      "\"elfwatch.analyze\",\"category\":[\"file\"],\"type\":[\"info\"],"
+		      "\"severity\":%d,\"risk_score\":%d},\"log\":{\"level\":\"%s\"},"
+		      "\"file\":{\"path\":\"", when, (int)sev + 1, risk[sev], severity_name(sev));
+	strbuf_json_escape(&c->line, path, strlen(path), 4096, NULL);
+	strbuf_puts(&c->line, "\",\"name\":\"");
+	base = base && base[1] ? base + 1 : path;
+	strbuf_json_escape(&c->line, base, strlen(base), 4096, NULL);
+	strbuf_printf(&c->line, "\",\"size\":%llu", (unsigned long long)r->facts.size);
+	if (r->facts.hashed)
+		strbuf_printf(&c->line, ",\"hash\":{\"sha256\":\"%s\"}", r->facts.sha256);
+	strbuf_printf(&c->line, ",\"elf\":{\"architecture\":\"%s\"}},\"elfwatch\":{",
+		      r->facts.machine_name ? r->facts.machine_name : "unknown");
+	elf_report_json_members(r, &c->line);
+	strbuf_puts(&c->line, "}}");
+}
+
+/* Text: severity, path, machine, type, finding codes; names escaped for a terminal. */
+static void analyze_text(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
+			 const char *path)
+{
+	static const char *const types[] = { "none", "rel", "exec", "dyn", "core" };
+	const char *slash = strrchr(path, '/');
+
+	alert_text_severity(&c->line, sev, c->colour, true);
+	strbuf_putc(&c->line, ' ');
+	strbuf_text_escape(&c->line, path, strlen(path), 4096, NULL);
+	strbuf_printf(&c->line, "  %s %s", r->facts.machine_name ? r->facts.machine_name : "unknown",
+		      r->facts.type < 5 ? types[r->facts.type] : "?");
+	if (r->facts.arch != ELF_ARCH_NATIVE)
+		strbuf_printf(&c->line, " %s", elf_arch_status_name(r->facts.arch));
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		const char *code = elf_reason_name(r->findings[i].code);
+
+		strbuf_puts(&c->line, i ? "," : " [");
+		strbuf_puts(&c->line, code);
+		tally_add_rule(&c->tally, code);
+	}
+	if (r->nfindings)
+		strbuf_putc(&c->line, ']');
+	tally_add(&c->tally, NULL, sev, NULL, sev > SEV_INFO ? path : NULL,
+		  slash && sev > SEV_INFO ? (size_t)(slash - path) + (slash == path) : 0);
+}
+
+/* key=value: the file, its verdict and the facts a search needs; findings as codes. */
+static void analyze_kv(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
+		       const char *path)
+{
+	static const char *const types[] = { "NONE", "REL", "EXEC", "DYN", "CORE" };
+	const struct elf_facts *f = &r->facts;
+
+	strbuf_puts(&c->line, "path=\"");
+	strbuf_kv_escape(&c->line, path, strlen(path), 4096, NULL);
+	strbuf_printf(&c->line, "\" severity=\"%s\" size=%llu class=%d machine=%u machine_name=\"%s\" "
+		      "arch=\"%s\" type=\"%s\" exec_candidate=%s", severity_name(sev),
+		      (unsigned long long)f->size, f->cls == 1 ? 32 : f->cls == 2 ? 64 : 0, f->machine,
+		      f->machine_name ? f->machine_name : "unknown", elf_arch_status_name(f->arch),
+		      f->type < 5 ? types[f->type] : "OTHER", f->exec_candidate ? "true" : "false");
+	if (f->hashed)
+		strbuf_printf(&c->line, " sha256=\"%s\"", f->sha256);
+	strbuf_puts(&c->line, " findings=\"");
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		if (i)
+			strbuf_putc(&c->line, ',');
+		strbuf_puts(&c->line, elf_reason_name(r->findings[i].code));
+	}
+	strbuf_putc(&c->line, '"');
+}
+
+static void analyze_print(struct analyze_ctx *c, const struct elf_report *r, enum severity sev,
+			  const char *path)
+{
+	strbuf_reset(&c->line);
+	if (c->fmt == FORMAT_TEXT) {
+		analyze_text(c, r, sev, path);
+	} else if (c->fmt == FORMAT_ECS) {
+		analyze_ecs(c, r, sev, path);
+	} else if (c->fmt == FORMAT_KV) {
+		analyze_kv(c, r, sev, path);
+	} else {
+		strbuf_puts(&c->line, "{\"path\":\"");
+		strbuf_json_escape(&c->line, path, strlen(path), 4096, NULL);
+		strbuf_puts(&c->line, "\",");
+		elf_report_json_members(r, &c->line);
+		strbuf_putc(&c->line, '}');
+	}
+	fwrite(c->line.data, 1, c->line.len, stdout);
+	fputc('\n', stdout);
 }
 
 static void analyze_file(struct analyze_ctx *c, int fd, const struct stat *st, const char *path)
@@ -72,16 +181,8 @@ static void analyze_file(struct analyze_ctx *c, int fd, const struct stat *st, c
 	c->elf++;
 	sev = elf_report_severity(r);
 	c->by_sev[sev]++;
-	if (!c->min_sev_set || sev >= c->min_sev) {
-		strbuf_reset(&c->line);
-		strbuf_puts(&c->line, "{\"path\":\"");
-		strbuf_json_escape(&c->line, path, strlen(path), 4096, NULL);
-		strbuf_puts(&c->line, "\",");
-		elf_report_json_members(r, &c->line);
-		strbuf_putc(&c->line, '}');
-		fwrite(c->line.data, 1, c->line.len, stdout);
-		fputc('\n', stdout);
-	}
+	if (!c->min_sev_set || sev >= c->min_sev)
+		analyze_print(c, r, sev, path);
 	free(r);
 }
 
@@ -211,7 +312,7 @@ static void analyze_path(struct analyze_ctx *c, const char *arg)
 
 static int analyze_usage(void)
 {
-	fputs("usage: audisp-elfwatch --analyze [--cross-fs|--xdev] [--format json] "
+	fputs("usage: audisp-elfwatch --analyze [--cross-fs|--xdev] [--format text|json|kv|ecs] "
 	      "[--min-severity LEVEL] [--hash all|flagged|none] [--exec-hint] PATH...\n", stderr);
 	return 2;
 }
@@ -230,10 +331,12 @@ static bool analyze_parse_sev(const char *s, enum severity *ret)
 int analyze_main(int argc, char **argv)
 {
 	struct analyze_ctx *c = calloc(1, sizeof(*c));
-	bool opts = true;
+	bool opts = true, fmt_set = false;
 	int npaths = 0, rc;
 
-	if (!c || strbuf_init(&c->line, ANALYZE_LINE_MAX) < 0) {
+	if (!c || strbuf_init(&c->line, ANALYZE_LINE_MAX) < 0 || tally_init(&c->tally) < 0) {
+		if (c)
+			tally_free(&c->tally);
 		free(c);
 		fputs("analyze: out of memory\n", stderr);
 		return 2;
@@ -269,8 +372,12 @@ int analyze_main(int argc, char **argv)
 		} else if (opts && !strcmp(a, "--exec-hint")) {
 			c->lim.exec_hint = true;
 		} else if (opts && !strcmp(a, "--format")) {
-			if (++i >= argc || strcmp(argv[i], "json") != 0)
+			int f = ++i < argc ? config_format_from_name(argv[i]) : -1;
+
+			if (f < 0)
 				goto usage;
+			c->fmt = (enum alert_format)f;
+			fmt_set = true;
 		} else if (opts && !strcmp(a, "--min-severity")) {
 			if (++i >= argc || !analyze_parse_sev(argv[i], &c->min_sev))
 				goto usage;
@@ -283,6 +390,13 @@ int analyze_main(int argc, char **argv)
 	}
 	if (!npaths)
 		goto usage;
+	if (!fmt_set && isatty(STDOUT_FILENO))
+		c->fmt = FORMAT_TEXT;
+	if (c->fmt == FORMAT_TEXT) {
+		const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+		c->colour = isatty(STDOUT_FILENO) && !(no && no[0]) && !(term && !strcmp(term, "dumb"));
+	}
 	opts = true;
 	for (int i = 0; i < argc; i++) {
 		if (opts && !strcmp(argv[i], "--")) {
@@ -298,6 +412,13 @@ int analyze_main(int argc, char **argv)
 			continue;
 		analyze_path(c, argv[i]);
 	}
+	if (c->fmt == FORMAT_TEXT) {
+		static const char *const names[3] = { "findings", "", "top directories" };
+
+		strbuf_reset(&c->line);
+		tally_format(&c->tally, "ELF files shown", names, c->colour, &c->line);
+		fwrite(c->line.data, 1, c->line.len, stdout);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "analyze: writing output: %s\n", strerror(errno));
 		c->errors++;
@@ -312,11 +433,13 @@ int analyze_main(int argc, char **argv)
 	else
 		rc = c->errors ? 2 : 0;
 	strbuf_free(&c->line);
+	tally_free(&c->tally);
 	mounts_free(c->mounts);
 	free(c);
 	return rc;
 usage:
 	strbuf_free(&c->line);
+	tally_free(&c->tally);
 	mounts_free(c->mounts);
 	free(c);
 	return analyze_usage();

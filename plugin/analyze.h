@@ -1,12 +1,13 @@
 /* analyze: the `audisp-elfwatch --analyze` triage CLI: judge files and, recursively, directories
- * with the same engine as the plugin; one JSON line per ELF file on stdout, summary on stderr. */
+ * with the same engine as the plugin; one line per ELF file on stdout (JSON, ECS JSON, or text
+ * with a summary after it), counts on stderr. */
 #ifndef ELFWATCH_ANALYZE_H
 #define ELFWATCH_ANALYZE_H
 
 /* argv[0..argc) are the arguments after --analyze: paths and options
  *   --xdev, --one-file-system  stay on each path's file system (default)
  *   --cross-fs                 descend into other file systems
- *   --format json              output format (json is the only one)
+ *   --format text|json|kv|ecs  output format (default: text on a terminal, else json)
  *   --min-severity LEVEL       print only files whose severity >= LEVEL (default: every ELF)
  *   --hash all|flagged|none    SHA-256 of every ELF file, of files with a finding >= low
  *                              (default: flagged; clean files then cost only their headers)

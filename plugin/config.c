@@ -103,6 +103,23 @@ int config_severity_from_name(const char *name)
 	return -1;
 }
 
+static const char *const format_names[FORMAT_COUNT] = {
+	[FORMAT_JSON] = "json", [FORMAT_KV] = "kv", [FORMAT_ECS] = "ecs", [FORMAT_TEXT] = "text",
+};
+
+int config_format_from_name(const char *name)
+{
+	for (int f = 0; name && f < FORMAT_COUNT; f++)
+		if (strcmp(format_names[f], name) == 0)
+			return f;
+	return -1;
+}
+
+const char *config_format_name(enum alert_format fmt)
+{
+	return (unsigned)fmt < FORMAT_COUNT ? format_names[fmt] : "unknown";
+}
+
 static void patterns_free(struct pattern_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -573,13 +590,12 @@ static int load_settings(struct loader_ctx *c, const config_setting_t *root, str
 	if ((r = get_string(c, root, "format", &str)) < 0)
 		return r;
 	if (r) {
-		if (strcmp(str, "json") == 0)
-			cfg->format = FORMAT_JSON;
-		else if (strcmp(str, "kv") == 0)
-			cfg->format = FORMAT_KV;
-		else
+		int f = config_format_from_name(str);
+
+		if (f < 0 || f == FORMAT_TEXT)
 			return fail(c, config_setting_get_member(root, "format"),
-				    "format must be \"json\" or \"kv\"");
+				    "format must be \"json\", \"kv\" or \"ecs\"");
+		cfg->format = (enum alert_format)f;
 	}
 	if ((r = get_string(c, root, "syslog_facility", &str)) < 0)
 		return r;

@@ -11,7 +11,8 @@
 #define CONFIG_DEFAULT_PATH "/etc/audit/elfwatch.conf"
 #define CONFIG_DEFAULT_STATE_PATH "/run/elfwatch/state"
 
-enum alert_format { FORMAT_JSON = 0, FORMAT_KV };
+/* FORMAT_TEXT is for a person at the command line (--replay, --analyze), never a log. */
+enum alert_format { FORMAT_JSON = 0, FORMAT_KV, FORMAT_ECS, FORMAT_TEXT, FORMAT_COUNT };
 
 struct pattern_list {
 	char **v;
@@ -96,5 +97,7 @@ void config_free(struct config *cfg);
 int config_facility_from_name(const char *name);
 int config_priority_from_name(const char *name);
 int config_severity_from_name(const char *name);
+int config_format_from_name(const char *name);
+const char *config_format_name(enum alert_format fmt);
 
 #endif

@@ -80,7 +80,8 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 		log_err("cannot open output %s: %s", en->cfg.output, strerror(-r));
 		goto fail;
 	}
-	if ((r = engine_storm_init(en)) < 0)
+	if ((r = engine_storm_init(en)) < 0 ||
+	    (en->cfg.format == FORMAT_TEXT && (r = tally_init(&en->tally)) < 0))
 		goto fail;
 	if (en->opts.artifacts) {
 		en->probe = probe_artifacts(en->opts.artifacts);
@@ -114,7 +115,7 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 	en->ids_resolved_ms = en->mounts_checked_ms = engine_clock(en, NULL);
 	log_info("started: %zu loaders and %zu trusted producer files known, output %s, format %s",
 		 loader_set_count(en->known), fileset_count(en->trusted_ids), en->cfg.output,
-		 en->cfg.format == FORMAT_JSON ? "json" : "kv");
+		 config_format_name(en->cfg.format));
 	return 0;
 fail:
 	engine_free(en);
@@ -180,6 +181,7 @@ void engine_free(struct engine *en)
 	engine_linker_free(en);
 	writes_free(en->writes);
 	storm_free(en->storm);
+	tally_free(&en->tally);
 	fileset_free(en->trusted_ids);
 	fileset_free(en->benign_ids);
 	probe_release();
@@ -226,7 +228,13 @@ void engine_emit(struct engine *en, struct alert *a, const char *id)
 	if (!engine_storm_admit(en, a, id))
 		return;
 	a->host = en->hostname;
-	if (alert_format(a, en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
+	if (en->cfg.format == FORMAT_TEXT) {
+		size_t wlen;
+		const char *what = alert_text_what(a, &wlen);
+
+		alert_text_format(a, en->opts.colour, en->cfg.max_alert_bytes, &en->line);
+		tally_add(&en->tally, a->rule, a->severity, alert_text_writer(a), what, wlen);
+	} else if (alert_format(a, en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
 		log_err("cannot format alert for event %s", id);
 		return;
 	}
@@ -594,6 +602,22 @@ static long long engine_mono_ms(void *ctx)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* format text: the summary a person reads after the alerts */
+static void engine_summary(struct engine *en)
+{
+	static const char *const names[3] = { "by rule", "top writers", "top targets" };
+	struct strbuf sb;
+
+	if (en->cfg.format != FORMAT_TEXT || strbuf_init(&sb, 64 << 10) < 0)
+		return;
+	tally_format(&en->tally, "alerts", names, en->opts.colour, &sb);
+	if (sb.len && sb.data[sb.len - 1] == '\n')
+		sb.len--;
+	if (output_emit(en->out, SEV_INFO, sb.data, sb.len) < 0)
+		en->stats.output_errors++;
+	strbuf_free(&sb);
+}
+
 void engine_finish(struct engine *en)
 {
 	long long now = engine_clock(en, NULL);
@@ -611,6 +635,7 @@ void engine_finish(struct engine *en)
 		writes_flush_until(en->writes, now, &dl);
 	}
 	engine_storm_drain(en, true);
+	engine_summary(en);
 	if (output_flush(en->out) < 0)
 		en->stats.output_errors++;
 }

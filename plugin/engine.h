@@ -23,6 +23,7 @@
 #include "statefile.h"
 #include "storm.h"
 #include "strbuf.h"
+#include "tally.h"
 #include "writes.h"
 
 struct engine_options {
@@ -30,6 +31,7 @@ struct engine_options {
 	const char *artifacts;      /* replay: recorded files by identity (probe.h), or NULL */
 	const struct identities *recorded;  /* replay: identities of named files as recorded
 					     * (identities.h), used instead of this host's */
+	bool colour;                /* format text: ANSI colour (a terminal, NO_COLOR unset) */
 };
 
 struct engine_stats {
@@ -63,6 +65,7 @@ struct engine {
 	struct loader_verdict verdict;
 	struct elf_report report;
 	struct strbuf line;
+	struct tally tally;                 /* format text: the summary after the alerts */
 	/* exec-time judgement (execjudge.h): cache, file access, scratch for one exec */
 	struct execjudge *xj;
 	struct execjudge_fs xfs;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "storm.h"
@@ -58,8 +59,17 @@ void engine_storm_drain(struct engine *en, bool all)
 	if (!en->storm)
 		return;
 	while (storm_next_report(en->storm, en->now_ms, all, &r) > 0) {
-		if (storm_line_format(&r, en->hostname, en->cfg.alerts.fold_window_s * 1000u,
-				      en->cfg.format, en->cfg.max_alert_bytes, &en->line) < 0) {
+		struct timespec ts;
+		long long wall_ms = r.last_ms;
+
+		/* a live engine's clock is monotonic: the line's time is the wall clock's now */
+		if (!en->opts.event_clock) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			wall_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		}
+		if (storm_line_format(&r, en->hostname, en->cfg.alerts.fold_window_s * 1000u, wall_ms,
+				      en->cfg.format, en->opts.colour, en->cfg.max_alert_bytes,
+				      &en->line) < 0) {
 			log_err("cannot format the %s summary of %lu %s alerts",
 				r.kind == STORM_REPEATS ? "repeats" : "suppressed", r.count, r.rule);
 			continue;

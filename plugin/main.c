@@ -111,7 +111,8 @@ static void usage(FILE *f)
 		"       audisp-elfwatch --check-config [-c FILE]\n"
 		"options:\n"
 		"  -c, --config FILE       configuration (default %s)\n"
-		"  --format json|kv        alert format (overrides the configuration)\n"
+		"  --format text|json|kv|ecs  alert format (overrides the configuration; replay:\n"
+		"                          text when stdout is a terminal, else the configuration's)\n"
 		"  --output syslog|stdout|PATH   alert sink (replay default: stdout)\n"
 		"  --artifacts DIR         replay: files the events name, as DIR/MAJOR:MINOR:INODE\n"
 		"  --identities FILE       replay: loaders, ldd and trusted producers as the\n"
@@ -138,21 +139,29 @@ static int load_config(const struct run_options *o, struct config *ret)
 		return -1;
 	}
 	if (o->format) {
-		if (strcmp(o->format, "json") == 0)
-			ret->format = FORMAT_JSON;
-		else if (strcmp(o->format, "kv") == 0)
-			ret->format = FORMAT_KV;
-		else {
-			log_err("--format must be json or kv");
+		int f = config_format_from_name(o->format);
+
+		if (f < 0 || (f == FORMAT_TEXT && !o->replay)) {
+			log_err(o->replay ? "--format must be text, json, kv or ecs" :
+				"--format must be json, kv or ecs (text is for --replay)");
 			config_free(ret);
 			return -1;
 		}
+		ret->format = (enum alert_format)f;
+	} else if (o->replay && (!o->output || strcmp(o->output, "stdout") == 0) &&
+		   isatty(STDOUT_FILENO)) {
+		ret->format = FORMAT_TEXT;     /* a person is reading */
 	}
 	if (o->output || o->replay) {
 		const char *want = o->output ? o->output : "stdout";
 
 		if (strcmp(want, "syslog") != 0 && strcmp(want, "stdout") != 0 && want[0] != '/') {
 			log_err("--output must be syslog, stdout or an absolute path");
+			config_free(ret);
+			return -1;
+		}
+		if (ret->format == FORMAT_TEXT && strcmp(want, "syslog") == 0) {
+			log_err("--format text goes to stdout or a file, not syslog");
 			config_free(ret);
 			return -1;
 		}
@@ -166,6 +175,15 @@ static int load_config(const struct run_options *o, struct config *ret)
 	if (o->debug)
 		ret->log_level = LOG_DEBUG;
 	return 0;
+}
+
+/* ANSI colour only on a terminal, and never when NO_COLOR is set (no-color.org) or the
+ * terminal is dumb. */
+static bool main_colour_wanted(int fd)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(fd) && !(no && no[0]) && !(term && strcmp(term, "dumb") == 0);
 }
 
 struct reload_ctx {
@@ -243,13 +261,15 @@ static int run(const struct run_options *o)
 	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick,
 				      &stats_requested, &rc };
 	struct identities recorded = { 0 };
-	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL };
+	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL, false };
 	auparse_state_t *au;
 	int fd = STDIN_FILENO, r;
 
 	if (load_config(o, &cfg) < 0)
 		return 1;
 	log_set_level(cfg.log_level);
+	eopts.colour = cfg.format == FORMAT_TEXT && strcmp(cfg.output, "stdout") == 0 &&
+		       main_colour_wanted(STDOUT_FILENO);
 	if (o->identities) {
 		if ((r = identities_load(o->identities, &recorded)) < 0) {
 			log_err("cannot load identities %s: %s", o->identities, strerror(-r));

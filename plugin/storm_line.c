@@ -128,23 +128,28 @@ static void emit_identity(struct emitter *e, const struct storm_report *r)
 	emit_close(e, '}');
 }
 
-static void emit_report(struct emitter *e, const struct storm_report *r, const char *host,
-			unsigned window_ms)
+static void report_summary(const struct storm_report *r, char *out, size_t cap)
+{
+	long long span = r->last_ms - r->first_ms;
+
+	if (r->kind == STORM_REPEATS)
+		snprintf(out, cap, "%lu more %s alerts like event %s for %s within %lld.%03llds",
+			 r->count, r->rule, r->first_event, r->name, span / 1000, span % 1000);
+	else
+		snprintf(out, cap, "%lu %s alerts suppressed: over %u per minute",
+			 r->count, r->rule, r->rate_per_minute);
+}
+
+static void emit_storm(struct emitter *e, const struct storm_report *r, unsigned window_ms)
 {
 	bool repeats = r->kind == STORM_REPEATS;
-	long long span = r->last_ms - r->first_ms;
-	char summary[STORM_NAME_MAX + 256];
 
-	if (e->fmt == FORMAT_JSON)
-		strbuf_putc(e->sb, '{');
-	emit_word(e, "rule", repeats ? "alert_repeats" : "alerts_suppressed");
-	emit_word(e, "severity", severity_name(r->severity));
 	emit_open(e, repeats ? "repeats" : "suppressed", '{');
 	emit_word(e, "rule", r->rule);
 	emit_int(e, "count", (long long)r->count);
 	emit_word(e, "first_event", r->first_event);
 	emit_word(e, "last_event", r->last_event);
-	emit_int(e, "span_ms", span);
+	emit_int(e, "span_ms", r->last_ms - r->first_ms);
 	if (repeats) {
 		emit_int(e, "window_ms", window_ms);
 		emit_bool(e, "window_cut", r->evicted);
@@ -152,15 +157,23 @@ static void emit_report(struct emitter *e, const struct storm_report *r, const c
 		emit_int(e, "rate_per_minute", r->rate_per_minute);
 	}
 	emit_close(e, '}');
+}
+
+static void emit_report(struct emitter *e, const struct storm_report *r, const char *host,
+			unsigned window_ms)
+{
+	bool repeats = r->kind == STORM_REPEATS;
+	char summary[STORM_NAME_MAX + 256];
+
+	if (e->fmt == FORMAT_JSON)
+		strbuf_putc(e->sb, '{');
+	emit_word(e, "rule", repeats ? "alert_repeats" : "alerts_suppressed");
+	emit_word(e, "severity", severity_name(r->severity));
+	emit_storm(e, r, window_ms);
 	emit_cstr(e, "host", host);
-	if (repeats) {
+	if (repeats)
 		emit_identity(e, r);
-		snprintf(summary, sizeof(summary), "%lu more %s alerts like event %s for %s within %lld.%03llds",
-			 r->count, r->rule, r->first_event, r->name, span / 1000, span % 1000);
-	} else {
-		snprintf(summary, sizeof(summary), "%lu %s alerts suppressed: over %u per minute",
-			 r->count, r->rule, r->rate_per_minute);
-	}
+	report_summary(r, summary, sizeof(summary));
 	emit_cstr(e, "summary", summary);
 	if (e->cut)
 		emit_bool(e, "truncated", true);
@@ -168,8 +181,75 @@ static void emit_report(struct emitter *e, const struct storm_report *r, const c
 		strbuf_putc(e->sb, '}');
 }
 
+/* The same report in ECS names (docs/ecs.md): event, rule, log.level, host, message, and the
+ * fold or cap under elfwatch. */
+static void emit_report_ecs(struct emitter *e, const struct storm_report *r, const char *host,
+			    unsigned window_ms, long long wall_ms)
+{
+	static const char *const category[] = { "intrusion_detection" };
+	static const char *const type[] = { "info" };
+	const char *rule = r->kind == STORM_REPEATS ? "alert_repeats" : "alerts_suppressed";
+	char summary[STORM_NAME_MAX + 256];
+
+	strbuf_putc(e->sb, '{');
+	if (wall_ms > 0) {
+		char when[40];
+
+		alert_format_time((time_t)(wall_ms / 1000), (unsigned)(wall_ms % 1000), when, sizeof(when));
+		emit_word(e, "@timestamp", when);
+	}
+	emit_open(e, "event", '{');
+	emit_word(e, "kind", "alert");
+	emit_word(e, "module", "elfwatch");
+	emit_word(e, "dataset", "elfwatch.alert");
+	emit_words(e, "category", category, 1);
+	emit_words(e, "type", type, 1);
+	emit_word(e, "action", rule);
+	emit_int(e, "severity", (long long)r->severity + 1);
+	emit_close(e, '}');
+	emit_open(e, "rule", '{');
+	emit_word(e, "name", rule);
+	emit_word(e, "ruleset", "elfwatch");
+	emit_close(e, '}');
+	emit_open(e, "log", '{');
+	emit_word(e, "level", severity_name(r->severity));
+	emit_close(e, '}');
+	emit_open(e, "host", '{');
+	emit_cstr(e, "hostname", host);
+	emit_cstr(e, "name", host);
+	emit_close(e, '}');
+	report_summary(r, summary, sizeof(summary));
+	emit_cstr(e, "message", summary);
+	emit_open(e, "elfwatch", '{');
+	emit_storm(e, r, window_ms);
+	if (r->kind == STORM_REPEATS)
+		emit_identity(e, r);
+	if (e->cut)
+		emit_bool(e, "truncated", true);
+	emit_close(e, '}');
+	strbuf_putc(e->sb, '}');
+}
+
+static void format_text(const struct storm_report *r, long long wall_ms, bool colour, size_t cap,
+			struct strbuf *out)
+{
+	const char *rule = r->kind == STORM_REPEATS ? "alert_repeats" : "alerts_suppressed";
+	char summary[STORM_NAME_MAX + 256];
+
+	if (wall_ms > 0)
+		alert_text_time(out, (time_t)(wall_ms / 1000), (unsigned)(wall_ms % 1000));
+	else
+		strbuf_puts(out, "-------------------");
+	strbuf_putc(out, ' ');
+	alert_text_severity(out, r->severity, colour, true);
+	strbuf_printf(out, " %-20s ", rule);
+	report_summary(r, summary, sizeof(summary));
+	strbuf_text_escape(out, summary, strlen(summary), cap, NULL);
+}
+
 int storm_line_format(const struct storm_report *r, const char *host, unsigned window_ms,
-		      enum alert_format fmt, size_t max_bytes, struct strbuf *out)
+		      long long wall_ms, enum alert_format fmt, bool colour, size_t max_bytes,
+		      struct strbuf *out)
 {
 	/* names are at most STORM_NAME_MAX bytes: cut only for absurd limits */
 	for (size_t cap = REC_STR_MAX; cap >= 8; cap /= 2) {
@@ -177,12 +257,17 @@ int storm_line_format(const struct storm_report *r, const char *host, unsigned w
 
 		memset(&e, 0, sizeof(e));
 		e.sb = out;
-		e.fmt = fmt;
+		e.fmt = fmt == FORMAT_ECS ? FORMAT_JSON : fmt;
 		e.str_cap = cap;
 		e.first[0] = true;
 		out->limit = max_bytes;
 		strbuf_reset(out);
-		emit_report(&e, r, host, window_ms);
+		if (fmt == FORMAT_TEXT)
+			format_text(r, wall_ms, colour && cap == REC_STR_MAX, cap, out);
+		else if (fmt == FORMAT_ECS)
+			emit_report_ecs(&e, r, host, window_ms, wall_ms);
+		else
+			emit_report(&e, r, host, window_ms);
 		if (!out->truncated && out->len <= max_bytes)
 			return 0;
 	}

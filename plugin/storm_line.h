@@ -11,8 +11,10 @@
 void storm_line_key(const struct alert *a, struct storm_key *ret);
 
 /* Format report r as one line (no newline) of at most max_bytes into out (reset first).
- * window_ms is the configured fold window. 0 or -ENOMEM. */
+ * window_ms is the configured fold window; wall_ms the line's time in ms since the epoch (ECS
+ * @timestamp, text; <= 0: unknown, left out). colour: text only. 0 or -ENOMEM. */
 int storm_line_format(const struct storm_report *r, const char *host, unsigned window_ms,
-		      enum alert_format fmt, size_t max_bytes, struct strbuf *out);
+		      long long wall_ms, enum alert_format fmt, bool colour, size_t max_bytes,
+		      struct strbuf *out);
 
 #endif

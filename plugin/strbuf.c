@@ -274,3 +274,62 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 	if (ret_cut && cut)
 		*ret_cut = true;
 }
+
+/* Characters a terminal may act on besides C0 and DEL: C1 controls (U+0080..U+009F, CSI is
+ * U+009B), line and paragraph separators, and the bidirectional overrides and isolates that
+ * make a name read otherwise than it is (U+200E/F, U+202A..U+202E, U+2066..U+2069). */
+static bool text_unsafe_cp(const unsigned char *u, size_t l)
+{
+	if (l == 2)
+		return u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f;
+	if (l != 3 || u[0] != 0xe2)
+		return false;
+	if (u[1] == 0x80)
+		return u[2] == 0x8e || u[2] == 0x8f || (u[2] >= 0xa8 && u[2] <= 0xae);
+	return u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9;
+}
+
+void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool cut = false;
+	size_t i = 0;
+
+	if (n > max_in) {
+		n = utf8_safe_prefix(s, max_in);
+		cut = true;
+	}
+	while (i < n) {
+		size_t l, run = plain_run(u, i, n);
+
+		if (run > i) {
+			strbuf_add(sb, s + i, run - i);
+			i = run;
+			continue;
+		}
+		if (u[i] == '\\') {
+			strbuf_add(sb, "\\\\", 2);
+			i++;
+			continue;
+		}
+		if (u[i] == '"') {
+			strbuf_putc(sb, '"');
+			i++;
+			continue;
+		}
+		l = u[i] < 0x80 ? 0 : utf8_sequence_len(u + i, n - i);
+		if (l == 0 || text_unsafe_cp(u + i, l)) {
+			/* a control byte, invalid UTF-8, or every byte of an unsafe character */
+			for (size_t k = 0; k < (l ? l : 1); k++)
+				strbuf_printf(sb, "\\x%02x", u[i + k]);
+			i += l ? l : 1;
+			continue;
+		}
+		strbuf_add(sb, s + i, l);
+		i += l;
+	}
+	if (cut)
+		strbuf_add(sb, "...", 3);
+	if (ret_cut && cut)
+		*ret_cut = true;
+}

@@ -58,6 +58,11 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
  * \xHH, so the value is one ASCII token that cannot end its quotes or the line. */
 void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut);
 
+/* Same for text shown to a person (a terminal): valid UTF-8 as is; control bytes (ESC
+ * included), DEL, invalid UTF-8, C1 controls, U+2028/2029 and bidirectional overrides as \xHH
+ * per byte, '\\' doubled, so no escape sequence reaches the terminal and nothing is hidden. */
+void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut);
+
 /* Length of the longest prefix of s[0..n) that ends on a UTF-8 sequence boundary. */
 size_t utf8_safe_prefix(const char *s, size_t n);
 

@@ -21,5 +21,7 @@ ew_replay() {
 	shift 3
 	"$ELFWATCH" -c "$data/replay.conf" --identities "$data/identities.tsv" --replay "$ew_log" \
 		--format "$ew_fmt" "$@" 2>"$ew_out.err" |
-		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' > "$ew_out"
+		sed -e 's/"host":"[^"]*"/"host":"HOST"/' -e 's/ host="[^"]*"/ host="HOST"/' \
+		    -e 's/"host":{"hostname":"[^"]*","name":"[^"]*"}/"host":{"hostname":"HOST","name":"HOST"}/' \
+		    > "$ew_out"
 }

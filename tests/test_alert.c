@@ -178,6 +178,30 @@ static void fixture_huge(struct fixture *f)
 
 static const char *const counted[] = { "rule", "truncated", "severity", "event" };
 static const char *const counted_kv[] = { "rule", "truncated", "severity", "event_id" };
+/* ECS: "truncated" lives in elfwatch, the last object, as its last member */
+static const char *const counted_ecs[] = { "rule", "elfwatch", "@timestamp", "event" };
+#define ECS_TRUNC "\"truncated\":true}}"
+
+static const char *fmt_name(enum alert_format fmt)
+{
+	return config_format_name(fmt);
+}
+
+/* A text line for a terminal: printable, one line, nothing a terminal would act on. */
+static bool text_clean(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static bool ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+
+	return n >= t && memcmp(s + n - t, tail, t) == 0;
+}
 
 /* Format a in fmt at max and check every invariant. Returns the number of failures and, in
  * *ret_trunc, whether "truncated" appeared. */
@@ -193,7 +217,7 @@ static int check_line(const struct alert *a, enum alert_format fmt, size_t max, 
 	if (strbuf_init(&sb, max) < 0)
 		return 1;
 	r = alert_format(a, fmt, max, &sb);
-	const char *fname = fmt == FORMAT_JSON ? "json" : "kv";
+	const char *fname = fmt_name(fmt);
 	if (!tap_ok(r == 0, "%s %s %zu: formatted", what, fname, max))
 		fails++;
 	if (!tap_ok(sb.len <= max && strlen(sb.data) == sb.len, "%s %s %zu: length %zu within bound",
@@ -201,13 +225,42 @@ static int check_line(const struct alert *a, enum alert_format fmt, size_t max, 
 		fails++;
 	if (!tap_ok(line_single(sb.data, sb.len), "%s %s %zu: one line", what, fname, max))
 		fails++;
-	valid = fmt == FORMAT_JSON ?
-		json_check(sb.data, sb.len, counted, counts, 4, err, sizeof(err)) :
-		kv_check(sb.data, sb.len, counted_kv, counts, 4, err, sizeof(err));
+	if (fmt == FORMAT_TEXT) {
+		char head[64];
+
+		if (!tap_ok(text_clean(sb.data, sb.len), "%s text %zu: no control byte, no ESC", what, max))
+			fails++;
+		snprintf(head, sizeof(head), " %s ", a->rule);
+		if (!tap_ok(sb.len > 20 && sb.data[4] == '-' && strstr(sb.data, head) &&
+			    strstr(sb.data, head) - sb.data < 40,
+			    "%s text %zu: time, severity, rule first", what, max))
+			fails++;
+		goto out;
+	}
+	if (fmt == FORMAT_KV)
+		valid = kv_check(sb.data, sb.len, counted_kv, counts, 4, err, sizeof(err));
+	else
+		valid = json_check(sb.data, sb.len, fmt == FORMAT_ECS ? counted_ecs : counted, counts, 4,
+				   err, sizeof(err));
 	if (!tap_ok(valid, "%s %s %zu: %s", what, fname, max,
-		    fmt == FORMAT_JSON ? "valid JSON, no duplicate key" : "well-formed kv, no duplicate key")) {
+		    fmt == FORMAT_KV ? "well-formed kv, no duplicate key" : "valid JSON, no duplicate key")) {
 		tap_diag("  %s", err);
 		fails++;
+	}
+	if (fmt == FORMAT_ECS) {
+		bool trunc = ends_with(sb.data, sb.len, ECS_TRUNC);
+
+		if (!tap_ok(counts[0] == 1 && counts[1] == 1 && counts[3] == 1 &&
+			    counts[2] == 1,
+			    "%s ecs %zu: exactly one rule, event, elfwatch, @timestamp", what, max))
+			fails++;
+		if (!tap_ok(trunc == want_trunc, "%s ecs %zu: elfwatch.truncated %s", what, max,
+			    want_trunc ? "present" : "absent"))
+			fails++;
+		if (!tap_ok(strncmp(sb.data, "{\"@timestamp\":\"", 15) == 0,
+			    "%s ecs %zu: starts with @timestamp", what, max))
+			fails++;
+		goto out;
 	}
 	if (!tap_ok(counts[0] == 1 && counts[2] == 1 && counts[3] == 1,
 		    "%s %s %zu: exactly one rule, severity, event", what, fname, max))
@@ -222,6 +275,7 @@ static int check_line(const struct alert *a, enum alert_format fmt, size_t max, 
 	if (!tap_ok(strncmp(sb.data, head, strlen(head)) == 0, "%s %s %zu: starts with the rule", what,
 		    fname, max))
 		fails++;
+out:
 	if (fails || getenv("ALERT_TEST_VERBOSE"))
 		tap_diag("  line: %.*s", (int)(sb.len > 1200 ? 1200 : sb.len), sb.data);
 	strbuf_free(&sb);
@@ -240,6 +294,7 @@ static size_t natural(const struct alert *a, enum alert_format fmt, bool *ret_tr
 	alert_format(a, fmt, 1 << 22, &sb);
 	len = sb.len;
 	*ret_trunc = fmt == FORMAT_JSON ? strstr(sb.data, ",\"truncated\":true}") != NULL :
+		     fmt == FORMAT_ECS ? ends_with(sb.data, len, ECS_TRUNC) :
 		     (len >= 15 && strcmp(sb.data + len - 15, " truncated=true") == 0);
 	strbuf_free(&sb);
 	return len;
@@ -248,13 +303,13 @@ static size_t natural(const struct alert *a, enum alert_format fmt, bool *ret_tr
 static void matrix(const struct alert *a, const char *what)
 {
 	static const size_t bounds[] = { 512, 600, 1024, 4096, 65536 };
-	static const enum alert_format fmts[] = { FORMAT_JSON, FORMAT_KV };
+	static const enum alert_format fmts[] = { FORMAT_JSON, FORMAT_KV, FORMAT_ECS, FORMAT_TEXT };
 
 	for (size_t f = 0; f < N_ELEMS(fmts); f++) {
 		bool nat_trunc = false;
 		size_t nat = natural(a, fmts[f], &nat_trunc);
 
-		tap_diag("%s %s: %zu bytes unbounded%s", what, fmts[f] == FORMAT_JSON ? "json" : "kv",
+		tap_diag("%s %s: %zu bytes unbounded%s", what, fmt_name(fmts[f]),
 			 nat, nat_trunc ? ", strings over REC_STR_MAX cut" : "");
 
 		for (size_t b = 0; b < N_ELEMS(bounds); b++)
@@ -309,6 +364,133 @@ static void test_exact(void)
 	tap_ok(j && strstr(j, "\"argc\":7,\"argv_truncated\":true"), "json: argv cut upstream is reported");
 	free(j);
 	free(k);
+}
+
+/* ECS: each alert field under the name ECS gives it (docs/ecs.md), what ECS lacks under
+ * elfwatch, ids as keywords, unset audit ids left out, sub-techniques split. */
+static void test_ecs_exact(void)
+{
+	static struct fixture f;
+	static struct written_file wf;
+	static struct elf_report rep;
+	struct stat st;
+	char err[200], *j;
+
+	fixture_plain(&f);
+	j = format(&f.a, FORMAT_ECS, 4096);
+	tap_ok(j && json_check(j, strlen(j), NULL, NULL, 0, err, sizeof(err)), "ecs: valid JSON");
+	tap_ok(j && strncmp(j, "{\"@timestamp\":\"2026-11-22T", 26) == 0 &&
+	       strstr(j, "\"ecs\":{\"version\":\"8.11.0\"}"), "ecs: @timestamp first, ecs.version");
+	tap_ok(j && strstr(j, "\"event\":{\"kind\":\"alert\",\"module\":\"elfwatch\",\"dataset\":\"elfwatch.alert\","
+			      "\"category\":[\"process\",\"intrusion_detection\"],\"type\":[\"start\",\"info\"],"
+			      "\"action\":\"loader_exec\",\"outcome\":\"success\",\"id\":\"1795364529.957:5\","
+			      "\"severity\":5,\"risk_score\":99}"), "ecs: event");
+	tap_ok(j && strstr(j, "\"rule\":{\"name\":\"loader_exec\",\"ruleset\":\"elfwatch\"}") &&
+	       strstr(j, "\"log\":{\"level\":\"critical\"}"), "ecs: rule.name, log.level");
+	tap_ok(j && strstr(j, "\"threat\":{\"framework\":\"MITRE ATT&CK\",\"tactic\":{\"id\":\"TA0005\","
+			      "\"name\":\"Defense Evasion\"") &&
+	       strstr(j, "\"technique\":{\"id\":\"T1574\",\"name\":\"Hijack Execution Flow\""),
+	       "ecs: threat tactic and technique");
+	tap_ok(j && strstr(j, "\"process\":{\"pid\":2440,\"name\":\"ld-linux-x86-64\",\"executable\":"
+			      "\"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\",\"working_directory\":\"/tmp\","
+			      "\"args\":[\"/lib64/ld-linux-x86-64.so.2\",\"/tmp/payload\"],\"args_count\":2,"
+			      "\"user\":{\"id\":\"0\"},\"real_user\":{\"id\":\"0\"},\"parent\":{\"pid\":2423}}"),
+	       "ecs: process with args, users as keywords, parent");
+	tap_ok(j && strstr(j, "\"elfwatch\":{\"event\":{\"syscall\":\"execve\",\"exit\":0,\"key\":\"elfwatch_exec\"},"
+			      "\"process\":{\"ppid\":2423,\"auid\":-1,\"ses\":-1,") &&
+	       strstr(j, "\"loader\":{\"path\":\"/lib64/ld-linux-x86-64.so.2\"") &&
+	       strstr(j, "\"reasons\":[\"target_in_writable_dir\"]}}"), "ecs: elfwatch namespace, last");
+	tap_ok(j && strstr(j, "\"message\":\"/tmp/payload run through the dynamic loader\""), "ecs: message");
+	free(j);
+
+	fixture_hostile(&f, 0);
+	j = format(&f.a, FORMAT_ECS, 65536);
+	tap_ok(j && json_check(j, strlen(j), NULL, NULL, 0, err, sizeof(err)) &&
+	       strstr(j, "\"name\":\"x\\\" ,\\\"rule\\\":\\\"forged\"") &&
+	       strstr(j, "\"before\\u0000\\\"rule\\\":\\\"after\""), "ecs: forged field and NUL escaped");
+	tap_ok(j && strstr(j, "\"parent\":{\"pid\":2423,\"name\":") && strstr(j, "\"ancestors\":[{"),
+	       "ecs: known parent in process.parent, ancestors under elfwatch");
+	free(j);
+
+	/* a write alert: file.*, hash, elf, a sub-technique */
+	memset(&wf, 0, sizeof(wf));
+	snprintf(wf.path, sizeof(wf.path), "/tmp/ew/upx");
+	wf.id = (struct file_id){ 0xfe, 0, 4242, true };
+	snprintf(wf.event_id, sizeof(wf.event_id), "1795364529.957:9");
+	wf.sec = 1795364529;
+	snprintf(wf.syscall, sizeof(wf.syscall), "openat");
+	snprintf(wf.settled_by, sizeof(wf.settled_by), "stable");
+	wf.writer.pid = 77;
+	wf.writer.ppid = 70;
+	wf.writer.uid = 1000;
+	wf.writer.auid = wf.writer.ses = REC_AUID_UNSET;
+	snprintf(wf.writer.comm, sizeof(wf.writer.comm), "cp");
+	snprintf(wf.writer.exe, sizeof(wf.writer.exe), "/usr/bin/cp");
+	memset(&rep, 0, sizeof(rep));
+	rep.facts.is_elf = rep.facts.hashed = true;
+	rep.facts.cls = 2;     /* ELFCLASS64, as the engine sets it */
+	rep.facts.data = 1;
+	rep.facts.type = 2;
+	rep.facts.machine = 62;
+	rep.facts.machine_name = "x86-64";
+	snprintf(rep.facts.sha256, sizeof(rep.facts.sha256), "%064d", 7);
+	memset(&st, 0, sizeof(st));
+	st.st_mode = 0100755;
+	st.st_size = 4096;
+	st.st_uid = 1000;
+	memset(&f.a, 0, sizeof(f.a));
+	f.a.rule = "suspicious_elf_write";
+	f.a.severity = SEV_HIGH;
+	f.a.mitre = &MITRE_SOFTWARE_PACKING;
+	f.a.host = "h";
+	f.a.actor = &wf.writer;
+	f.a.file = &wf;
+	f.a.file_st = &st;
+	f.a.elf = &rep;
+	f.a.reasons[f.a.nreasons++] = "upx_packed";
+	j = format(&f.a, FORMAT_ECS, 4096);
+	tap_ok(j && json_check(j, strlen(j), NULL, NULL, 0, err, sizeof(err)), "ecs write: valid JSON");
+	tap_ok(j && strstr(j, "\"category\":[\"file\",\"intrusion_detection\"],\"type\":[\"change\",\"info\"]") &&
+	       !strstr(j, "\"outcome\""), "ecs write: file category, no outcome");
+	tap_ok(j && strstr(j, "\"technique\":{\"id\":\"T1027\",\"name\":\"Obfuscated Files or Information\","
+			      "\"reference\":\"https://attack.mitre.org/techniques/T1027/\",\"subtechnique\":"
+			      "{\"id\":\"T1027.002\",\"name\":\"Software Packing\",\"reference\":"
+			      "\"https://attack.mitre.org/techniques/T1027/002/\"}}"), "ecs: sub-technique split");
+	tap_ok(j && strstr(j, "\"process\":{\"pid\":77,\"name\":\"cp\",\"executable\":\"/usr/bin/cp\","
+			      "\"command_line\":\"\",\"real_user\":{\"id\":\"1000\"},\"parent\":{\"pid\":70}},"
+			      "\"user\":{\"id\":\"1000\"}"), "ecs write: the writer is the process");
+	tap_ok(j && strstr(j, "\"file\":{\"path\":\"/tmp/ew/upx\",\"name\":\"upx\",\"device\":\"fe:00\","
+			      "\"inode\":\"4242\",\"size\":4096,\"mode\":\"0755\",\"uid\":\"1000\",\"hash\":"
+			      "{\"sha256\":\"0000") &&
+	       strstr(j, "\"elf\":{\"architecture\":\"x86-64\",\"header\":{\"class\":\"ELF64\",\"data\":\"lsb\","
+			 "\"os_abi\":\"0\",\"type\":\"EXEC\"}}}"), "ecs write: file with hash and elf header");
+	tap_ok(j && strstr(j, "\"elfwatch\":{\"event\":{\"syscall\":\"openat\",\"time\":\"") &&
+	       strstr(j, "\"settled_by\":\"stable\"}") && strstr(j, "\"auid\":-1") &&
+	       strstr(j, "\"elf\":{\"class\":2,"), "ecs write: write event and engine facts under elfwatch");
+	if (getenv("ALERT_TEST_VERBOSE"))
+		tap_diag("%s", j);
+	free(j);
+}
+
+/* Text: time, severity, rule, what, who, reasons; hostile names shown as bytes. */
+static void test_text_exact(void)
+{
+	static struct fixture f;
+	char *t;
+
+	fixture_plain(&f);
+	t = format(&f.a, FORMAT_TEXT, 4096);
+	tap_is_str(t, "2026-11-22 16:22:09 CRITICAL loader_exec          /tmp/payload by uid 0 pid 2440 "
+		   "(ppid 2423) [target_in_writable_dir]", "text: the plain loader run");
+	free(t);
+	fixture_hostile(&f, 6);     /* ESC[31m in the target and the parent's exe */
+	t = format(&f.a, FORMAT_TEXT, 4096);
+	tap_ok(t && text_clean(t, strlen(t)) &&
+	       strstr(t, " /tmp/\\x1b[31mred\\x1b[0m\\x7f by uid 0 pid 2440 (parent \\x1b[31mred"),
+	       "text: ESC and DEL in names shown escaped");
+	if (t && !text_clean(t, strlen(t)))
+		tap_diag("%s", t);
+	free(t);
 }
 
 /* Write alerts' own sections: a file that could not be judged (unjudged_write), the earlier
@@ -417,7 +599,7 @@ static void test_tiny_bounds(void)
 
 	fixture_huge(&f);
 	for (size_t max = 60; max <= 400; max += 85) {
-		for (int fmt = FORMAT_JSON; fmt <= FORMAT_KV; fmt++) {
+		for (int fmt = FORMAT_JSON; fmt < FORMAT_COUNT; fmt++) {
 			struct strbuf sb;
 			char err[200];
 			int r;
@@ -426,9 +608,11 @@ static void test_tiny_bounds(void)
 				continue;
 			r = alert_format(&f.a, (enum alert_format)fmt, max, &sb);
 			tap_ok(sb.len <= max && line_single(sb.data, sb.len), "bound %zu %s: within bound, one line",
-			       max, fmt == FORMAT_JSON ? "json" : "kv");
-			if (r == 0)
-				tap_ok(fmt == FORMAT_JSON ? json_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)) :
+			       max, fmt_name((enum alert_format)fmt));
+			if (r == 0 && fmt == FORMAT_TEXT)
+				tap_ok(text_clean(sb.data, sb.len), "bound %zu: text clean", max);
+			else if (r == 0)
+				tap_ok(fmt != FORMAT_KV ? json_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)) :
 				       kv_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)),
 				       "bound %zu: success means a valid line", max);
 			else
@@ -492,8 +676,12 @@ static void check_complete(const struct alert *a, enum alert_format fmt, size_t 
 	static const char *const kv_need[] = { "rule=\"loader_exec\" severity=\"critical\"",
 		" event_id=\"1795364529.957:5\"", " process_pid=2440", " process_uid=0", " process_exe=\"",
 		" reasons=\"", " process_argv_truncated=true", " truncated=true" };
-	const char *const *need = fmt == FORMAT_JSON ? json_need : kv_need;
-	const char *fname = fmt == FORMAT_JSON ? "json" : "kv";
+	static const char *const ecs_need[] = { "{\"@timestamp\":\"2026-11-22T",
+		"\"action\":\"loader_exec\",\"outcome\":\"success\",\"id\":\"1795364529.957:5\",\"severity\":5",
+		"\"pid\":2440", "\"real_user\":{\"id\":\"0\"}", "\"executable\":\"", "\"reasons\":[\"",
+		"\"argv_truncated\":true", "\"truncated\":true}}" };
+	const char *const *need = fmt == FORMAT_JSON ? json_need : fmt == FORMAT_ECS ? ecs_need : kv_need;
+	const char *fname = fmt_name(fmt);
 	struct strbuf sb;
 	char err[200];
 	bool all = true;
@@ -501,7 +689,7 @@ static void check_complete(const struct alert *a, enum alert_format fmt, size_t 
 	if (strbuf_init(&sb, max) < 0)
 		return;
 	tap_ok(alert_format(a, fmt, max, &sb) == 0 && sb.len <= max, "%s %s %zu: fits", what, fname, max);
-	tap_ok(fmt == FORMAT_JSON ? json_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)) :
+	tap_ok(fmt != FORMAT_KV ? json_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)) :
 	       kv_check(sb.data, sb.len, NULL, NULL, 0, err, sizeof(err)), "%s %s %zu: well-formed",
 	       what, fname, max);
 	for (size_t i = 0; i < N_ELEMS(json_need); i++) {
@@ -511,12 +699,12 @@ static void check_complete(const struct alert *a, enum alert_format fmt, size_t 
 		}
 	}
 	if (target_whole)
-		all = all && strstr(sb.data, fmt == FORMAT_JSON ? "\"target\":\"/tmp/payload\"" :
+		all = all && strstr(sb.data, fmt != FORMAT_KV ? "\"target\":\"/tmp/payload\"" :
 				    " loader_target=\"/tmp/payload\"");
 	else
-		all = all && strstr(sb.data, fmt == FORMAT_JSON ? "\"target_cut\":true" :
+		all = all && strstr(sb.data, fmt != FORMAT_KV ? "\"target_cut\":true" :
 				    " loader_target_cut=true");
-	all = all && strstr(sb.data, fmt == FORMAT_JSON ? "argv0_mismatch\"" : "argv0_mismatch");
+	all = all && strstr(sb.data, fmt != FORMAT_KV ? "argv0_mismatch\"" : "argv0_mismatch");
 	if (!tap_ok(all, "%s %s %zu: rule, severity, event id, pid, uid, exe, %s, reasons kept", what,
 		    fname, max, target_whole ? "program" : "target_cut"))
 		tap_diag("  line: %.*s", (int)(sb.len > 1500 ? 1500 : sb.len), sb.data);
@@ -532,7 +720,7 @@ static void test_flood(void)
 		fixture_flood(&f, worst);
 		f.a.reasons[f.a.nreasons++] = "argv0_mismatch";
 		for (size_t b = 0; b < N_ELEMS(bounds); b++)
-			for (int fmt = FORMAT_JSON; fmt <= FORMAT_KV; fmt++)
+			for (int fmt = FORMAT_JSON; fmt <= FORMAT_ECS; fmt++)
 				check_complete(&f.a, (enum alert_format)fmt, bounds[b], !worst,
 					       worst ? "worst case" : "argv flood");
 	}
@@ -580,6 +768,8 @@ int main(void)
 
 	test_checkers();
 	test_exact();
+	test_ecs_exact();
+	test_text_exact();
 	test_write_sections();
 	test_time();
 

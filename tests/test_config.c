@@ -64,6 +64,7 @@ static const struct bad_case bad_cases[] = {
 	{ "output = \"\";\n", 1, "output must be", "empty output" },
 	{ "format = \"xml\";\n", 1, "format must be", "unknown format" },
 	{ "format = \"JSON\";\n", 1, "format must be", "format is case-sensitive" },
+	{ "format = \"text\";\n", 1, "format must be", "text is for the command line, not a log" },
 	{ "syslog_facility = \"kern\";\n", 1, "unknown syslog facility \"kern\"", "kern facility" },
 	{ "syslog_priority = \"err\";\n", 1, "must be a group", "syslog_priority not a group" },
 	{ "syslog_priority = { high = \"loud\"; };\n", 1, "unknown syslog priority \"loud\"",
@@ -175,6 +176,21 @@ static void test_lookups(void)
 	tap_is_int(config_severity_from_name("info"), SEV_INFO, "severity info");
 	tap_is_int(config_severity_from_name(""), -1, "severity empty");
 	tap_is_int(config_severity_from_name(NULL), -1, "severity NULL");
+	tap_is_int(config_format_from_name("ecs"), FORMAT_ECS, "format ecs");
+	tap_is_int(config_format_from_name("text"), FORMAT_TEXT, "format text (command line)");
+	tap_is_int(config_format_from_name("ECS"), -1, "format case-sensitive");
+	tap_is_int(config_format_from_name(NULL), -1, "format NULL");
+	tap_is_str(config_format_name(FORMAT_KV), "kv", "format name kv");
+	tap_is_str(config_format_name(FORMAT_COUNT), "unknown", "format name out of range");
+	{
+		struct config c;
+		char err[256];
+		int r = load("format = \"ecs\";\n", &c, err, sizeof(err));
+
+		tap_ok(r == 0 && c.format == FORMAT_ECS, "format = \"ecs\" accepted");
+		if (r == 0)
+			config_free(&c);
+	}
 }
 
 static void test_good(void)

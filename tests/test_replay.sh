@@ -107,6 +107,13 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["severity"] in ("medium"
 	if [ "$high" -eq 0 ]; then ok "quiet write family: nothing at medium or above"
 	else not_ok "quiet write family raised $high alerts at medium or above"; fi
 fi
+# The write family in ECS (docs/ecs.md): file.*, hash and elf from the judged artifacts.
+if [ -n "$skip_reason" ]; then
+	n=$((n + 1)); echo "ok $n # SKIP writes-stream.log in ECS: $skip_reason"
+else
+	replay "$data/writes-stream.log" ecs "$tmp/writes.ecs" --artifacts "$art"
+	same "$tmp/writes.ecs" "$golden/writes.ecs" "writes-stream.log with artifacts in ECS: alerts match golden/writes.ecs"
+fi
 
 # Exec-time judgement (built log, tests/data/README.md): fileless execs alert from the record
 # alone; with the rebuilt files standing in for the images, a memfd holding a tampered ELF or

@@ -5,6 +5,7 @@
  * escaped; the key tells apart what must stay apart. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storm.h"
@@ -218,7 +219,7 @@ static void check_line(const struct storm_report *r, enum alert_format fmt, cons
 
 	if (strbuf_init(&sb, 4096) < 0)
 		return;
-	tap_ok(storm_line_format(r, "host\"x", W, fmt, 4096, &sb) == 0, "%s %s: formatted",
+	tap_ok(storm_line_format(r, "host\"x", W, 0, fmt, false, 4096, &sb) == 0, "%s %s: formatted",
 	       want_rule, fmt == FORMAT_JSON ? "json" : "kv");
 	ok = fmt == FORMAT_JSON ? json_check(sb.data, sb.len, keys, counts, N_ELEMS(keys), err, sizeof(err)) :
 				  kv_check(sb.data, sb.len, keys, counts, N_ELEMS(keys), err, sizeof(err));
@@ -284,6 +285,54 @@ static void test_lines(void)
 	check_line(&r, FORMAT_KV, "alerts_suppressed", sup_kv, N_ELEMS(sup_kv));
 }
 
+/* ECS and text: the same report, its name escaped, one line; ECS has @timestamp when the time
+ * is known and the fold under elfwatch. */
+static void test_lines_ecs_text(void)
+{
+	static const char *const keys[] = { "rule", "event", "message", "elfwatch", "@timestamp",
+					    "truncated" };
+	int counts[N_ELEMS(keys)] = { 0 };
+	struct storm_report r;
+	struct strbuf sb;
+	char err[128];
+
+	memset(&r, 0, sizeof(r));
+	r.kind = STORM_REPEATS;
+	r.rule = "suspicious_elf_write";
+	r.severity = SEV_HIGH;
+	r.count = 99;
+	snprintf(r.first_event, sizeof(r.first_event), "1795366037.013:1");
+	snprintf(r.last_event, sizeof(r.last_event), "1795366039.983:100");
+	r.first_ms = 1795366037013LL;
+	r.last_ms = 1795366039983LL;
+	r.id = (struct file_id){ 0xfe, 0, 10954564, true };
+	snprintf(r.name, sizeof(r.name), "/tmp/a\"b\n\x1b[31mrule=\"forged\"");
+	if (strbuf_init(&sb, 4096) < 0)
+		return;
+	tap_ok(storm_line_format(&r, "h", W, r.last_ms, FORMAT_ECS, false, 4096, &sb) == 0,
+	       "ecs repeats: formatted");
+	tap_ok(json_check(sb.data, sb.len, keys, counts, N_ELEMS(keys), err, sizeof(err)) &&
+	       counts[0] == 1 && counts[1] == 1 && counts[2] == 1 && counts[3] == 1 && counts[4] == 1 &&
+	       counts[5] == 0, "ecs repeats: valid JSON, one rule, event, message, elfwatch, @timestamp");
+	tap_ok(strstr(sb.data, "{\"@timestamp\":\"2026-11-22T16:47:19.983Z\",\"event\":{\"kind\":\"alert\"") &&
+	       strstr(sb.data, "\"rule\":{\"name\":\"alert_repeats\",\"ruleset\":\"elfwatch\"}") &&
+	       strstr(sb.data, "\"elfwatch\":{\"repeats\":{\"rule\":\"suspicious_elf_write\",\"count\":99,") &&
+	       strstr(sb.data, "\"name\":\"/tmp/a\\\"b\\n\\u001b[31mrule"), "ecs repeats: fields and escaping");
+	tap_ok(storm_line_format(&r, "h", W, 0, FORMAT_ECS, false, 4096, &sb) == 0 &&
+	       !strstr(sb.data, "@timestamp"), "ecs: no @timestamp when the time is unknown");
+
+	tap_ok(storm_line_format(&r, "h", W, r.last_ms, FORMAT_TEXT, false, 4096, &sb) == 0 &&
+	       line_single(sb.data, sb.len) && !strchr(sb.data, '\x1b'), "text repeats: one line, no ESC");
+	tap_ok(strncmp(sb.data, "2026-11-22 16:47:19 HIGH     alert_repeats        99 more "
+		       "suspicious_elf_write alerts like event 1795366037.013:1 for /tmp/a\"b\\x0a\\x1b[31m", 120) == 0,
+	       "text repeats: time, severity, rule, escaped summary");
+	if (getenv("STORM_TEST_VERBOSE"))
+		tap_diag("%s", sb.data);
+	tap_ok(storm_line_format(&r, "h", W, r.last_ms, FORMAT_TEXT, true, 4096, &sb) == 0 &&
+	       strstr(sb.data, " \x1b[31mHIGH    \x1b[0m "), "text with colour: the severity coloured");
+	strbuf_free(&sb);
+}
+
 /* The key: what changes every run (pid, time, event id) does not matter; what the attacker
  * ran, with which options and as whom, does. */
 static void test_key(void)
@@ -346,6 +395,7 @@ int main(void)
 		run_scenario(&scenarios[i]);
 	test_report_fields();
 	test_lines();
+	test_lines_ecs_text();
 	test_key();
 	tap_ok(strcmp(storm_action_name(STORM_CAPPED), "capped") == 0 &&
 	       strcmp(storm_action_name((enum storm_action)99), "unknown") == 0, "action names");

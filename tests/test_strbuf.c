@@ -188,6 +188,64 @@ static void test_escapes(void)
 	strbuf_free(&sb);
 }
 
+/* Text for a terminal: what a person reads stays readable (UTF-8 names, quotes), what a
+ * terminal would act on is shown as bytes. */
+static const struct {
+	const char *in;
+	size_t n, max_in;
+	const char *want;
+	const char *name;
+} text_cases[] = {
+	{ LIT("/tmp/a b"), 100, "/tmp/a b", "plain path, space kept" },
+	{ LIT("\x1b[31mred\x1b[0m"), 100, "\\x1b[31mred\\x1b[0m", "ANSI colour: ESC escaped" },
+	{ LIT("\x1b]0;title\x07"), 100, "\\x1b]0;title\\x07", "OSC title: ESC and BEL escaped" },
+	{ LIT("a\nb\rc\td"), 100, "a\\x0ab\\x0dc\\x09d", "newline, CR, tab" },
+	{ LIT("a\0b\x7f"), 100, "a\\x00b\\x7f", "NUL and DEL" },
+	{ LIT("\xc2\x9b" "2J"), 100, "\\xc2\\x9b2J", "C1 CSI (U+009B) escaped" },
+	{ LIT("\xc2\xa0\xc3\xa9"), 100, "\xc2\xa0\xc3\xa9", "U+00A0 and e-acute kept" },
+	{ LIT("x\xe2\x80\xaetxt.exe"), 100, "x\\xe2\\x80\\xaetxt.exe", "bidi override U+202E escaped" },
+	{ LIT("\xe2\x81\xa6i\xe2\x81\xa9"), 100, "\\xe2\\x81\\xa6i\\xe2\\x81\\xa9", "bidi isolates escaped" },
+	{ LIT("\xe2\x80\xa8"), 100, "\\xe2\\x80\\xa8", "U+2028 escaped" },
+	{ LIT("\xe2\x82\xac \xf0\x9f\x98\x80"), 100, "\xe2\x82\xac \xf0\x9f\x98\x80", "euro and emoji kept" },
+	{ LIT("\xff\xc3"), 100, "\\xff\\xc3", "invalid UTF-8 as bytes" },
+	{ LIT("a\\x1b"), 100, "a\\\\x1b", "a literal backslash cannot pose as an escape" },
+	{ LIT("say \"hi\""), 100, "say \"hi\"", "quotes kept" },
+	{ LIT("a\xc3\xa9z"), 2, "a...", "cut never splits a character" },
+};
+
+static void test_text_escape(void)
+{
+	struct strbuf sb;
+
+	if (strbuf_init(&sb, 4096) < 0) {
+		tap_ok(0, "init");
+		return;
+	}
+	for (size_t i = 0; i < N_ELEMS(text_cases); i++) {
+		char name[128];
+		bool cut = false;
+
+		strbuf_reset(&sb);
+		strbuf_text_escape(&sb, text_cases[i].in, text_cases[i].n, text_cases[i].max_in, &cut);
+		snprintf(name, sizeof(name), "text: %s", text_cases[i].name);
+		tap_is_str(sb.data, text_cases[i].want, name);
+		tap_is_int(cut, text_cases[i].n > text_cases[i].max_in, "text cut flag");
+	}
+	/* every byte value alone: nothing below 0x20, no DEL, no lone byte >= 0x80 gets through */
+	bool leak = false;
+	for (unsigned c = 0; c < 256; c++) {
+		char b = (char)c;
+
+		strbuf_reset(&sb);
+		strbuf_text_escape(&sb, &b, 1, 10, NULL);
+		for (size_t k = 0; k < sb.len; k++)
+			if ((unsigned char)sb.data[k] < 0x20 || (unsigned char)sb.data[k] >= 0x7f)
+				leak = true;
+	}
+	tap_ok(!leak, "text: no single byte passes raw unless printable ASCII");
+	strbuf_free(&sb);
+}
+
 /* Minimal checks of what an escaper may emit, for the random sweep below. */
 static bool json_inside_ok(const char *s, size_t n)
 {
@@ -348,6 +406,7 @@ int main(void)
 	test_builder();
 	test_prefix();
 	test_escapes();
+	test_text_escape();
 	test_random_sweep();
 	return tap_done();
 }
