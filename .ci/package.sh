@@ -99,10 +99,10 @@ else
 fi
 
 # ---- the package and make install lay out the same files, with the same modes ----
-# (the package adds /usr/share/doc/elfwatch and its lintian overrides, and compresses the man
-# pages, as Debian wants)
+# (the package adds files directly in /usr/share/doc/elfwatch (README, changelog, copyright) and
+# its lintian overrides, and compresses the man pages, as Debian wants; examples/ is make install's)
 pkglist() { dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $1, $6 }' |
-	grep -v -e ' /usr/share/doc/elfwatch/' -e ' /usr/share/lintian/overrides/elfwatch$' | sed -E 's|^(.* /usr/share/man/.*)\.gz$|\1|' | sort -k2; }
+	grep -v -e ' /usr/share/doc/elfwatch/[^/]*$' -e ' /usr/share/lintian/overrides/elfwatch$' | sed -E 's|^(.* /usr/share/man/.*)\.gz$|\1|' | sort -k2; }
 mi=$tmp/make-install
 if ! make -C "$src" install DESTDIR="$mi" >"$tmp/install.log" 2>&1; then
 	fail "make install DESTDIR= in the package's build tree:"; tail -n 20 "$tmp/install.log" | sed 's/^/  /'
