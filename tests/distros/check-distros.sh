@@ -17,6 +17,19 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=chroot.sh
 . "$src/tests/distros/chroot.sh"
 ewc_install_traps
+live_locked=no
+# after a run interrupted while it held the live lock: the kernel's audit must be left as found
+# (no rules, disabled) once no daemon is registered; never touched while another one is
+# shellcheck disable=SC2317  # run from the EXIT trap
+audit_safety_net() {
+	[ "$live_locked" = yes ] || return 0
+	command -v auditctl >/dev/null 2>&1 || return 0
+	if [ "$(auditctl -s 2>/dev/null | awk '$1 == "pid" { print $2 }')" = 0 ]; then
+		auditctl -D >/dev/null 2>&1 || :
+		auditctl -e 0 >/dev/null 2>&1 || :
+	fi
+}
+trap 'rc=$?; trap - EXIT; trap "" INT TERM HUP; ewc_teardown; audit_safety_net; exit "$rc"' EXIT
 
 releases=${*:-trixie sid}
 out=${DISTROS_OUT:-$PWD/distros-out}
@@ -138,12 +151,15 @@ for rel in $releases; do
 			lres="lifecycle SKIP (ELFWATCH_SKIP_LIVE=1)"
 		else
 			# the chroot's own /run/lock is not this machine's: take the machine's lock here
-			if ! { exec 8> "${EW_LIVE_LOCK:-/run/lock/elfwatch-live.lock}" && flock -w 1800 8; }; then
+			if { exec 8> "${EW_LIVE_LOCK:-/run/lock/elfwatch-live.lock}" && flock -w 1800 8; }; then
+				live_locked=yes
+			else
 				ewc_log "could not take the live-test lock; going on"
 			fi
 			ewc_in EW_LIFECYCLE_INSTALLED=1 top_srcdir=/build/elfwatch EW_KEEP=1 \
 				bash /build/elfwatch/tests/test_lifecycle.sh > "$log/lifecycle.tap" 2>&1 8>&- 7>&-
 			lrc=$?
+			live_locked=no
 			exec 8>&-
 			cp -a "$ewc_root"/var/tmp/elfwatch-lifecycle.* "$log/" 2>/dev/null || :
 			nok=$(grep -c '^ok ' "$log/lifecycle.tap" || :)

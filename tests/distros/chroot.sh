@@ -39,18 +39,33 @@ ewc__umount_under() {
 	done
 }
 
-# ewc__kill_in ROOT: processes whose root directory is ROOT were started by us there: end them.
+# ewc__in_root ROOT: pids of the processes whose root directory is ROOT (all started by us there)
+ewc__in_root() {
+	local p r
+	for p in /proc/[0-9]*; do
+		r=$(readlink "$p/root" 2>/dev/null) || continue
+		[ "$r" = "$1" ] && echo "${p#/proc/}"
+	done
+}
+
+# ewc__kill_in ROOT: end what still runs in ROOT: SIGTERM, up to 15 s for their own clean-up (a
+# test's trap stops its auditd and removes its rules), then SIGKILL.
 ewc__kill_in() {
-	local p r sig
+	local p n=0 sig=TERM
 	[ -n "$1" ] || return 0
-	for sig in TERM KILL; do
-		for p in /proc/[0-9]*; do
-			r=$(readlink "$p/root" 2>/dev/null) || continue
-			[ "$r" = "$1" ] || continue
-			ewc_log "process ${p#/proc/} ($(tr '\0' ' ' < "$p/cmdline" 2>/dev/null | cut -c1-60)) still runs in $1: SIG$sig"
-			kill "-$sig" "${p#/proc/}" 2>/dev/null || :
-		done
-		sleep 0.5
+	for p in $(ewc__in_root "$1"); do
+		ewc_log "process $p ($(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-60)) still runs in $1: SIGTERM"
+		kill -TERM "$p" 2>/dev/null || :
+	done
+	while [ -n "$(ewc__in_root "$1")" ]; do
+		if [ "$n" -ge 150 ]; then
+			[ "$sig" = KILL ] && break
+			sig=KILL
+			for p in $(ewc__in_root "$1"); do ewc_log "SIGKILL $p"; kill -KILL "$p" 2>/dev/null || :; done
+			n=140
+		fi
+		sleep 0.1
+		n=$((n + 1))
 	done
 }
 
