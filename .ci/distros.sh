@@ -3,7 +3,7 @@
 # plugin's lifecycle under the real auditd of Debian 13 trixie (audit 4.0.2) and sid (4.2.x), each
 # in a cached debootstrap chroot. Exit 0 pass, 77 skip (reason printed), other = fail.
 # Adds about 13 minutes on a fresh machine (two debootstraps, 211 s and 278 s, then the runs) and
-# about 4.5 minutes with both chroots cached (measured on a 2-core VM shared with other jobs).
+# 3.5 to 4.5 minutes with both chroots cached (measured on a 2-core VM shared with other jobs).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 [ -f Makefile ] || { echo "distros: SKIP (the tree did not configure)"; exit 77; }
