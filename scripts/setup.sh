@@ -4,6 +4,7 @@
 # what the benchmarks compare against (Laurel, whose package also activates its own auditd plugin
 # stanza: keep it off hosts you care about). Idempotent: installs only what is missing.
 # Creates the system user the plugin runs as after start-up (elfwatch, README "Security").
+# "setup.sh --list" prints the package list (tests/distros/ builds its chroots from it).
 # Run as root on Debian 12.
 set -eu
 
@@ -11,10 +12,15 @@ PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev libseccomp-dev
 auditd rsyslog python3 util-linux passwd python3-venv clang libclang-rt-dev valgrind
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
-curl file musl groff-base man-db
+curl file musl groff-base man-db xz-utils procps debootstrap
 debhelper dh-autoreconf devscripts lintian dpkg-dev fakeroot"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS laurel hyperfine time"
+fi
+if [ "${1:-}" = --list ]; then
+	# shellcheck disable=SC2086  # one line, words split on purpose
+	echo $PKGS
+	exit 0
 fi
 
 missing=""

@@ -15,7 +15,8 @@
 #   ew_httpd_stop                    stop it (idempotent)
 #   ew_at_exit FUNC                  run FUNC (a function name) first during cleanup
 #   ew_plugin_install DIR BINARY     copy the plugin to DIR (root, 0750) and write its stanza
-#                                    DIR/audisp-elfwatch.conf (0640, args -c DIR/elfwatch.conf);
+#                                    DIR/audisp-elfwatch.conf (0640, conf/audisp-elfwatch.conf
+#                                    pointed at DIR: args -c DIR/elfwatch.conf);
 #                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
 # the test (not root, no kernel audit, a foreign audit or syslog daemon, or ELFWATCH_SKIP_LIVE=1
@@ -388,8 +389,15 @@ ew_at_exit() { ew_cleanup_fns="$1 $ew_cleanup_fns"; }
 ew_plugin_install() {
 	install -o root -g root -m 0750 "$2" "$1/audisp-elfwatch"
 	ew_plugin_exe=$1/audisp-elfwatch
-	printf '%s\n' "active = yes" "direction = out" "path = $1/audisp-elfwatch" "type = always" \
-		"args = -c $1/elfwatch.conf" "format = string" > "$1/audisp-elfwatch.conf"
+	# the stanza make install writes (conf/audisp-elfwatch.conf), pointed at DIR
+	ew__tpl=${top_srcdir:-.}/conf/audisp-elfwatch.conf
+	if [ -f "$ew__tpl" ]; then
+		sed -e "s|/usr/sbin/audisp-elfwatch|$1/audisp-elfwatch|" \
+		    -e "s|/etc/audit/elfwatch.conf|$1/elfwatch.conf|" "$ew__tpl" > "$1/audisp-elfwatch.conf"
+	else
+		printf '%s\n' "active = yes" "path = $1/audisp-elfwatch" "type = always" \
+			"args = -c $1/elfwatch.conf" "format = string" > "$1/audisp-elfwatch.conf"
+	fi
 	chmod 0640 "$1/audisp-elfwatch.conf"
 }
 
