@@ -89,6 +89,11 @@ int engine_reload(struct engine *en, struct config *cfg);
 /* auparse callback body: handle the current event of au. */
 void engine_handle_event(struct engine *en, auparse_state_t *au);
 
+/* Handle one whole event from its text (as assembly hands it on) without libauparse, as
+ * engine_handle_event would. False when libauparse must read it (rec_extract_text): nothing
+ * was done then. */
+bool engine_handle_text(struct engine *en, const char *text, size_t len);
+
 /* Timer: look at files being written (live clock). */
 void engine_tick(struct engine *en);
 

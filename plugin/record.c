@@ -10,6 +10,8 @@
 
 #include <libaudit.h>
 
+#include "record_text.h"
+
 #define REC_STRINGS_CAP (REC_MAX_PATHS * REC_STR_MAX + 4 * REC_STR_MAX + 1024)
 
 int rec_event_init(struct rec_event *ev, const struct rec_limits *lim)
@@ -326,17 +328,74 @@ enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
 	return kind;
 }
 
+/* The fields of an event, from libauparse or read from the text by record_text.c: the
+ * extraction below is written once against this. */
+struct walk {
+	auparse_state_t *au;            /* libauparse's current event, or NULL: t */
+	struct rec_text *t;
+	const char *name, *value;       /* the current field */
+};
+
+/* The loops over fields run their body once for libauparse's first field whatever it
+ * says (a NULL name or value is skipped), as they did before the text reader. */
+static bool walk_first_field(struct walk *w)
+{
+	if (w->t) {
+		bool ok = rec_text_first_field(w->t);
+
+		w->name = w->t->name;
+		w->value = w->t->value;
+		return ok;
+	}
+	auparse_first_field(w->au);
+	w->name = auparse_get_field_name(w->au);
+	w->value = auparse_get_field_str(w->au);
+	return true;
+}
+
+static bool walk_next_field(struct walk *w)
+{
+	if (w->t) {
+		bool ok = rec_text_next_field(w->t);
+
+		w->name = w->t->name;
+		w->value = w->t->value;
+		return ok;
+	}
+	if (auparse_next_field(w->au) <= 0)
+		return false;
+	w->name = auparse_get_field_name(w->au);
+	w->value = auparse_get_field_str(w->au);
+	return true;
+}
+
+static bool walk_first_record(struct walk *w)
+{
+	return w->t ? rec_text_first_record(w->t) : auparse_first_record(w->au) > 0;
+}
+
+static bool walk_next_record(struct walk *w)
+{
+	return w->t ? rec_text_next_record(w->t) : auparse_next_record(w->au) > 0;
+}
+
+static int walk_type(struct walk *w)
+{
+	return w->t ? w->t->type : auparse_get_type(w->au);
+}
+
+static const char *walk_find_field(struct walk *w, const char *name)
+{
+	return w->t ? rec_text_find_field(w->t, name) : auparse_find_field(w->au, name);
+}
+
 /* The SYSCALL record's fields, arch and syscall (the first of each) included: one walk. */
-static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long *arch,
+static void extract_syscall(struct walk *w, struct rec_event *ev, long long *arch,
 			    bool *have_arch, long long *nr, bool *have_nr)
 {
-	const char *v;
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au);
-
-		v = auparse_get_field_str(au);
 		if (!name || !v)
 			continue;
 		switch (name[0]) {
@@ -394,7 +453,7 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long
 		default:
 			break;
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 }
 
 /* Append one decoded chunk of argument idx: a new argv entry when idx is the next one, the
@@ -456,12 +515,11 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, unsigned long i
 		arg->cut = ev->argv_cut = true;
 }
 
-static void extract_execve(auparse_state_t *au, struct rec_event *ev)
+static void extract_execve(struct walk *w, struct rec_event *ev)
 {
 	ev->has_execve = true;
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au), *v = auparse_get_field_str(au);
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 		const char *p;
 		char *end;
 		unsigned long idx;
@@ -492,13 +550,12 @@ static void extract_execve(auparse_state_t *au, struct rec_event *ev)
 				continue;
 			add_arg_chunk(ev, v, idx, chunk == 0);
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 }
 
-static void extract_path(auparse_state_t *au, struct rec_event *ev)
+static void extract_path(struct walk *w, struct rec_event *ev)
 {
 	struct rec_path p;
-	const char *v;
 	unsigned i;
 
 	memset(&p, 0, sizeof(p));
@@ -506,11 +563,9 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 	ev->paths_seen++;
 	if (ev->npaths == REC_MAX_PATHS)
 		return;
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au);
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 
-		v = auparse_get_field_str(au);
 		if (!name || !v)
 			continue;
 		/* PATH records carry ~15 fields; most (ouid, cap_*) are not ours */
@@ -553,7 +608,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 		default:
 			break;
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 	if (p.item < 0)
 		return;
 	/* keep sorted by item; records may arrive in any order */
@@ -596,23 +651,25 @@ static void format_id(char *out, size_t cap, const au_event_t *ts)
 	out[n] = '\0';
 }
 
-int rec_extract(auparse_state_t *au, struct rec_event *ev)
+/* rec_extract's work on either source. */
+static int extract(struct walk *w, struct rec_event *ev)
 {
+	au_event_t tbuf;
 	const au_event_t *ts;
 	const char *flags;
 	bool have_syscall = false, first_syscall = true;
 
 	rec_event_clear(ev);
-	if (auparse_first_record(au) <= 0)
+	if (!walk_first_record(w))
 		return -EINVAL;
 	/* Find the SYSCALL record and decide on its arch and number before anything else; its
 	 * other fields come in the same walk. */
 	do {
-		if (auparse_get_type(au) == AUDIT_SYSCALL) {
+		if (walk_type(w) == AUDIT_SYSCALL) {
 			long long arch = REC_ID_UNSET, nr = REC_ID_UNSET;
 			bool have_arch = false, have_nr = false;
 
-			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
+			extract_syscall(w, ev, &arch, &have_arch, &nr, &have_nr);
 			if (arch < 0 || arch > UINT32_MAX || nr < 0)
 				return 0;
 			ev->arch = (uint32_t)arch;
@@ -621,23 +678,31 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 			have_syscall = true;
 			break;
 		}
-	} while (auparse_next_record(au) > 0);
+	} while (walk_next_record(w));
 	if (!have_syscall || ev->kind == REC_OTHER)
 		return 0;
 
-	ts = auparse_get_timestamp(au);
+	if (w->t) {
+		memset(&tbuf, 0, sizeof(tbuf));
+		tbuf.sec = (time_t)w->t->sec;
+		tbuf.milli = w->t->milli;
+		tbuf.serial = (unsigned long)w->t->serial;
+		ts = &tbuf;
+	} else {
+		ts = auparse_get_timestamp(w->au);
+	}
 	if (ts) {
 		ev->sec = ts->sec;
 		ev->msec = ts->milli;
 		ev->serial = ts->serial;
 		format_id(ev->id, sizeof(ev->id), ts);
 	}
-	auparse_first_record(au);
+	walk_first_record(w);
 	do {
 		long long arch, nr;
 		bool have_arch, have_nr;
 
-		switch (auparse_get_type(au)) {
+		switch (walk_type(w)) {
 		case AUDIT_SYSCALL:
 			/* the first was walked above; a second one is read as before */
 			if (first_syscall) {
@@ -645,27 +710,27 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 				break;
 			}
 			have_arch = have_nr = true;
-			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
+			extract_syscall(w, ev, &arch, &have_arch, &nr, &have_nr);
 			break;
 		case AUDIT_EXECVE:
-			extract_execve(au, ev);
+			extract_execve(w, ev);
 			break;
 		case AUDIT_CWD:
 			if (!ev->cwd.s)
-				store_value(ev, auparse_find_field(au, "cwd"), &ev->cwd);
+				store_value(ev, walk_find_field(w, "cwd"), &ev->cwd);
 			break;
 		case AUDIT_PATH:
-			extract_path(au, ev);
+			extract_path(w, ev);
 			break;
 		case 1337: /* AUDIT_OPENAT2; not in every libaudit header */
-			if ((flags = auparse_find_field(au, "oflag")) != NULL) {
+			if ((flags = walk_find_field(w, "oflag")) != NULL) {
 				ev->has_oflag = parse_u64(flags, 8, &ev->oflag);
 			}
 			break;
 		default:
 			break;
 		}
-	} while (auparse_next_record(au) > 0);
+	} while (walk_next_record(w));
 	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc)
 		ev->argv_cut = true;
 	/* a successful exec always has an EXECVE record: one that did not arrive (dropped by the
@@ -673,6 +738,25 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 	if (ev->kind == REC_EXEC && ev->success && !ev->has_execve)
 		ev->argv_cut = true;
 	return 1;
+}
+
+int rec_extract(auparse_state_t *au, struct rec_event *ev)
+{
+	struct walk w = { au, NULL, NULL, NULL };
+
+	return extract(&w, ev);
+}
+
+int rec_extract_text(const char *text, size_t len, struct rec_event *ev)
+{
+	struct rec_text t;
+	struct walk w = { NULL, &t, NULL, NULL };
+	int r;
+
+	if (rec_text_begin(&t, text, len) < 0)
+		return -EAGAIN;
+	r = extract(&w, ev);
+	return t.unsure ? -EAGAIN : r;
 }
 
 const struct rec_path *rec_path_item(const struct rec_event *ev, int item)
