@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ struct reader {
 	/* the assembly's counters, copied for the worker after each read */
 	pthread_mutex_t snap_lock;
 	struct assembly_stats snap;
+	bool sock;                  /* fd is a socket (auditd's): it can be read without waiting */
 };
 
 static long long monotonic_ms(void)
@@ -113,13 +115,19 @@ static long gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms)
 	return us > INTAKE_GATHER_MAX_MS * 1000ULL ? INTAKE_GATHER_MAX_MS * 1000L : (long)us;
 }
 
+/* The events a read completed reach the worker with one wake-up (linequeue_wake), not one
+ * per event; after a read, auditd's socket is read again without a poll first (there is
+ * most often more by then): the reader's system calls per batch are what its CPU goes to
+ * on a busy host, each one also through the kernel's audit filter. */
 static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
 	static char buf[INTAKE_READ_CHUNK];
 	unsigned long long rate = 0, window_bytes = 0;
 	long long window_start = monotonic_ms(), last_idle = window_start, last_read = window_start;
+	bool more = false;          /* data likely waiting: skip the poll */
 
+	linequeue_defer_wakeups(r->q, true);
 	while (!*r->stop) {
 		struct pollfd pfd = { r->fd, POLLIN, 0 };
 		ssize_t n;
@@ -127,25 +135,33 @@ static void *reader_main(void *arg)
 		r->now = monotonic_ms();
 		if (r->live && r->now - last_idle >= INTAKE_AGE_MS) {
 			assembly_expire_idle(r->as, r->now, INTAKE_IDLE_MS);
+			linequeue_wake(r->q);
 			last_idle = r->now;
 		}
-		if (poll(&pfd, 1, INTAKE_TICK_MS) < 0 && errno != EINTR) {
-			r->error = -errno;
-			break;
+		if (more) {
+			more = false;
+			n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		} else {
+			if (poll(&pfd, 1, INTAKE_TICK_MS) < 0 && errno != EINTR) {
+				r->error = -errno;
+				break;
+			}
+			if (pfd.revents & POLLNVAL) {
+				r->error = -EBADF;  /* no stdin at all: stop rather than spin */
+				break;
+			}
+			if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(r->fd, buf, sizeof(buf));
 		}
-		if (pfd.revents & POLLNVAL) {
-			r->error = -EBADF;  /* no stdin at all: stop rather than spin */
-			break;
-		}
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = read(r->fd, buf, sizeof(buf));
 		if (n > 0) {
 			r->now = monotonic_ms();
 			r->bytes += (unsigned long long)n;
 			r->reads++;
 			reader_take(r, buf, (size_t)n);
+			linequeue_wake(r->q);
 			reader_snapshot(r);
+			more = r->sock;
 			window_bytes += (unsigned long long)n;
 			if (r->now - window_start >= INTAKE_RATE_MS) {
 				rate = window_bytes / (unsigned long long)(r->now - window_start);
@@ -344,6 +360,11 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 		goto out;
 	}
 	r.pipe_bytes = grow_pipe(fd);
+	{
+		struct stat st;
+
+		r.sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	}
 	/* signals are for the worker (this thread) */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
