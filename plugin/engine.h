@@ -55,6 +55,7 @@ struct engine {
 	struct writes *writes;
 	struct output *out;
 	struct storm *storm;                        /* alert folding and rate caps */
+	unsigned char storm_secret[STORM_SECRET_LEN];   /* the fold digest's key, random */
 	struct loader_probe probe;
 	struct probe_stats probe_stats;
 	struct elf_host host;
