@@ -189,11 +189,13 @@ bool rec_text_next_field(struct rec_text *t)
 			v[--n] = '\0';
 		if (n && v[n - 1] == '\'')
 			v[--n] = '\0';
-		if (n && v[n - 1] == ')' && strcmp(v, "(none)") != 0 && strcmp(v, "(null)") != 0)
+		if (n && v[n - 1] == ')' && !(n == 6 && (memcmp(v, "(none)", 6) == 0 ||
+							   memcmp(v, "(null)", 6) == 0)))
 			v[--n] = '\0';
 		/* a key not in quotes is hex of several keys, which libauparse splits; an
 		 * empty value libauparse does not hand on as one */
-		if (n == 0 || (strcmp(tok, "key") == 0 && *v != '(' && *v != '"'))
+		if (n == 0 || (tok[0] == 'k' && tok[1] == 'e' && tok[2] == 'y' && tok[3] == '\0' &&
+			       *v != '(' && *v != '"'))
 			t->unsure = true;
 		t->name = tok;
 		t->value = v;
