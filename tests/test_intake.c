@@ -310,6 +310,71 @@ static void test_run_text(void)
 	       "(%d), 22 by libauparse", text_events);
 }
 
+/* An event of 100 KiB (argv in 14 EXECVE records of 7 KiB, as the kernel splits a long
+ * command line) spans pops of 64 KiB: it is held, completed and read from its text once,
+ * and the event after it too. */
+static long long huge_argc;
+
+static bool on_text_huge(void *data, const char *text, size_t len)
+{
+	struct rec_limits lim = { 1 << 20 };
+	struct rec_event ev;
+	int r;
+
+	rec_event_init(&ev, &lim);
+	r = rec_extract_text(text, len, &ev);
+	if (r == 1 && ev.pid == 40)
+		huge_argc = ev.argc_kept;
+	rec_event_free(&ev);
+	return on_text(data, text, len);
+}
+
+static void test_run_huge(void)
+{
+	static volatile sig_atomic_t stop, reload;
+	struct seen seen = { 0 };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, on_text_huge, &seen };
+	struct intake_options opts = { 1 << 20, true, exec_syscalls };
+	struct intake_stats st = { 0 };
+	size_t cap = 160 * 1024, n = 0;
+	char *text = malloc(cap), arg[1201];
+	struct writer_arg w;
+	pthread_t tid;
+	int fds[2], r;
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+
+	if (!text || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		return;
+	memset(arg, 'x', 1200);
+	arg[1200] = '\0';
+	n += (size_t)snprintf(text + n, cap - n, "%s", EXEC_SYSCALL(40));
+	for (int rec = 0; rec < 14; rec++) {
+		n += (size_t)snprintf(text + n, cap - n, "type=EXECVE msg=audit(1700000000.100:40): %s",
+				      rec == 0 ? "argc=84 " : "");
+		for (int a = 0; a < 6; a++)
+			n += (size_t)snprintf(text + n, cap - n, "a%d=\"%s\"%s", rec * 6 + a, arg,
+					      a < 5 ? " " : "\n");
+	}
+	n += (size_t)snprintf(text + n, cap - n, "%s", CWD(40) PATH0(40) EOE(40)
+			      EXEC_SYSCALL(41) EXECVE(41) CWD(41) PATH0(41) EOE(41));
+	text_events = 0;
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, &seen, NULL);
+	w = (struct writer_arg){ fds[1], text };
+	pthread_create(&tid, NULL, writer, &w);
+	r = intake_run(fds[0], au, &opts, &hooks, &st);
+	pthread_join(tid, NULL);
+	close(fds[0]);
+	auparse_destroy(au);
+	free(text);
+
+	tap_is_int(r, 0, "huge event: intake ends at EOF with 0");
+	tap_ok(seen.execs == 2 && seen.pids[0] == 40 && seen.pids[1] == 41 && text_events == 2,
+	       "huge event: it and the next judged once each, in order, from their text (%d execs, "
+	       "%d from text)", seen.execs, text_events);
+	tap_ok(huge_argc == 84, "huge event: all 84 arguments of 1,200 bytes read (%lld)", huge_argc);
+}
+
 static void test_event_end(void)
 {
 	static const struct { const char *batch; int end; const char *what; } rows[] = {
@@ -397,6 +462,7 @@ int main(void)
 	test_queue_blocks();
 	test_run();
 	test_run_text();
+	test_run_huge();
 	test_event_end();
 	test_overflow();
 	return tap_done();
