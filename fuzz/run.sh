@@ -3,15 +3,16 @@
 # then fuzz it for SECONDS (default 60) starting from fuzz/corpus/TARGET. New inputs go to
 # fuzz/corpus-work/TARGET (not committed); crashes to fuzz/crash-TARGET-*: minimise one with
 # `fuzz/build/fuzz_TARGET -minimize_crash=1 FILE`, fix, and add it to fuzz/corpus/TARGET so make
-# check replays it forever. TARGET: record, config, alert, assembly, environ, elf, elf_source, loader, prefilter, mounts, writes, state. Needs a configured tree (config.h).
+# check replays it forever. TARGET: record, record_text, config, alert, assembly, environ, elf, elf_source, loader, prefilter, mounts, writes, state. Needs a configured tree (config.h).
 set -eu
-target=${1:?usage: fuzz/run.sh record|config|alert|assembly|environ|elf|elf_source|loader|prefilter|mounts|writes|state [SECONDS]}
+target=${1:?usage: fuzz/run.sh record|record_text|config|alert|assembly|environ|elf|elf_source|loader|prefilter|mounts|writes|state [SECONDS]}
 secs=${2:-60}
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${BUILDDIR:-$top}
 cc=${FUZZ_CC:-clang}
 case $target in
 record) maxlen=16384 ;;
+record_text) maxlen=16384 ;;
 config) maxlen=4096 ;;
 alert)  maxlen=65536 ;;
 assembly) maxlen=65536 ;;
@@ -43,7 +44,7 @@ mkdir -p "$objdir"
 set -- -g -O1 -std=gnu11 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-include "$builddir/config.h" -I"$top" -I"$top/plugin" -I"$top/tests" $(pkg-config --cflags $pkgs)
 objs=
-for s in $srcs tests/linecheck.c "fuzz/fuzz_$target.c"; do
+for s in $srcs tests/linecheck.c tests/recdiff.c "fuzz/fuzz_$target.c"; do
 	o=$objdir/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')
 	if [ ! -f "$o" ] || [ "$top/$s" -nt "$o" ] || [ "$builddir/config.h" -nt "$o" ] ||
 	   [ -n "$(find "$top/plugin" "$top/tests" -name '*.h' -newer "$o" | head -n 1)" ]; then

@@ -526,14 +526,13 @@ static void engine_handle_exec(struct engine *en, const struct rec_event *ev, lo
 	}
 }
 
-void engine_handle_event(struct engine *en, auparse_state_t *au)
+/* An extracted event (rec_extract's result r) on to its judge. */
+static void engine_dispatch(struct engine *en, int r)
 {
 	struct rec_event *ev = &en->ev;
 	long long now;
-	int r;
 
 	en->stats.events++;
-	r = rec_extract(au, ev);
 	if (r < 0) {
 		en->stats.extract_errors++;
 		return;
@@ -551,6 +550,21 @@ void engine_handle_event(struct engine *en, auparse_state_t *au)
 		writes_tick(en->writes, now);
 		engine_storm_drain(en, false);
 	}
+}
+
+void engine_handle_event(struct engine *en, auparse_state_t *au)
+{
+	engine_dispatch(en, rec_extract(au, &en->ev));
+}
+
+bool engine_handle_text(struct engine *en, const char *text, size_t len)
+{
+	int r = rec_extract_text(text, len, &en->ev);
+
+	if (r == -EAGAIN)
+		return false;
+	engine_dispatch(en, r);
+	return true;
 }
 
 static void engine_refresh_filesets(struct engine *en)

@@ -58,6 +58,7 @@ struct engine {
 	struct writes *writes;
 	struct output *out;
 	struct storm *storm;                        /* alert folding and rate caps */
+	unsigned char storm_secret[STORM_SECRET_LEN];   /* the fold digest's key, random */
 	struct loader_probe probe;
 	struct probe_stats probe_stats;
 	struct elf_host host;
@@ -96,6 +97,11 @@ int engine_reload(struct engine *en, struct config *cfg);
 
 /* auparse callback body: handle the current event of au. */
 void engine_handle_event(struct engine *en, auparse_state_t *au);
+
+/* Handle one whole event from its text (as assembly hands it on) without libauparse, as
+ * engine_handle_event would. False when libauparse must read it (rec_extract_text): nothing
+ * was done then. */
+bool engine_handle_text(struct engine *en, const char *text, size_t len);
 
 /* Timer: look at files being written (live clock). */
 void engine_tick(struct engine *en);

@@ -2,7 +2,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "storm.h"
@@ -16,8 +20,36 @@ static struct storm *engine_storm_new(const struct config *cfg)
 	return storm_new(&lim);
 }
 
+/* The fold digest's key, from the kernel's random pool without waiting for it at boot (an
+ * early key is still unknown to whoever writes the alerts' text); a plugin that starts
+ * without one still starts, with a key of the clock and its address space. */
+static void storm_secret(unsigned char *key, size_t n)
+{
+	struct timespec ts;
+	uint64_t mix[2];
+	int fd;
+
+	if (getrandom(key, n, GRND_NONBLOCK) == (ssize_t)n ||
+	    getrandom(key, n, GRND_INSECURE) == (ssize_t)n)
+		return;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t got = read(fd, key, n);
+
+		close(fd);
+		if (got == (ssize_t)n)
+			return;
+	}
+	log_warn("no random key for alert folding: using the clock's");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	mix[0] = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^ (uint64_t)getpid();
+	mix[1] = (uint64_t)(uintptr_t)key ^ (uint64_t)(uintptr_t)&ts;
+	memcpy(key, mix, n < sizeof(mix) ? n : sizeof(mix));
+}
+
 int engine_storm_init(struct engine *en)
 {
+	storm_secret(en->storm_secret, sizeof(en->storm_secret));
 	en->storm = engine_storm_new(&en->cfg);
 	return en->storm ? 0 : -ENOMEM;
 }
@@ -41,7 +73,7 @@ bool engine_storm_admit(struct engine *en, const struct alert *a, const char *id
 	enum storm_action act;
 
 	engine_storm_drain(en, false);     /* a closed window's line comes before the new alert */
-	storm_line_key(a, &k);
+	storm_line_key(a, en->storm_secret, &k);
 	act = storm_admit(en->storm, &k, en->now_ms);
 	if (act != STORM_EMIT)
 		log_debug("alert %s (event %s, %s) %s", a->rule, id, severity_name(a->severity),

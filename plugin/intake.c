@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@ struct reader {
 	/* the assembly's counters, copied for the worker after each read */
 	pthread_mutex_t snap_lock;
 	struct assembly_stats snap;
+	bool sock;                  /* fd is a socket (auditd's): it can be read without waiting */
 };
 
 static long long monotonic_ms(void)
@@ -115,13 +117,19 @@ static long gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms)
 	return us > INTAKE_GATHER_MAX_MS * 1000ULL ? INTAKE_GATHER_MAX_MS * 1000L : (long)us;
 }
 
+/* The events a read completed reach the worker with one wake-up (linequeue_wake), not one
+ * per event; after a read, auditd's socket is read again without a poll first (there is
+ * most often more by then): the reader's system calls per batch are what its CPU goes to
+ * on a busy host, each one also through the kernel's audit filter. */
 static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
 	static char buf[INTAKE_READ_CHUNK];
 	unsigned long long rate = 0, window_bytes = 0;
 	long long window_start = monotonic_ms(), last_idle = window_start, last_read = window_start;
+	bool more = false;          /* data likely waiting: skip the poll */
 
+	linequeue_defer_wakeups(r->q, true);
 	while (!*r->stop) {
 		struct pollfd pfd = { r->fd, POLLIN, 0 };
 		ssize_t n;
@@ -129,25 +137,33 @@ static void *reader_main(void *arg)
 		r->now = monotonic_ms();
 		if (r->live && r->now - last_idle >= INTAKE_AGE_MS) {
 			assembly_expire_idle(r->as, r->now, INTAKE_IDLE_MS);
+			linequeue_wake(r->q);
 			last_idle = r->now;
 		}
-		if (poll(&pfd, 1, INTAKE_TICK_MS) < 0 && errno != EINTR) {
-			r->error = -errno;
-			break;
+		if (more) {
+			more = false;
+			n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		} else {
+			if (poll(&pfd, 1, INTAKE_TICK_MS) < 0 && errno != EINTR) {
+				r->error = -errno;
+				break;
+			}
+			if (pfd.revents & POLLNVAL) {
+				r->error = -EBADF;  /* no stdin at all: stop rather than spin */
+				break;
+			}
+			if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(r->fd, buf, sizeof(buf));
 		}
-		if (pfd.revents & POLLNVAL) {
-			r->error = -EBADF;  /* no stdin at all: stop rather than spin */
-			break;
-		}
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = read(r->fd, buf, sizeof(buf));
 		if (n > 0) {
 			r->now = monotonic_ms();
 			r->bytes += (unsigned long long)n;
 			r->reads++;
 			reader_take(r, buf, (size_t)n);
+			linequeue_wake(r->q);
 			reader_snapshot(r);
+			more = r->sock;
 			window_bytes += (unsigned long long)n;
 			if (r->now - window_start >= INTAKE_RATE_MS) {
 				rate = window_bytes / (unsigned long long)(r->now - window_start);
@@ -211,6 +227,68 @@ bool intake_batch_ends_event(const char *batch, size_t n)
 	return (size_t)(end - line) >= 8 && memcmp(line, "type=EOE", 8) == 0;
 }
 
+/* Is [line, end) an EOE record ([node=N ]type=EOE ...)? */
+static bool is_eoe(const char *line, const char *end)
+{
+	if (end - line > 5 && memcmp(line, "node=", 5) == 0) {
+		const char *sp = memchr(line, ' ', (size_t)(end - line));
+
+		if (!sp)
+			return false;
+		line = sp + 1;
+	}
+	return end - line >= 8 && memcmp(line, "type=EOE", 8) == 0 &&
+	       (end - line == 8 || line[8] == ' ' || line[8] == '\n');
+}
+
+const char *intake_event_end(const char *batch, size_t n)
+{
+	const char *p = batch, *end = batch + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		nl = nl ? nl + 1 : end;
+		if (is_eoe(p, nl))
+			return nl;
+		p = nl;
+	}
+	return NULL;
+}
+
+/* Judge a batch of whole lines: each whole event through hooks->on_event_text while
+ * libauparse holds nothing (it must see the rest of any event it began), else libauparse,
+ * which delivers an event at the feed call after its EOE: every event is judged in order.
+ * Returns the length of the batch's last, incomplete event when it is left for the caller
+ * to hand back with the next batch (its rest is queued: events are queued whole), 0 when
+ * libauparse took all. */
+static size_t worker_take(auparse_state_t *au, const struct intake_hooks *hooks, const char *batch,
+			  size_t n)
+{
+	const char *p = batch, *end = batch + n, *ev_end;
+
+	if (!hooks->on_event_text) {
+		auparse_feed(au, batch, n);
+		auparse_feed(au, "", 0);
+		return 0;
+	}
+	while (p < end && (ev_end = intake_event_end(p, (size_t)(end - p))) != NULL) {
+		if (auparse_feed_has_data(au) ||
+		    !hooks->on_event_text(hooks->ctx, p, (size_t)(ev_end - p))) {
+			auparse_feed(au, p, (size_t)(ev_end - p));
+			auparse_feed(au, "", 0);
+		}
+		p = ev_end;
+	}
+	if (p == end)
+		return 0;
+	if ((size_t)(end - p) <= LINEQUEUE_MAX_LINE && !auparse_feed_has_data(au))
+		return (size_t)(end - p);
+	auparse_feed(au, p, (size_t)(end - p));
+	auparse_feed(au, "", 0);
+	return 0;
+}
+
 static void report_drops(const struct linequeue_stats *now, unsigned long long *reported)
 {
 	if (now->lines_dropped == *reported)
@@ -262,6 +340,7 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	long long last_age = monotonic_ms(), last_report = last_age;
 	bool mid_event = false;
 	unsigned long long reported_drops = 0;
+	size_t held = 0;        /* an incomplete event at the start of batch */
 	struct prefilter *pf;
 	sigset_t all, old;
 	pthread_t tid;
@@ -277,12 +356,17 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 								       ASSEMBLY_DEFAULT_EVENT_BYTES,
 		ASSEMBLY_DEFAULT_BYTES, ASSEMBLY_DEFAULT_WINDOW_MS }, pf, reader_emit, &r) : NULL;
 	r.carry = malloc(LINEQUEUE_MAX_LINE + 1);
-	batch = malloc(LINEQUEUE_MAX_LINE);
+	batch = malloc(2 * LINEQUEUE_MAX_LINE);    /* a held event's start, then a pop */
 	if (!r.q || !pf || !r.as || !r.carry || !batch) {
 		result = -ENOMEM;
 		goto out;
 	}
 	r.pipe_bytes = grow_pipe(fd);
+	{
+		struct stat st;
+
+		r.sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	}
 	/* signals are for the worker (this thread) */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -308,15 +392,15 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 			stats->reads = r.reads;
 			intake_log_stats(stats);
 		}
-		n = linequeue_pop(r.q, batch, LINEQUEUE_MAX_LINE, INTAKE_TICK_MS);
+		n = linequeue_pop(r.q, batch + held, LINEQUEUE_MAX_LINE, INTAKE_TICK_MS);
 		if (n < 0)
 			break;
 		if (n > 0) {
-			auparse_feed(au, batch, (size_t)n);
-			/* deliver the batch's last event now (auparse holds it until the next
-			 * feed call) */
-			auparse_feed(au, "", 0);
-			mid_event = !intake_batch_ends_event(batch, (size_t)n);
+			size_t len = held + (size_t)n;
+
+			held = worker_take(au, hooks, batch, len);
+			mid_event = held > 0 || !intake_batch_ends_event(batch, len);
+			memmove(batch, batch + len - held, held);
 		}
 		if (hooks->on_tick)
 			hooks->on_tick(hooks->ctx);
@@ -337,6 +421,8 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	}
 	/* stop: the reader hands on its events in flight and closes the queue; judge what is
 	 * queued (bounded in time), then flush */
+	if (held > 0)
+		auparse_feed(au, batch, held);
 	for (long long deadline = monotonic_ms() + INTAKE_DRAIN_MS; monotonic_ms() < deadline;) {
 		long n = linequeue_pop(r.q, batch, LINEQUEUE_MAX_LINE, 50);
 

@@ -2,8 +2,9 @@
  * without ever making auditd wait. A reader thread only reads, splits lines, groups records
  * into whole events (assembly, which asks the prefilter per event) and queues each event
  * whole (linequeue, bounded: under overload events of no known value go first, and every drop
- * is counted by value). The calling thread is the worker: it feeds libauparse one whole event
- * at a time, which calls back for each; it flushes at EOF. */
+ * is counted by value). The calling thread is the worker: it hands each whole event to
+ * on_event_text, which reads the common ones without libauparse, and feeds libauparse the
+ * others, one whole event at a time, which calls back for each; it flushes at EOF. */
 #ifndef ELFWATCH_INTAKE_H
 #define ELFWATCH_INTAKE_H
 
@@ -23,6 +24,9 @@ struct intake_hooks {
 	void (*on_reload)(void *ctx);
 	void (*on_tick)(void *ctx);         /* every few hundred ms, between batches; may be NULL */
 	volatile sig_atomic_t *report;      /* set: intake logs its counters (on_tick clears it); may be NULL */
+	/* one whole event (records, an EOE last) while libauparse holds nothing: true when
+	 * handled without libauparse, false to have libauparse read it; may be NULL */
+	bool (*on_event_text)(void *ctx, const char *text, size_t len);
 	void *ctx;
 };
 
@@ -48,6 +52,10 @@ void intake_log_stats(const struct intake_stats *s);
  * read error or when the reader cannot start. Events are always flushed before returning. */
 int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 	       const struct intake_hooks *hooks, struct intake_stats *stats);
+
+/* The end of the first event in [batch, batch + n) (whole lines): just after its first EOE
+ * record line, or NULL when no line is one. Exposed for tests. */
+const char *intake_event_end(const char *batch, size_t n);
 
 /* True when a batch of whole lines ends with an EOE record (an event boundary: every event
  * handed on by assembly ends with one), or is empty. Exposed for tests. */

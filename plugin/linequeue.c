@@ -12,7 +12,7 @@ struct linequeue {
 	pthread_cond_t not_empty, not_full;
 	char *ring;
 	size_t cap, head, used;     /* bytes [head, head+used) mod cap are queued */
-	bool closed, block, kicked;
+	bool closed, block, kicked, defer;
 	bool consumer_waiting, producer_waiting;    /* signal only someone who waits */
 	struct linequeue_stats stats;
 };
@@ -65,6 +65,8 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 	q->stats.lines_in++;
 	if (len <= q->cap && len <= LINEQUEUE_MAX_LINE) {
 		while (q->block && !q->closed && q->cap - q->used < len) {
+			if (q->consumer_waiting)
+				pthread_cond_signal(&q->not_empty);
 			q->producer_waiting = true;
 			pthread_cond_wait(&q->not_full, &q->lock);
 			q->producer_waiting = false;
@@ -74,7 +76,7 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 			if (q->used > q->stats.high_water)
 				q->stats.high_water = q->used;
 			queued = true;
-			if (q->consumer_waiting)
+			if (q->consumer_waiting && !q->defer)
 				pthread_cond_signal(&q->not_empty);
 		}
 	}
@@ -97,6 +99,8 @@ bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, si
 	q->stats.lines_in += n;
 	if (len <= q->cap) {
 		while (q->block && !q->closed && q->cap - q->used < len) {
+			if (q->consumer_waiting)
+				pthread_cond_signal(&q->not_empty);
 			q->producer_waiting = true;
 			pthread_cond_wait(&q->not_full, &q->lock);
 			q->producer_waiting = false;
@@ -106,7 +110,7 @@ bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, si
 			if (q->used > q->stats.high_water)
 				q->stats.high_water = q->used;
 			queued = true;
-			if (q->consumer_waiting)
+			if (q->consumer_waiting && !q->defer)
 				pthread_cond_signal(&q->not_empty);
 		}
 	}
@@ -133,6 +137,21 @@ void linequeue_kick(struct linequeue *q)
 	pthread_mutex_lock(&q->lock);
 	q->kicked = true;
 	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void linequeue_defer_wakeups(struct linequeue *q, bool on)
+{
+	pthread_mutex_lock(&q->lock);
+	q->defer = on;
+	pthread_mutex_unlock(&q->lock);
+}
+
+void linequeue_wake(struct linequeue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	if (q->consumer_waiting && q->used > 0)
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 }
 

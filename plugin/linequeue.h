@@ -48,6 +48,14 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms);
 /* Wake a waiting consumer (e.g. a signal arrived). */
 void linequeue_kick(struct linequeue *q);
 
+/* Deferred wake-ups: while on, push and push_block do not wake a waiting consumer (a
+ * producer that queues several events per read then wakes it once with linequeue_wake);
+ * a producer about to wait for room still does. Off at creation. */
+void linequeue_defer_wakeups(struct linequeue *q, bool on);
+
+/* Wake a waiting consumer if anything is queued. */
+void linequeue_wake(struct linequeue *q);
+
 size_t linequeue_capacity(const struct linequeue *q);
 
 void linequeue_get_stats(struct linequeue *q, struct linequeue_stats *ret);

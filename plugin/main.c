@@ -226,6 +226,13 @@ static void do_tick(void *arg)
 	engine_tick(rc->engine);
 }
 
+static bool on_event_text(void *arg, const char *text, size_t len)
+{
+	struct reload_ctx *rc = arg;
+
+	return engine_handle_text(rc->engine, text, len);
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 {
 	if (type == AUPARSE_CB_EVENT_READY)
@@ -259,7 +266,7 @@ static int run(const struct run_options *o)
 	struct config cfg;
 	struct reload_ctx rc = { o, &engine };
 	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick,
-				      &stats_requested, &rc };
+				      &stats_requested, on_event_text, &rc };
 	struct identities recorded = { 0 };
 	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL, false };
 	auparse_state_t *au;

@@ -10,6 +10,9 @@
 
 #include <libaudit.h>
 
+#include "record_decode.h"
+#include "record_text.h"
+
 #define REC_STRINGS_CAP (REC_MAX_PATHS * REC_STR_MAX + 4 * REC_STR_MAX + 1024)
 
 int rec_event_init(struct rec_event *ev, const struct rec_limits *lim)
@@ -51,141 +54,6 @@ static void rec_event_clear(struct rec_event *ev)
 	ev->argc = REC_ID_UNSET;
 	ev->syscall = -1;
 	ev->exit = 0;
-}
-
-/* hex digit value + 1, 0 elsewhere: argv arrives hex-encoded byte by byte */
-static const unsigned char hex_digit1[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-};
-
-int rec_decode_value(const char *raw, char *out, size_t cap, size_t *ret_len, bool *ret_cut)
-{
-	const unsigned char *u = (const unsigned char *)raw;
-	size_t n = strlen(raw), len = 0;
-	bool cut = false;
-
-	if (cap == 0)
-		return -EINVAL;
-	if (raw[0] == '(' && (strcmp(raw, "(null)") == 0 || strcmp(raw, "(none)") == 0)) {
-		out[0] = '\0';
-		*ret_len = 0;
-		*ret_cut = false;
-		return 1;
-	}
-	if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
-		len = n - 2;
-		if (len > cap - 1) {
-			len = cap - 1;
-			cut = true;
-		}
-		memcpy(out, raw + 1, len);
-	} else {
-		size_t want;
-
-		if (n % 2 != 0)
-			return -EINVAL;
-		/* decode what fits; a cut still checks the first pair left out, as before */
-		want = n / 2 < cap - 1 ? n / 2 : cap - 1;
-		unsigned bad = 0;
-
-		/* a non-digit is 0 in hex_digit1, so 0 - 1 sets bits above the byte: one test
-		 * after the loop instead of two per byte */
-		for (len = 0; len < want; len++) {
-			unsigned v = (hex_digit1[u[2 * len]] - 1u) << 4 | (hex_digit1[u[2 * len + 1]] - 1u);
-
-			bad |= v;
-			out[len] = (char)v;
-		}
-		if (bad > 0xff)
-			return -EINVAL;
-		if (want < n / 2) {
-			if (hex_digit1[u[2 * want]] == 0 || hex_digit1[u[2 * want + 1]] == 0)
-				return -EINVAL;
-			cut = true;
-		}
-	}
-	out[len] = '\0';
-	*ret_len = len;
-	*ret_cut = cut;
-	return 0;
-}
-
-/* Up to 8 hex digits ending at stop: the kernel's %02x of a device number. */
-static bool hex32(const char *s, char stop, uint32_t *ret, const char **ret_end)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 8 && hex_digit1[(unsigned char)s[i]]; i++)
-		v = v << 4 | (hex_digit1[(unsigned char)s[i]] - 1u);
-	if (i == 0 || s[i] != stop)
-		return false;
-	*ret = v;
-	*ret_end = s + i;
-	return true;
-}
-
-bool rec_parse_dev(const char *s, struct file_id *id)
-{
-	char *end;
-	unsigned long ma, mi;
-	const char *p;
-	uint32_t fma, fmi;
-
-	/* the usual "fe:00" without strtoul; anything else takes the strtoul path as before */
-	if (hex32(s, ':', &fma, &p) && hex32(p + 1, '\0', &fmi, &p)) {
-		id->major = fma;
-		id->minor = fmi;
-		return true;
-	}
-	errno = 0;
-	ma = strtoul(s, &end, 16);
-	if (end == s || *end != ':' || errno)
-		return false;
-	s = end + 1;
-	mi = strtoul(s, &end, 16);
-	if (end == s || *end != '\0' || errno || ma > UINT32_MAX || mi > UINT32_MAX)
-		return false;
-	id->major = (uint32_t)ma;
-	id->minor = (uint32_t)mi;
-	return true;
-}
-
-/* An unsigned number in base 8, 10 or 16, the whole string; false on junk or overflow.
- * (strtoull's locale and sign handling cost more than the rest of a field.) */
-static bool parse_u64(const char *s, unsigned base, unsigned long long *ret)
-{
-	/* digits that cannot overflow: base^(safe+1) - 1 <= ULLONG_MAX */
-	size_t safe = base == 16 ? 15 : base == 10 ? 18 : base == 8 ? 20 : 0;
-	unsigned long long v = 0;
-	const char *p = s;
-
-	if (!s || !*s)
-		return false;
-	for (; *p; p++) {
-		unsigned d = hex_digit1[(unsigned char)*p];
-
-		if (d == 0 || --d >= base)
-			return false;
-		if ((size_t)(p - s) > safe && v > (ULLONG_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*ret = v;
-	return true;
-}
-
-/* A signed decimal (exit=-2) or unsigned number, or REC_ID_UNSET. */
-static long long parse_ll(const char *s, int base)
-{
-	unsigned long long v;
-	bool neg = s && s[0] == '-' && base == 10;
-
-	if (!parse_u64(neg ? s + 1 : s, (unsigned)base, &v) || v > LLONG_MAX)
-		return REC_ID_UNSET;
-	return neg ? -(long long)v : (long long)v;
 }
 
 /* snprintf(out, cap, "%s", v) without printf: short fields of every event */
@@ -256,101 +124,88 @@ static void store_key(struct rec_event *ev, const char *raw)
 			((char *)ev->key.s)[i] = ',';
 }
 
-struct syscall_cache_entry {
-	uint32_t arch;
-	long nr;
-	enum rec_kind kind;
-	const char *name;
+/* The fields of an event, from libauparse or read from the text by record_text.c: the
+ * extraction below is written once against this. */
+struct walk {
+	auparse_state_t *au;            /* libauparse's current event, or NULL: t */
+	struct rec_text *t;
+	const char *name, *value;       /* the current field */
 };
 
-static const struct {
-	const char *name;
-	enum rec_kind kind;
-} syscall_kinds[] = {
-	{ "execve", REC_EXEC }, { "execveat", REC_EXEC },
-	{ "open", REC_OPEN }, { "openat", REC_OPEN }, { "openat2", REC_OPEN }, { "creat", REC_OPEN },
-	{ "rename", REC_RENAME }, { "renameat", REC_RENAME }, { "renameat2", REC_RENAME },
-	{ "link", REC_LINK }, { "linkat", REC_LINK },
-	{ "chmod", REC_CHMOD }, { "fchmod", REC_CHMOD }, { "fchmodat", REC_CHMOD },
-	{ "fchmodat2", REC_CHMOD },
-};
-
-const char *const rec_syscall_names[] = {
-	"execve", "execveat", "open", "openat", "openat2", "creat", "rename", "renameat",
-	"renameat2", "link", "linkat", "chmod", "fchmod", "fchmodat", "fchmodat2", NULL
-};
-
-const char *rec_syscall_name(uint32_t arch, long nr)
+/* The loops over fields run their body once for libauparse's first field whatever it
+ * says (a NULL name or value is skipped), as they did before the text reader. */
+static bool walk_first_field(struct walk *w)
 {
-	int machine = audit_elf_to_machine(arch);
-	const char *name;
+	if (w->t) {
+		bool ok = rec_text_first_field(w->t);
 
-	if (machine < 0 || nr < 0 || nr > INT32_MAX)
-		return NULL;
-	name = audit_syscall_to_name((int)nr, machine);
-	/* Newer than libaudit 3.0.9 (Debian 12); one number on every arch since 5.x. */
-	if (!name && nr == 452 &&
-	    (machine == MACH_86_64 || machine == MACH_X86 || machine == MACH_AARCH64))
-		name = "fchmodat2";
-	return name;
+		w->name = w->t->name;
+		w->value = w->t->value;
+		return ok;
+	}
+	auparse_first_field(w->au);
+	w->name = auparse_get_field_name(w->au);
+	w->value = auparse_get_field_str(w->au);
+	return true;
 }
 
-enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name)
+static bool walk_next_field(struct walk *w)
 {
-	/* A handful of (arch, nr) pairs covers a host; the lookup in libaudit is a search by
-	 * number over a generated table, so it runs once per pair. Not thread-safe by design:
-	 * one worker thread extracts records. */
-	static struct syscall_cache_entry cache[64];
-	static unsigned used, next;
-	const char *name;
-	enum rec_kind kind = REC_OTHER;
-	const char *known = NULL;
-	unsigned i;
+	if (w->t) {
+		bool ok = rec_text_next_field(w->t);
 
-	for (i = 0; i < used; i++) {
-		if (cache[i].arch == arch && cache[i].nr == nr) {
-			*ret_name = cache[i].name;
-			return cache[i].kind;
-		}
+		w->name = w->t->name;
+		w->value = w->t->value;
+		return ok;
 	}
-	name = rec_syscall_name(arch, nr);
-	for (i = 0; name && i < sizeof(syscall_kinds) / sizeof(syscall_kinds[0]); i++) {
-		if (strcmp(name, syscall_kinds[i].name) == 0) {
-			kind = syscall_kinds[i].kind;
-			known = syscall_kinds[i].name;
-		}
-	}
-	i = used < 64 ? used++ : next++ % 64;
-	cache[i] = (struct syscall_cache_entry){ arch, nr, kind, known };
-	*ret_name = known;
-	return kind;
+	if (auparse_next_field(w->au) <= 0)
+		return false;
+	w->name = auparse_get_field_name(w->au);
+	w->value = auparse_get_field_str(w->au);
+	return true;
+}
+
+static bool walk_first_record(struct walk *w)
+{
+	return w->t ? rec_text_first_record(w->t) : auparse_first_record(w->au) > 0;
+}
+
+static bool walk_next_record(struct walk *w)
+{
+	return w->t ? rec_text_next_record(w->t) : auparse_next_record(w->au) > 0;
+}
+
+static int walk_type(struct walk *w)
+{
+	return w->t ? w->t->type : auparse_get_type(w->au);
+}
+
+static const char *walk_find_field(struct walk *w, const char *name)
+{
+	return w->t ? rec_text_find_field(w->t, name) : auparse_find_field(w->au, name);
 }
 
 /* The SYSCALL record's fields, arch and syscall (the first of each) included: one walk. */
-static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long *arch,
+static void extract_syscall(struct walk *w, struct rec_event *ev, long long *arch,
 			    bool *have_arch, long long *nr, bool *have_nr)
 {
-	const char *v;
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au);
-
-		v = auparse_get_field_str(au);
 		if (!name || !v)
 			continue;
 		switch (name[0]) {
 		case 'a':
 			if (strcmp(name, "auid") == 0) {
-				ev->auid = parse_ll(v, 10);
+				ev->auid = rec_parse_ll(v, 10);
 			} else if (strcmp(name, "arch") == 0) {
 				if (!*have_arch)
-					*arch = parse_ll(v, 16);
+					*arch = rec_parse_ll(v, 16);
 				*have_arch = true;
 			} else if (name[1] >= '0' && name[1] <= '3' && name[2] == '\0') {
 				unsigned long long a;
 
-				ev->args[name[1] - '0'] = parse_u64(v, 16, &a) ? a : 0;
+				ev->args[name[1] - '0'] = rec_parse_u64(v, 16, &a) ? a : 0;
 			}
 			break;
 		case 'c':
@@ -359,11 +214,11 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long
 			break;
 		case 'e':
 			if (strcmp(name, "exit") == 0)
-				ev->exit = parse_ll(v, 10);
+				ev->exit = rec_parse_ll(v, 10);
 			else if (strcmp(name, "exe") == 0)
 				store_value(ev, v, &ev->exe);
 			else if (strcmp(name, "euid") == 0)
-				ev->euid = parse_ll(v, 10);
+				ev->euid = rec_parse_ll(v, 10);
 			break;
 		case 'k':
 			if (strcmp(name, "key") == 0)
@@ -371,17 +226,17 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long
 			break;
 		case 'p':
 			if (strcmp(name, "pid") == 0)
-				ev->pid = parse_ll(v, 10);
+				ev->pid = rec_parse_ll(v, 10);
 			else if (strcmp(name, "ppid") == 0)
-				ev->ppid = parse_ll(v, 10);
+				ev->ppid = rec_parse_ll(v, 10);
 			break;
 		case 's':
 			if (strcmp(name, "success") == 0)
 				ev->success = strcmp(v, "yes") == 0;
 			else if (strcmp(name, "ses") == 0)
-				ev->ses = parse_ll(v, 10);
+				ev->ses = rec_parse_ll(v, 10);
 			else if (strcmp(name, "syscall") == 0 && !*have_nr)
-				*nr = parse_ll(v, 10), *have_nr = true;
+				*nr = rec_parse_ll(v, 10), *have_nr = true;
 			break;
 		case 't':
 			if (strcmp(name, "tty") == 0)
@@ -389,12 +244,12 @@ static void extract_syscall(auparse_state_t *au, struct rec_event *ev, long long
 			break;
 		case 'u':
 			if (strcmp(name, "uid") == 0)
-				ev->uid = parse_ll(v, 10);
+				ev->uid = rec_parse_ll(v, 10);
 			break;
 		default:
 			break;
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 }
 
 /* Append one decoded chunk of argument idx: a new argv entry when idx is the next one, the
@@ -456,12 +311,11 @@ static void add_arg_chunk(struct rec_event *ev, const char *raw, unsigned long i
 		arg->cut = ev->argv_cut = true;
 }
 
-static void extract_execve(auparse_state_t *au, struct rec_event *ev)
+static void extract_execve(struct walk *w, struct rec_event *ev)
 {
 	ev->has_execve = true;
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au), *v = auparse_get_field_str(au);
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 		const char *p;
 		char *end;
 		unsigned long idx;
@@ -469,7 +323,7 @@ static void extract_execve(auparse_state_t *au, struct rec_event *ev)
 		if (!name || !v)
 			continue;
 		if (strcmp(name, "argc") == 0) {
-			ev->argc = parse_ll(v, 10);
+			ev->argc = rec_parse_ll(v, 10);
 			continue;
 		}
 		if (name[0] != 'a' || name[1] < '0' || name[1] > '9')
@@ -492,13 +346,12 @@ static void extract_execve(auparse_state_t *au, struct rec_event *ev)
 				continue;
 			add_arg_chunk(ev, v, idx, chunk == 0);
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 }
 
-static void extract_path(auparse_state_t *au, struct rec_event *ev)
+static void extract_path(struct walk *w, struct rec_event *ev)
 {
 	struct rec_path p;
-	const char *v;
 	unsigned i;
 
 	memset(&p, 0, sizeof(p));
@@ -506,21 +359,19 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 	ev->paths_seen++;
 	if (ev->npaths == REC_MAX_PATHS)
 		return;
-	auparse_first_field(au);
-	do {
-		const char *name = auparse_get_field_name(au);
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
+		const char *name = w->name, *v = w->value;
 
-		v = auparse_get_field_str(au);
 		if (!name || !v)
 			continue;
 		/* PATH records carry ~15 fields; most (ouid, cap_*) are not ours */
 		switch (name[0]) {
 		case 'i':
 			if (strcmp(name, "item") == 0) {
-				long long it = parse_ll(v, 10);
+				long long it = rec_parse_ll(v, 10);
 				p.item = it >= 0 && it < 1024 ? (int)it : -1;
 			} else if (strcmp(name, "inode") == 0) {
-				long long ino = parse_ll(v, 10);
+				long long ino = rec_parse_ll(v, 10);
 				if (ino >= 0) {
 					p.id.ino = (uint64_t)ino;
 					p.id.valid = true;
@@ -539,7 +390,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 			break;
 		case 'm':
 			if (strcmp(name, "mode") == 0) {
-				long long m = parse_ll(v, 8);
+				long long m = rec_parse_ll(v, 8);
 				if (m >= 0 && m <= 0177777) {
 					p.mode = (uint32_t)m;
 					p.has_mode = true;
@@ -553,7 +404,7 @@ static void extract_path(auparse_state_t *au, struct rec_event *ev)
 		default:
 			break;
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 	if (p.item < 0)
 		return;
 	/* keep sorted by item; records may arrive in any order */
@@ -596,23 +447,25 @@ static void format_id(char *out, size_t cap, const au_event_t *ts)
 	out[n] = '\0';
 }
 
-int rec_extract(auparse_state_t *au, struct rec_event *ev)
+/* rec_extract's work on either source. */
+static int extract(struct walk *w, struct rec_event *ev)
 {
+	au_event_t tbuf;
 	const au_event_t *ts;
 	const char *flags;
 	bool have_syscall = false, first_syscall = true;
 
 	rec_event_clear(ev);
-	if (auparse_first_record(au) <= 0)
+	if (!walk_first_record(w))
 		return -EINVAL;
 	/* Find the SYSCALL record and decide on its arch and number before anything else; its
 	 * other fields come in the same walk. */
 	do {
-		if (auparse_get_type(au) == AUDIT_SYSCALL) {
+		if (walk_type(w) == AUDIT_SYSCALL) {
 			long long arch = REC_ID_UNSET, nr = REC_ID_UNSET;
 			bool have_arch = false, have_nr = false;
 
-			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
+			extract_syscall(w, ev, &arch, &have_arch, &nr, &have_nr);
 			if (arch < 0 || arch > UINT32_MAX || nr < 0)
 				return 0;
 			ev->arch = (uint32_t)arch;
@@ -621,23 +474,31 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 			have_syscall = true;
 			break;
 		}
-	} while (auparse_next_record(au) > 0);
+	} while (walk_next_record(w));
 	if (!have_syscall || ev->kind == REC_OTHER)
 		return 0;
 
-	ts = auparse_get_timestamp(au);
+	if (w->t) {
+		memset(&tbuf, 0, sizeof(tbuf));
+		tbuf.sec = (time_t)w->t->sec;
+		tbuf.milli = w->t->milli;
+		tbuf.serial = (unsigned long)w->t->serial;
+		ts = &tbuf;
+	} else {
+		ts = auparse_get_timestamp(w->au);
+	}
 	if (ts) {
 		ev->sec = ts->sec;
 		ev->msec = ts->milli;
 		ev->serial = ts->serial;
 		format_id(ev->id, sizeof(ev->id), ts);
 	}
-	auparse_first_record(au);
+	walk_first_record(w);
 	do {
 		long long arch, nr;
 		bool have_arch, have_nr;
 
-		switch (auparse_get_type(au)) {
+		switch (walk_type(w)) {
 		case AUDIT_SYSCALL:
 			/* the first was walked above; a second one is read as before */
 			if (first_syscall) {
@@ -645,27 +506,27 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 				break;
 			}
 			have_arch = have_nr = true;
-			extract_syscall(au, ev, &arch, &have_arch, &nr, &have_nr);
+			extract_syscall(w, ev, &arch, &have_arch, &nr, &have_nr);
 			break;
 		case AUDIT_EXECVE:
-			extract_execve(au, ev);
+			extract_execve(w, ev);
 			break;
 		case AUDIT_CWD:
 			if (!ev->cwd.s)
-				store_value(ev, auparse_find_field(au, "cwd"), &ev->cwd);
+				store_value(ev, walk_find_field(w, "cwd"), &ev->cwd);
 			break;
 		case AUDIT_PATH:
-			extract_path(au, ev);
+			extract_path(w, ev);
 			break;
 		case 1337: /* AUDIT_OPENAT2; not in every libaudit header */
-			if ((flags = auparse_find_field(au, "oflag")) != NULL) {
-				ev->has_oflag = parse_u64(flags, 8, &ev->oflag);
+			if ((flags = walk_find_field(w, "oflag")) != NULL) {
+				ev->has_oflag = rec_parse_u64(flags, 8, &ev->oflag);
 			}
 			break;
 		default:
 			break;
 		}
-	} while (auparse_next_record(au) > 0);
+	} while (walk_next_record(w));
 	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc)
 		ev->argv_cut = true;
 	/* a successful exec always has an EXECVE record: one that did not arrive (dropped by the
@@ -673,6 +534,25 @@ int rec_extract(auparse_state_t *au, struct rec_event *ev)
 	if (ev->kind == REC_EXEC && ev->success && !ev->has_execve)
 		ev->argv_cut = true;
 	return 1;
+}
+
+int rec_extract(auparse_state_t *au, struct rec_event *ev)
+{
+	struct walk w = { au, NULL, NULL, NULL };
+
+	return extract(&w, ev);
+}
+
+int rec_extract_text(const char *text, size_t len, struct rec_event *ev)
+{
+	struct rec_text t;
+	struct walk w = { NULL, &t, NULL, NULL };
+	int r;
+
+	if (rec_text_begin(&t, text, len) < 0)
+		return -EAGAIN;
+	r = extract(&w, ev);
+	return t.unsure ? -EAGAIN : r;
 }
 
 const struct rec_path *rec_path_item(const struct rec_event *ev, int item)

@@ -97,6 +97,12 @@ void rec_event_free(struct rec_event *ev);
  * ev->kind), 0 when it is not (ev is then only partly filled), negative errno on bad input. */
 int rec_extract(auparse_state_t *au, struct rec_event *ev);
 
+/* The same from the text of one whole event as the assembly stage hands it on (records
+ * ending in '\n', an EOE last), read without libauparse (record_text.h) with the same
+ * result. -EAGAIN when the text holds anything libauparse might read otherwise: then
+ * libauparse must read it (ev is then only partly filled). */
+int rec_extract_text(const char *text, size_t len, struct rec_event *ev);
+
 /* Exec-ness of a syscall number for an audit arch value; cached, cheap. */
 enum rec_kind rec_syscall_kind(uint32_t arch, long nr, const char **ret_name);
 

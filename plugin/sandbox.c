@@ -28,8 +28,9 @@
 
 /* Allowed whatever their arguments: reading, looking at files, memory, time, threads. */
 static const char *const allow_any[] = {
-	/* stdin, audit-named files, /proc/PID/{fd,cwd,exe}, mountinfo, the configuration */
-	"read", "readv", "pread64", "preadv", "preadv2", "close", "close_range",
+	/* stdin, audit-named files, /proc/PID/{fd,cwd,exe}, mountinfo, the configuration;
+	 * recvfrom: auditd's socket on stdin read without waiting */
+	"read", "recvfrom", "readv", "pread64", "preadv", "preadv2", "close", "close_range",
 	/* no openat2: its flags are in a struct seccomp cannot read, so a write-mode open would
 	 * pass; safefile walks paths with openat(O_PATH) one component at a time instead */
 	"fstat", "stat", "lstat", "newfstatat", "statx", "fstatfs", "statfs",

@@ -94,7 +94,7 @@ static void copy_id(char *dst, const char *src)
 	snprintf(dst, STORM_EVENT_ID_MAX, "%s", src ? src : "");
 }
 
-/* The digest is SHA-256: its first bytes spread the buckets as well as any hash. */
+/* The digest is a keyed PRF (SipHash): its first bytes spread the buckets as well as any hash. */
 static size_t key_bucket(const struct storm *s, const struct storm_key *k)
 {
 	size_t h = 0;

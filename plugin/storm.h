@@ -16,7 +16,8 @@
 #include "severity.h"
 
 #define STORM_NAME_MAX 512          /* identity name shown in reports (cut, never compared) */
-#define STORM_DIGEST_LEN 32
+#define STORM_DIGEST_LEN 16
+#define STORM_SECRET_LEN 16         /* the digest's key (storm_line.h) */
 #define STORM_EVENT_ID_MAX 48
 #define STORM_RULES_MAX 8
 #define STORM_REPORT_MS 60000       /* suppressed-line interval when folding is off */
@@ -32,8 +33,8 @@ struct storm_key {
 	const char *rule;
 	enum severity severity;
 	struct file_id id;              /* the file or image, when known */
-	/* SHA-256 of what else must match (reasons, name, actor, options; storm_line.c): a
-	 * collision-resistant digest, so attacker text cannot make a new alert fold */
+	/* keyed digest of what else must match (reasons, name, actor, options; storm_line.c):
+	 * SipHash-2-4 under a random secret, so attacker text cannot make a new alert fold */
 	unsigned char digest[STORM_DIGEST_LEN];
 	const char *name;               /* path or target, for the report */
 	size_t name_len;

@@ -4,38 +4,40 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <nettle/sha2.h>
+#include "siphash.h"
 
 #include "emit.h"
 
 /* Digest input: each field tagged and length-prefixed, so no two field lists read alike. */
-static void put(struct sha256_ctx *c, char tag, const void *p, size_t n)
+static void put(struct siphash *c, char tag, const void *p, size_t n)
 {
+	unsigned char head[9];
 	uint64_t len = n;
 
-	sha256_update(c, 1, (const uint8_t *)&tag);
-	sha256_update(c, sizeof(len), (const uint8_t *)&len);
+	head[0] = (unsigned char)tag;
+	memcpy(head + 1, &len, sizeof(len));
+	siphash_update(c, head, sizeof(head));
 	if (n)
-		sha256_update(c, n, p);
+		siphash_update(c, p, n);
 }
 
-static void put_str(struct sha256_ctx *c, char tag, const char *s)
+static void put_str(struct siphash *c, char tag, const char *s)
 {
 	put(c, tag, s, s ? strlen(s) : 0);
 }
 
-static void put_rstr(struct sha256_ctx *c, char tag, const struct rec_str *r)
+static void put_rstr(struct siphash *c, char tag, const struct rec_str *r)
 {
 	put(c, tag, r && r->s ? r->s : NULL, r && r->s ? r->len : 0);
 }
 
-static void put_int(struct sha256_ctx *c, char tag, long long v)
+static void put_int(struct siphash *c, char tag, long long v)
 {
 	put(c, tag, &v, sizeof(v));
 }
 
 /* The exec: who ran what, with which arguments (not pid, time or event id). */
-static void put_event(struct sha256_ctx *c, const struct rec_event *ev)
+static void put_event(struct siphash *c, const struct rec_event *ev)
 {
 	put_str(c, 's', ev->syscall_name);
 	put_int(c, 'S', ev->success);
@@ -48,7 +50,7 @@ static void put_event(struct sha256_ctx *c, const struct rec_event *ev)
 		put_rstr(c, 'v', &ev->argv[i]);
 }
 
-static void put_loader(struct sha256_ctx *c, const struct loader_verdict *v)
+static void put_loader(struct siphash *c, const struct loader_verdict *v)
 {
 	const struct loader_opts *o = &v->opts;
 
@@ -64,7 +66,7 @@ static void put_loader(struct sha256_ctx *c, const struct loader_verdict *v)
 	put_rstr(c, '0', o->argv0);
 }
 
-static void put_file(struct sha256_ctx *c, const struct written_file *f)
+static void put_file(struct siphash *c, const struct written_file *f)
 {
 	put_int(c, 'j', f->id.major);
 	put_int(c, 'k', f->id.minor);
@@ -74,15 +76,16 @@ static void put_file(struct sha256_ctx *c, const struct written_file *f)
 	put_int(c, 'W', f->writer.uid);
 }
 
-void storm_line_key(const struct alert *a, struct storm_key *ret)
+void storm_line_key(const struct alert *a, const unsigned char secret[STORM_SECRET_LEN],
+		    struct storm_key *ret)
 {
-	struct sha256_ctx c;
+	struct siphash c;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->rule = a->rule;
 	ret->severity = a->severity;
 	ret->event_id = a->ev ? a->ev->id : a->file ? a->file->event_id : "";
-	sha256_init(&c);
+	siphash_init(&c, secret);
 	put_str(&c, 'r', a->rule);
 	put_int(&c, 'v', a->severity);
 	for (size_t i = 0; i < a->nreasons; i++)
@@ -109,7 +112,7 @@ void storm_line_key(const struct alert *a, struct storm_key *ret)
 		ret->name = a->file->path;
 		ret->name_len = strlen(a->file->path);
 	}
-	sha256_digest(&c, sizeof(ret->digest), ret->digest);
+	siphash_final(&c, ret->digest);
 }
 
 static void emit_identity(struct emitter *e, const struct storm_report *r)

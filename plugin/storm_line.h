@@ -7,8 +7,11 @@
 #include "alert.h"
 #include "storm.h"
 
-/* The key of a (borrowed; the key points into it). */
-void storm_line_key(const struct alert *a, struct storm_key *ret);
+/* The key of a (borrowed; the key points into it). Its digest is SipHash-2-4 (128-bit) of
+ * everything else that tells two alerts apart, under secret: a process-wide random key
+ * (storm.h), so attacker text cannot be made to collide with another alert's. */
+void storm_line_key(const struct alert *a, const unsigned char secret[STORM_SECRET_LEN],
+		    struct storm_key *ret);
 
 /* Format report r as one line (no newline) of at most max_bytes into out (reset first).
  * window_ms is the configured fold window; wall_ms the line's time in ms since the epoch (ECS

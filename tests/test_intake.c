@@ -1,9 +1,11 @@
 /* Intake: the record prefilter, the bounded line queue, and the reader/worker loop end to end
  * through a pipe (ordering, out-of-order records, EOF flush, overflow accounting). */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -210,7 +212,7 @@ static void test_run(void)
 		/* no EOE, no PROCTITLE: completes only at the EOF flush */
 		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
@@ -239,11 +241,165 @@ static void test_run(void)
 	tap_is_int(st.bytes, sizeof(text) - 1, "every byte read");
 }
 
+/* on_event_text: events read from their text, all but pid 22's (left to libauparse), in
+ * the same list as the auparse callback's, so the order of both paths shows. */
+static int text_events;
+
+static bool on_text(void *data, const char *text, size_t len)
+{
+	struct seen *s = data;
+	struct rec_limits lim = { 4096 };
+	struct rec_event ev;
+	int r;
+
+	rec_event_init(&ev, &lim);
+	r = rec_extract_text(text, len, &ev);
+	if (r == -EAGAIN || (r == 1 && ev.pid == 22)) {
+		rec_event_free(&ev);
+		return false;
+	}
+	s->events++;
+	text_events++;
+	if (r == 1 && ev.kind == REC_EXEC) {
+		if (s->execs < 16)
+			s->pids[s->execs] = ev.pid;
+		s->execs++;
+	}
+	rec_event_free(&ev);
+	return true;
+}
+
+/* The same stream with events read from their text where possible: whole events only (the
+ * dribbled reads split them across pops), in order with those libauparse reads. Through a
+ * socket, as auditd gives it (read again without a poll after each read). */
+static void test_run_text(void)
+{
+	static const char text[] =
+		EXEC_SYSCALL(20) EXECVE(20) CWD(20) PATH0(20) PROCTITLE(20) EOE(20)
+		OPEN_SYSCALL(21) CWD(21) PATH0(21) PROCTITLE(21) EOE(21)
+		PATH0(22) CWD(22) EXEC_SYSCALL(22) EXECVE(22) PROCTITLE(22) EOE(22)
+		PATH0(24) CWD(24) EXEC_SYSCALL(24) EXECVE(24) PROCTITLE(24) EOE(24)
+		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
+	static volatile sig_atomic_t stop, reload;
+	struct seen seen = { 0 };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, on_text, &seen };
+	struct intake_options opts = { 1 << 20, true, exec_syscalls };
+	struct intake_stats st = { 0 };
+	struct writer_arg w;
+	pthread_t tid;
+	int fds[2], r;
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, &seen, NULL);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		return;
+	w = (struct writer_arg){ fds[1], text };
+	pthread_create(&tid, NULL, writer, &w);
+	r = intake_run(fds[0], au, &opts, &hooks, &st);
+	pthread_join(tid, NULL);
+	close(fds[0]);
+	auparse_destroy(au);
+
+	tap_is_int(r, 0, "text path, socket: intake ends at EOF with 0");
+	tap_is_int(seen.execs, 4, "text path: four exec events judged");
+	tap_ok(seen.pids[0] == 20 && seen.pids[1] == 22 && seen.pids[2] == 24 && seen.pids[3] == 23,
+	       "text path: events judged in order, from text or by libauparse (pids %lld %lld %lld %lld)",
+	       seen.pids[0], seen.pids[1], seen.pids[2], seen.pids[3]);
+	tap_ok(text_events == 3, "text path: 20, 24 and 23 (its EOE made at the flush) read from text "
+	       "(%d), 22 by libauparse", text_events);
+}
+
+/* An event of 100 KiB (argv in 14 EXECVE records of 7 KiB, as the kernel splits a long
+ * command line) spans pops of 64 KiB: it is held, completed and read from its text once,
+ * and the event after it too. */
+static long long huge_argc;
+
+static bool on_text_huge(void *data, const char *text, size_t len)
+{
+	struct rec_limits lim = { 1 << 20 };
+	struct rec_event ev;
+	int r;
+
+	rec_event_init(&ev, &lim);
+	r = rec_extract_text(text, len, &ev);
+	if (r == 1 && ev.pid == 40)
+		huge_argc = ev.argc_kept;
+	rec_event_free(&ev);
+	return on_text(data, text, len);
+}
+
+static void test_run_huge(void)
+{
+	static volatile sig_atomic_t stop, reload;
+	struct seen seen = { 0 };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, on_text_huge, &seen };
+	struct intake_options opts = { 1 << 20, true, exec_syscalls };
+	struct intake_stats st = { 0 };
+	size_t cap = 160 * 1024, n = 0;
+	char *text = malloc(cap), arg[1201];
+	struct writer_arg w;
+	pthread_t tid;
+	int fds[2], r;
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+
+	if (!text || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		return;
+	memset(arg, 'x', 1200);
+	arg[1200] = '\0';
+	n += (size_t)snprintf(text + n, cap - n, "%s", EXEC_SYSCALL(40));
+	for (int rec = 0; rec < 14; rec++) {
+		n += (size_t)snprintf(text + n, cap - n, "type=EXECVE msg=audit(1700000000.100:40): %s",
+				      rec == 0 ? "argc=84 " : "");
+		for (int a = 0; a < 6; a++)
+			n += (size_t)snprintf(text + n, cap - n, "a%d=\"%s\"%s", rec * 6 + a, arg,
+					      a < 5 ? " " : "\n");
+	}
+	n += (size_t)snprintf(text + n, cap - n, "%s", CWD(40) PATH0(40) EOE(40)
+			      EXEC_SYSCALL(41) EXECVE(41) CWD(41) PATH0(41) EOE(41));
+	text_events = 0;
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, &seen, NULL);
+	w = (struct writer_arg){ fds[1], text };
+	pthread_create(&tid, NULL, writer, &w);
+	r = intake_run(fds[0], au, &opts, &hooks, &st);
+	pthread_join(tid, NULL);
+	close(fds[0]);
+	auparse_destroy(au);
+	free(text);
+
+	tap_is_int(r, 0, "huge event: intake ends at EOF with 0");
+	tap_ok(seen.execs == 2 && seen.pids[0] == 40 && seen.pids[1] == 41 && text_events == 2,
+	       "huge event: it and the next judged once each, in order, from their text (%d execs, "
+	       "%d from text)", seen.execs, text_events);
+	tap_ok(huge_argc == 84, "huge event: all 84 arguments of 1,200 bytes read (%lld)", huge_argc);
+}
+
+static void test_event_end(void)
+{
+	static const struct { const char *batch; int end; const char *what; } rows[] = {
+		{ "", -1, "empty" },
+		{ "type=SYSCALL msg=audit(1.000:1): a=1\ntype=EOE msg=audit(1.000:1):\nx\n", 66,
+		  "after the first EOE line" },
+		{ "node=n type=EOE msg=audit(1.000:1):\ntype=EOE\n", 36, "an EOE with node=" },
+		{ "type=EOEX msg=audit(1.000:1):\n", -1, "a longer type is not EOE" },
+		{ "type=SYSCALL msg=audit(1.000:2): a=type=EOE\n", -1, "EOE text inside a record" },
+		{ "type=SYSCALL msg=audit(1.000:2): a=1\n", -1, "no EOE" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *e = intake_event_end(rows[i].batch, strlen(rows[i].batch));
+
+		tap_ok(rows[i].end < 0 ? e == NULL : e == rows[i].batch + rows[i].end,
+		       "event end: %s (%ld)", rows[i].what, e ? (long)(e - rows[i].batch) : -1L);
+	}
+}
+
 /* A worker that never keeps up: non-blocking mode drops and counts instead of waiting. */
 static void test_overflow(void)
 {
 	static volatile sig_atomic_t stop, reload;
-	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL };
+	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL, NULL };
 	struct intake_options opts = { 256 << 10, false, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
@@ -305,6 +461,9 @@ int main(void)
 	test_queue();
 	test_queue_blocks();
 	test_run();
+	test_run_text();
+	test_run_huge();
+	test_event_end();
 	test_overflow();
 	return tap_done();
 }

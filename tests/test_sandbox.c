@@ -65,6 +65,13 @@ static int do_exec(void) { char *argv[] = { "true", NULL }; return err(execv("/b
 static int do_ptrace(void) { return err(ptrace(PTRACE_TRACEME, 0, NULL, NULL)); }
 static int do_setuid(void) { return err(syscall(SYS_setuid, 0)); }
 static int do_unix_socket(void) { int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); return s < 0 ? errno : (close(s), 0); }
+static int recv_pair[2] = { -1, -1 };  /* made before the children: a byte waits in it */
+static int do_recv_dontwait(void)
+{
+	char c;
+
+	return recv(recv_pair[0], &c, 1, MSG_DONTWAIT) == 1 ? 0 : errno;
+}
 static int do_inet_socket(void) { return err(socket(AF_INET, SOCK_STREAM, 0)); }
 static int do_kill_self(void) { return err(kill(getpid(), 0)); }
 static int do_kill_parent(void) { return err(kill(getppid(), 0)); }
@@ -120,6 +127,7 @@ static const struct {
 	{ "clone3 says ENOSYS", do_clone3, ENOSYS },
 	{ "socket AF_UNIX (syslog)", do_unix_socket, 0 },
 	{ "socket AF_INET refused", do_inet_socket, EPERM },
+	{ "recv MSG_DONTWAIT (auditd's socket on stdin)", do_recv_dontwait, 0 },
 	{ "kill self", do_kill_self, 0 },
 	{ "kill another process refused", do_kill_parent, EPERM },
 	{ "unlink refused", do_unlink, EPERM },
@@ -157,6 +165,8 @@ int main(void)
 {
 	size_t n = sizeof(rows) / sizeof(rows[0]);
 
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, recv_pair) < 0 || write(recv_pair[1], "x", 1) != 1)
+		return 1;
 	tap_plan((int)n);
 	if (!sandbox_available()) {
 		for (size_t i = 0; i < n; i++)

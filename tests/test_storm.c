@@ -342,6 +342,7 @@ static void test_key(void)
 	static struct rec_event ev;
 	static struct loader_verdict v;
 	struct alert a;
+	static const unsigned char secret[STORM_SECRET_LEN] = "test key 16 byte";
 	struct storm_key k0, k;
 
 	memset(&ev, 0, sizeof(ev));
@@ -362,30 +363,30 @@ static void test_key(void)
 	a.ev = &ev;
 	a.loader = &v;
 	a.reasons[a.nreasons++] = "target_in_writable_dir";
-	storm_line_key(&a, &k0);
+	storm_line_key(&a, secret, &k0);
 	tap_ok(strcmp(k0.event_id, "1.000:1") == 0 && k0.name_len == 6 && !k0.id.valid,
 	       "key: event id and target name, no inode without facts");
 
 	ev.pid = 200;
 	ev.sec = 99;
 	snprintf(ev.id, sizeof(ev.id), "2.000:2");
-	storm_line_key(&a, &k);
+	storm_line_key(&a, secret, &k);
 	tap_ok(memcmp(k.digest, k0.digest, sizeof(k.digest)) == 0, "key: pid, time, event id ignored");
 	ev.argv[1] = argv2[1];
-	storm_line_key(&a, &k);
+	storm_line_key(&a, secret, &k);
 	tap_ok(memcmp(k.digest, k0.digest, sizeof(k.digest)) != 0, "key: argv counts");
 	ev.argv[1] = argv[1];
 	ev.uid = 1000;
-	storm_line_key(&a, &k);
+	storm_line_key(&a, secret, &k);
 	tap_ok(memcmp(k.digest, k0.digest, sizeof(k.digest)) != 0, "key: uid counts");
 	ev.uid = 0;
 	a.reasons[a.nreasons++] = "preload_injection";
-	storm_line_key(&a, &k);
+	storm_line_key(&a, secret, &k);
 	tap_ok(memcmp(k.digest, k0.digest, sizeof(k.digest)) != 0, "key: reasons count");
 	a.nreasons = 1;
 	v.have_facts = v.facts.exists = true;
 	v.facts.id = (struct file_id){ 0xfe, 0, 42, true };
-	storm_line_key(&a, &k);
+	storm_line_key(&a, secret, &k);
 	tap_ok(k.id.valid && k.id.ino == 42, "key: the target's inode when known");
 }
 
