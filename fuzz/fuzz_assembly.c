@@ -61,8 +61,9 @@ static bool same_event(const char *l1, const char *s1, size_t n1, const char *l2
 	b1[n1] = '\0';
 	memcpy(b2, s2, n2);
 	b2[n2] = '\0';
-	if (sscanf(b1, "msg=audit(%llu.%llu:%llu", &v1[0], &v1[1], &v1[2]) != 3 ||
-	    sscanf(b2, "msg=audit(%llu.%llu:%llu", &v2[0], &v2[1], &v2[2]) != 3)
+	/* both stamps read alike (glibc saturates an overflow): the oracle needs no more */
+	if (sscanf(b1, "msg=audit(%llu.%llu:%llu", &v1[0], &v1[1], &v1[2]) != 3 || /* NOLINT(cert-err34-c) */
+	    sscanf(b2, "msg=audit(%llu.%llu:%llu", &v2[0], &v2[1], &v2[2]) != 3) /* NOLINT(cert-err34-c) */
 		return n1 == n2 && memcmp(s1, s2, n1) == 0;
 	return v1[0] == v2[0] && v1[1] % 1000000 == v2[1] % 1000000 && v1[2] == v2[2];
 }
@@ -101,7 +102,7 @@ static void on_event(void *ctx, const struct assembly_event *ev)
 		lines++;
 		p = nl + 1;
 	}
-	if (lines != ev->records || !memmem(last, (size_t)(end - last), "type=EOE ", 9))
+	if (lines != ev->records || !last || !memmem(last, (size_t)(end - last), "type=EOE ", 9))
 		abort();
 }
 
