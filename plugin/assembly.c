@@ -313,7 +313,7 @@ static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 
 		memcpy(p, s->buf, s->prefix_len);
 		p += s->prefix_len;
-		memcpy(p, "type=EOE ", 9);
+		memcpy(p, "type=EOE ", 9); /* NOLINT(bugprone-not-null-terminated-result): mid-record */
 		p += 9;
 		memcpy(p, s->buf + s->stamp_off, s->stamp_len);
 		p += s->stamp_len;
