@@ -97,15 +97,16 @@ static size_t natural(const struct alert *a, enum alert_format fmt, bool *ret_tr
 	return sb.len;
 }
 
-static void check(const struct alert *a, enum alert_format fmt, size_t max)
+/* nat, nat_trunc: the unbounded line's length and whether it says truncated (natural()) */
+static void check(const struct alert *a, enum alert_format fmt, size_t max, size_t nat,
+		  bool nat_trunc)
 {
 	static const char *const keys_json[] = { "rule", "truncated" };
 	static const char *const keys_ecs[] = { "rule", "elfwatch" };
 	static struct strbuf sb;
 	int counts[2];
 	char err[160];
-	bool nat_trunc = false, valid, trunc;
-	size_t nat = fmt == FORMAT_TEXT ? 0 : natural(a, fmt, &nat_trunc);
+	bool valid, trunc;
 	int r;
 
 	if (!sb.data && strbuf_init(&sb, 65536) < 0)
@@ -251,9 +252,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	for (int fmt = FORMAT_JSON; fmt < FORMAT_COUNT; fmt++) {
-		check(&a, (enum alert_format)fmt, 512 + max_sel % (65536 - 512 + 1));
-		check(&a, (enum alert_format)fmt, 512);
-		check(&a, (enum alert_format)fmt, 4096);
+		bool nat_trunc = false;
+		size_t nat = fmt == FORMAT_TEXT ? 0 : natural(&a, (enum alert_format)fmt, &nat_trunc);
+
+		check(&a, (enum alert_format)fmt, 512 + max_sel % (65536 - 512 + 1), nat, nat_trunc);
+		check(&a, (enum alert_format)fmt, 512, nat, nat_trunc);
+		check(&a, (enum alert_format)fmt, 4096, nat, nat_trunc);
 	}
 	return 0;
 }

@@ -29,7 +29,6 @@ struct script {
 	size_t len;
 	uint8_t flags, steps[HDR - 1];
 	unsigned calls;
-	uint64_t max_size;
 };
 
 static uint8_t step(struct script *s)

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < s.nrecent; i++)
 		if (!state_recent_valid(&s.recent[i]))
 			abort();
-	if (state_encoded_size(&s) != len || !(again = malloc(len)))
+	if (state_encoded_size(&s) != len || len == 0 || !(again = malloc(len)))
 		abort();
 	n = state_encode(&s, again, len, NULL);
 	if (n != (long)len || memcmp(again, buf, len) != 0)

@@ -138,7 +138,7 @@ void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const stru
 		emit_rstr(e, "library_path", o->library_path);
 	if (o->argv0)
 		emit_rstr(e, "argv0_option", o->argv0);
-	if (ev->argc_kept > 0)
+	if (ev && ev->argc_kept > 0)
 		emit_rstr(e, "argv0", &ev->argv[0]);
 	emit_close(e, '}');
 }

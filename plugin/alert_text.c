@@ -19,7 +19,7 @@ void alert_text_severity(struct strbuf *out, enum severity sev, bool colour, boo
 	const char *name = severity_name(sev);
 
 	/* a column (pad) in capitals; inside a sentence as the word is */
-	for (i = 0; name[i] && i < 8; i++)
+	for (i = 0; i < 8 && name[i]; i++)
 		word[i] = (char)(name[i] - (pad && name[i] >= 'a' && name[i] <= 'z' ? 32 : 0));
 	for (; pad && i < 8; i++)
 		word[i] = ' ';

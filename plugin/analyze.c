@@ -190,6 +190,7 @@ static void analyze_dir(struct analyze_ctx *c, int dfd, dev_t dev, char *path, s
 			size_t pcap, int depth);
 
 /* Judge name (relative to dfd), whose lstat-like identity is st. path[0..plen) is its path. */
+/* NOLINTNEXTLINE(misc-no-recursion): with analyze_dir, at most ANALYZE_MAX_DEPTH deep */
 static void analyze_entry(struct analyze_ctx *c, int dfd, const char *name, const struct stat *st,
 			  dev_t dev, char *path, size_t plen, size_t pcap, int depth)
 {
@@ -231,6 +232,7 @@ static void analyze_entry(struct analyze_ctx *c, int dfd, const char *name, cons
 	close(fd);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): with analyze_entry, at most ANALYZE_MAX_DEPTH deep */
 static void analyze_dir(struct analyze_ctx *c, int dfd, dev_t dev, char *path, size_t plen,
 			size_t pcap, int depth)
 {

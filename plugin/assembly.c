@@ -269,6 +269,19 @@ static void release(struct assembly *a, uint32_t i)
 	a->stats.in_flight--;
 }
 
+void assembly_reset(struct assembly *a)
+{
+	/* only what is in flight: releasing it empties its bucket chain and frees its buffer */
+	while (a->oldest != NIL)
+		release(a, a->oldest);
+	memset(a->done, 0, DONE_SLOTS * sizeof(*a->done));
+	a->bytes = 0;
+	a->newest_ms = 0;
+	a->saw_eoe = a->have_time = false;
+	a->memo.len = 0;
+	memset(&a->stats, 0, sizeof(a->stats));
+}
+
 /* Room for need more bytes in s; its capacity never exceeds max_event_bytes (the callers keep
  * len + need within it), so the bytes in flight exceed max_bytes by at most one event. Most
  * events fit POOL_BUF_MAX: buffers of that size are kept for reuse, not freed. */
@@ -313,7 +326,7 @@ static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 
 		memcpy(p, s->buf, s->prefix_len);
 		p += s->prefix_len;
-		memcpy(p, "type=EOE ", 9);
+		memcpy(p, "type=EOE ", 9); /* NOLINT(bugprone-not-null-terminated-result): mid-record */
 		p += 9;
 		memcpy(p, s->buf + s->stamp_off, s->stamp_len);
 		p += s->stamp_len;

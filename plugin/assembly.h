@@ -79,6 +79,11 @@ struct assembly *assembly_new(const struct assembly_limits *limits, struct prefi
 			      assembly_emit_fn emit, void *ctx);
 void assembly_free(struct assembly *a);
 
+/* Back to the state assembly_new left (free slots may be reused in another order): events in
+ * flight dropped unseen, handed-on ones forgotten, counters zeroed; the tables stay allocated
+ * (a caller with many independent streams: the fuzz target). */
+void assembly_reset(struct assembly *a);
+
 #define ASSEMBLY_DEFAULT_EVENTS 4096
 #define ASSEMBLY_DEFAULT_EVENT_BYTES (256 * 1024)
 #define ASSEMBLY_DEFAULT_BYTES (4 * 1024 * 1024)

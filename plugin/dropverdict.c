@@ -69,7 +69,7 @@ int dropverdict_exec(const struct config *cfg, const struct write_result *wr, co
 		return -1;
 	}
 	if (wr->verdict >= SEV_MEDIUM)
-		return wr->verdict > SEV_HIGH ? wr->verdict : SEV_HIGH;
+		return wr->verdict > SEV_HIGH ? (int)wr->verdict : SEV_HIGH;
 	if (wr->file.download_tool)
 		return SEV_HIGH;
 	/* a clean native binary: where it was dropped decides */

@@ -97,9 +97,10 @@ static int hexval(int c)
 static size_t parse_hex(const char *s, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
+	int hi, lo;
 
-	while (n < cap && hexval(s[0]) >= 0 && hexval(s[1]) >= 0) {
-		out[n++] = (uint8_t)(hexval(s[0]) << 4 | hexval(s[1]));
+	while (n < cap && (hi = hexval(s[0])) >= 0 && (lo = hexval(s[1])) >= 0) {
+		out[n++] = (uint8_t)(hi << 4 | lo);
 		s += 2;
 	}
 	return n;

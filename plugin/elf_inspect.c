@@ -276,7 +276,7 @@ int elf_inspect_source(const struct elf_source *src, uint64_t size, int64_t stam
 {
 	struct elf_limits def;
 	bool changed = false;
-	int rc = 0;
+	int rc;
 
 	if (!lim) {
 		elf_limits_default(&def);

@@ -79,7 +79,7 @@ static bool pack_upx(const struct elf_image *im, struct elf_report *r)
 		pack_hex4(m2, h2);
 		elf_report_add(r, ELF_R_UPX_MAGIC_SCRUBBED, SEV_HIGH,
 			       "l_info magic at 0x%llx = %s equals PackHeader magic at EOF-36 = %s; "
-			       "u32 at EOF-4 = 0x%x (p_info %s)", (unsigned long long)(linfo + 4), h1,
+			       "u32 at EOF-4 = 0x%x (p_info %s)", (unsigned long long)linfo + 4, h1,
 			       h2, pinfo, ptr ? "matches l_info+12" : "mismatch");
 	}
 	return true;

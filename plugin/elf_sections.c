@@ -259,14 +259,11 @@ void elf_sections_scan(struct elf_image *im, struct elf_scan *sc, struct elf_rep
 		GElf_Ehdr eh;
 		bool bad = false;
 
-		if (!gelf_getehdr(elf, &eh))
-			bad = true;
-		else if (im->e.type != 1 && im->phnum && elf_getphdrnum(elf, &phn) != 0 &&
-			 !elf_report_has(r, ELF_R_PHT_BEYOND_EOF) &&
-			 !elf_report_has(r, ELF_R_PHENTSIZE_INVALID))
-			bad = true;
-		else if (elf_getshdrnum(elf, &shn) != 0 && !elf_report_has(r, ELF_R_SHT_BEYOND_EOF))
-			bad = true;
+		bad = !gelf_getehdr(elf, &eh) ||
+		      (im->e.type != 1 && im->phnum && elf_getphdrnum(elf, &phn) != 0 &&
+		       !elf_report_has(r, ELF_R_PHT_BEYOND_EOF) &&
+		       !elf_report_has(r, ELF_R_PHENTSIZE_INVALID)) ||
+		      (elf_getshdrnum(elf, &shn) != 0 && !elf_report_has(r, ELF_R_SHT_BEYOND_EOF));
 		if (bad && !r->facts.partial) {
 			elf_report_add(r, ELF_R_MALFORMED, SEV_MEDIUM, "libelf: %s", elf_errmsg(-1));
 			goto out;

@@ -78,6 +78,10 @@ void emit_close(struct emitter *e, char bracket)
 
 void emit_str(struct emitter *e, const char *name, const char *s, size_t len)
 {
+	/* a pass that ran out of room is thrown away and retried smaller: escaping the rest of
+	 * a hostile string into nowhere is wasted (bounded) work, ~10 passes of it per alert */
+	if (e->sb->truncated)
+		return;
 	emit_key(e, name);
 	if (!s) {
 		strbuf_puts(e->sb, e->fmt == FORMAT_JSON ? "null" : "\"\"");

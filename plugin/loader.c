@@ -365,7 +365,7 @@ enum severity loader_severity(uint32_t reasons, bool exec_succeeded)
 {
 	if (!exec_succeeded || (reasons & LR_LDD_LIKE))
 		return SEV_MEDIUM;
-	return reasons & LR_RAISING ? SEV_CRITICAL : SEV_HIGH;
+	return (reasons & LR_RAISING) ? SEV_CRITICAL : SEV_HIGH;
 }
 
 void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,

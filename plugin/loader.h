@@ -167,6 +167,6 @@ enum severity loader_severity(uint32_t reasons, bool exec_succeeded);
 
 /* Judge one exec event. Fills *ret; never fails. */
 void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev,
-		  struct loader_verdict *ret);
+		  struct loader_verdict *v);
 
 #endif

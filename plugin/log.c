@@ -56,7 +56,7 @@ const char *log_escape(const char *s, char *out, size_t cap)
 	if (strbuf_init(&sb, cap - 1) < 0) {
 		/* no memory: keep printable ASCII only */
 		for (n = 0; *s && n + 1 < cap; s++)
-			out[n++] = (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ? *s : '?';
+			out[n++] = (char)((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ? *s : '?');
 		out[n] = '\0';
 		return out;
 	}

@@ -39,6 +39,7 @@ static struct parent_set stoppers;      /* set before the handler is installed *
 
 static void on_term(int sig, siginfo_t *info, void *uctx)
 {
+	(void)sig;
 	(void)uctx;
 	/* systemd signals the whole cgroup on stop; the process that started us (auditd, or
 	 * audisp-filter) or auditd must be the one to end us, so no queued event is lost
@@ -402,7 +403,7 @@ int main(int argc, char **argv)
 		/* we chdir("/") below; SIGHUP reloads must still find a relative -c path */
 		static char config_abs[PATH_MAX];
 
-		if (o.config_path[0] != '/' && realpath(o.config_path, config_abs))
+		if (o.config_path && o.config_path[0] != '/' && realpath(o.config_path, config_abs))
 			o.config_path = config_abs;
 		openlog("elfwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		umask(077);

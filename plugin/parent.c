@@ -62,7 +62,7 @@ void parent_discover(const char *proc_root, long long ppid, struct parent_set *r
 	memset(ret, 0, sizeof(*ret));
 	ret->parent = ppid;
 	for (int depth = 0; pid > 1 && depth < PARENT_MAX_DEPTH; depth++) {
-		long long up;
+		long long up = 0;
 
 		if (read_stat(proc_root, pid, comm, sizeof(comm), &up) < 0)
 			break;
@@ -72,6 +72,8 @@ void parent_discover(const char *proc_root, long long ppid, struct parent_set *r
 			ret->auditd = pid;
 			break;
 		}
+		if (up <= 0)
+			break;
 		pid = up;
 	}
 }

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
+/* NOLINTNEXTLINE(misc-no-recursion): once, for base, which is then absolute */
 bool path_normalize(const char *base, const char *path, size_t len, char *out, size_t cap)
 {
 	size_t olen = 0, i = 0;

@@ -207,6 +207,7 @@ static int find_dir_open(int dir_fd, const char *name, const char *path)
 }
 
 /* Depth-first under dir_fd (whose path is path[0..len)), at most *budget directories. */
+/* NOLINTNEXTLINE(misc-no-recursion): FIND_DIR_MAX_DEPTH deep at most */
 static bool find_dir_in(int dir_fd, char *path, size_t len, int depth, const struct file_id *id,
 			size_t *budget, size_t *entries)
 {

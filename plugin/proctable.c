@@ -18,7 +18,7 @@ struct proctable {
 	struct slot *slots;
 	uint32_t *buckets;
 	size_t capacity, nbuckets, used;
-	uint32_t newest, oldest, free_next;
+	uint32_t newest, oldest;
 	struct proctable_stats stats;
 };
 

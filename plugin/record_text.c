@@ -76,7 +76,7 @@ static bool parse_head(const char *line, const char *end, struct head *h)
 int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 {
 	const char *end = text + len, *line = text;
-	struct head first, h;
+	struct head first = { 0 }, h = { 0 };
 	int last = 0;
 
 	memset(t, 0, offsetof(struct rec_text, buf));

@@ -97,10 +97,10 @@ static int add_conditional(scmp_filter_ctx ctx)
 	const struct scmp_arg_cmp to_self = SCMP_A0(SCMP_CMP_EQ, self);
 	const struct scmp_arg_cmp unix_sock = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
 	const struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS);
-	int r = 0;
+	int r;
 
 	/* reads and O_PATH looks; writes only append (the output file, re-opened on SIGHUP) */
-	r = r ?: add(ctx, SCMP_ACT_ALLOW, "open", 1, &rdonly);
+	r = add(ctx, SCMP_ACT_ALLOW, "open", 1, &rdonly);
 	r = r ?: add(ctx, SCMP_ACT_ALLOW, "open", 1, &append);
 	r = r ?: add(ctx, SCMP_ACT_ALLOW, "openat", 1, &at_rdonly);
 	r = r ?: add(ctx, SCMP_ACT_ALLOW, "openat", 1, &at_append);

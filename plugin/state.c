@@ -287,7 +287,7 @@ long state_encode(const struct state_snapshot *s, uint8_t *buf, size_t cap, size
 		return -ENOSPC;
 	end = o.len;
 	o.len = 0;
-	memcpy(buf, STATE_MAGIC, 8);
+	memcpy(buf, STATE_MAGIC, sizeof(STATE_MAGIC) - 1);   /* 8 bytes, no NUL: a magic, not a string */
 	o.len = 8;
 	put(&o, STATE_VERSION, 4);
 	put(&o, STATE_HEADER_BYTES, 4);

@@ -83,7 +83,7 @@ int state_check_age(const struct state_snapshot *s, const uint8_t boot_id[16],
 size_t state_max_bytes(const struct state_limits *lim);
 
 /* FNV-1a over a whole encoded state, its checksum field (bytes 24..31) counted as zero. */
-uint64_t state_checksum(const uint8_t *buf, size_t len);
+uint64_t state_checksum(const uint8_t *p, size_t len);
 #define STATE_CHECKSUM_OFFSET 24
 
 void state_snapshot_free(struct state_snapshot *s);

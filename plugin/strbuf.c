@@ -188,6 +188,18 @@ size_t utf8_safe_prefix(const char *s, size_t n)
 /* printable ASCII other than '"' (0x22) and '\\' (0x5c) */
 static const bool plain_byte[256] = { [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 };
 
+/* \<kind> then v in hex, digits wide: hostile bytes are escaped without a printf each */
+static void put_hex(struct strbuf *sb, char kind, unsigned v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[8] = { '\\', kind };
+	size_t n = 2;
+
+	while (digits-- > 0)
+		b[n++] = hex[(v >> (4 * digits)) & 15];
+	strbuf_add(sb, b, n);
+}
+
 static size_t plain_run(const unsigned char *u, size_t i, size_t n)
 {
 	while (i < n && plain_byte[u[i]])
@@ -223,7 +235,7 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			strbuf_printf(sb, "\\u%04x", c);
+			put_hex(sb, 'u', c, 4);
 			i++;
 			continue;
 		}
@@ -235,7 +247,7 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		}
 		/* U+2028/U+2029 end lines in some JavaScript-based viewers. */
 		if (l == 3 && u[i] == 0xe2 && u[i + 1] == 0x80 && (u[i + 2] == 0xa8 || u[i + 2] == 0xa9)) {
-			strbuf_printf(sb, "\\u%04x", u[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			put_hex(sb, 'u', u[i + 2] == 0xa8 ? 0x2028 : 0x2029, 4);
 			i += 3;
 			continue;
 		}
@@ -266,7 +278,7 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 			i = run;
 			continue;
 		}
-		strbuf_printf(sb, "\\x%02x", u[i]);
+		put_hex(sb, 'x', u[i], 2);
 		i++;
 	}
 	if (cut)

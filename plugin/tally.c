@@ -16,7 +16,6 @@ struct tally_list {
 	struct tally_entry v[TALLY_NAMES];
 	size_t n;
 	unsigned long others;   /* counts of names past TALLY_NAMES */
-	bool cut;               /* some name was longer than TALLY_NAME_MAX */
 };
 
 int tally_init(struct tally *t)

@@ -204,7 +204,7 @@ struct pending *writes_pending_add(struct writes *w, const struct file_id *id, l
 		/* full: one is judged now rather than forgotten. The oldest file that was not ELF at
 		 * its last look goes first (finishing it costs a stat); only then the oldest of all,
 		 * which may be an ELF still being written and judged half-written. */
-		struct pending *oldest = NULL, *oldest_text = NULL;
+		struct pending *oldest = NULL, *oldest_text = NULL, *victim;
 
 		for (size_t i = 0; i < w->npending_cap; i++) {
 			struct pending *c = &w->pending[i];
@@ -216,8 +216,12 @@ struct pending *writes_pending_add(struct writes *w, const struct file_id *id, l
 			if (c->not_elf && (!oldest_text || c->first_ms < oldest_text->first_ms))
 				oldest_text = c;
 		}
-		w->stats.evicted++;
-		writes_finish(w, oldest_text ? oldest_text : oldest, "evicted", now_ms);
+		/* none when npending disagrees with the used flags: no slot then, not a crash */
+		victim = oldest_text ? oldest_text : oldest;
+		if (victim) {
+			w->stats.evicted++;
+			writes_finish(w, victim, "evicted", now_ms);
+		}
 	}
 	for (size_t i = 0; i < w->npending_cap; i++) {
 		if (w->pending[i].used)

@@ -150,9 +150,8 @@ out:
  * a harmless tmpfs: the walk must stop at its door at once. Root only. */
 enum { FUSE_SKIP = 77 };
 
-static int silent_fuse_child(void)
+static int silent_fuse_walks(struct mounts *m)
 {
-	struct mounts *m = mounts_new();
 	struct safefile_guard g = { guard_fn, point_fn, m };
 	char opts[128], real[4096], fusedir[4096], stack[4096];
 	struct stat st;
@@ -161,7 +160,8 @@ static int silent_fuse_child(void)
 	snprintf(fusedir, sizeof(fusedir), "%s", fixture_path("fuse"));
 	snprintf(stack, sizeof(stack), "%s", fixture_path("stack"));
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    /* source and type are ignored for a propagation change; valgrind reads them anyway */
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    (fuse = open("/dev/fuse", O_RDWR | O_CLOEXEC)) < 0 ||
 	    mkdir(fusedir, 0755) < 0 || mkdir(stack, 0755) < 0 ||
 	    symlink(fusedir, fixture_path("fuse-link")) < 0)
@@ -194,6 +194,15 @@ static int silent_fuse_child(void)
 			failed |= 16;
 	}
 	return failed;
+}
+
+static int silent_fuse_child(void)
+{
+	struct mounts *m = mounts_new();
+	int r = m ? silent_fuse_walks(m) : FUSE_SKIP;
+
+	mounts_free(m);
+	return r;
 }
 
 static void test_silent_fuse(void)
