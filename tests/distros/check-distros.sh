@@ -158,7 +158,7 @@ package_step() {
 		"$ewc_root"/build/pkg-work/*.txt "$dir/" 2>/dev/null || :
 	ewc_teardown
 	if [ "$ok" = yes ]; then
-		pres="package ok:${times%,}; $(sed 's/^audit [^:]*: //' "$dir/stanza.log" 2>/dev/null); $lres"
+		pres="package ok:${times%,}; stanza fits; $lres"
 	else
 		pres="package FAIL:${times%,}; $(cat "$dir/stanza.log" 2>/dev/null); ${lres:-lifecycle not run}"; fail=1
 	fi
