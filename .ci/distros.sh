@@ -4,7 +4,7 @@
 # in a cached debootstrap chroot, then the Debian package built, installed, run under that auditd
 # and purged there. Exit 0 pass, 77 skip (reason printed), other = fail.
 # Adds about 8 minutes on a fresh machine (two debootstraps, 147 s and 132 s, then the runs) and
-# about 3 minutes with both chroots cached (187 s; measured on a 2-core VM shared with other jobs).
+# 3 to 4 minutes with both chroots cached (187-232 s; measured on a 2-core VM shared with other jobs).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 [ -f Makefile ] || { echo "distros: SKIP (the tree did not configure)"; exit 77; }
