@@ -147,6 +147,18 @@ else
 	tap fail "the plugin alerts on a loader run (no loader_exec alert in 10 s)"
 fi
 
+# ---- the user it runs as: elfwatch once started (README "Security"), where that user exists ----
+if want=$(id -u elfwatch 2>/dev/null); then
+	got=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "/proc/$pid1/status" 2>/dev/null)
+	if [ "$got" = "$want $want $want $want" ]; then
+		tap ok "the plugin runs as user elfwatch (uid $want) under auditd $aver"
+	else
+		tap fail "the plugin runs as user elfwatch (uid $want) under auditd $aver: its uids are '$got'"
+	fi
+else
+	tap skip "the plugin runs as user elfwatch (no such user here: it keeps uid 0)"
+fi
+
 # ---- what auditd said about the stanza ----
 # auditd logs through syslog (other.log): anything about our stanza but its start is a complaint
 grep -h 'auditd' "$dir/syslog/other.log" > "$dir/auditd-said.log" 2>/dev/null || :

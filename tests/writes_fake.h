@@ -173,7 +173,8 @@ static inline struct fake_file *add_file(struct fake_fs *fs, unsigned long ino, 
 	for (int i = 0; i < MAX_FILES; i++) {
 		if (!fs->files[i].exists) {
 			fs->files[i] = (struct fake_file){ { 0xfe, 0, ino, true }, "", 1000, 1, elf, true };
-			snprintf(fs->files[i].path, sizeof(fs->files[i].path), "%s", path);
+			snprintf(fs->files[i].path, sizeof(fs->files[i].path), "%.*s",
+				 (int)sizeof(fs->files[i].path) - 1, path);
 			return &fs->files[i];
 		}
 	}

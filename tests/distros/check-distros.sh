@@ -9,6 +9,12 @@
 #      auditd (start, alert, reload as that version reloads, stop), holding this machine's
 #      live-test lock; skipped with the reason when the kernel's audit is taken or with
 #      ELFWATCH_SKIP_LIVE=1.
+#   4. the Debian package, in a fresh overlay (tests/distros/package.sh): dpkg-buildpackage -us -uc
+#      -b from a clean copy (nocheck; no build warning; the same files and modes as make install),
+#      dpkg -i without the user elfwatch (files, modes, conffiles, the user the postinst makes,
+#      --check-config, --analyze), the installed stanza checked as in 2, the lifecycle of 3 with
+#      the package's plugin and stanza (running as elfwatch), dpkg --remove, dpkg --purge
+#      (nothing left but the user). EW_DISTROS_PACKAGE=0 leaves it out.
 # Logs: DISTROS_OUT (default ./distros-out)/RELEASE/. Exit 0 all passed, 77 nothing could run
 # (reason printed), 1 a failure. Run as root from the source tree: make check-distros.
 set -uo pipefail
@@ -36,9 +42,11 @@ out=${DISTROS_OUT:-$PWD/distros-out}
 mkdir -p "$out"
 shared=$(cd "$src/.." && pwd)/shared
 
-# Packages: scripts/setup.sh's list without the fuzzing, memcheck and package-lint tools (CI runs those on the host).
-pkgs=$(sh "$src/scripts/setup.sh" --list | tr ' ' '\n' |
-	grep -vxE 'clang|libclang-rt-dev|valgrind|python3-venv|debootstrap|devscripts|lintian|' | sort -u)
+# Packages: scripts/setup.sh's list without the fuzzing, memcheck, lint and package-lint tools (CI runs
+# those on the host), with adduser, which the package depends on (priority important: on every
+# installed Debian, but not in a minbase chroot).
+pkgs=$( { sh "$src/scripts/setup.sh" --list | tr ' ' '\n'; echo adduser; } |
+	grep -vxE 'clang|libclang-rt-dev|valgrind|cppcheck|clang-tidy|python3-venv|debootstrap|devscripts|lintian|' | sort -u)
 
 # copy_tree DEST: tracked and unignored files of the working tree (never its build outputs)
 copy_tree() {
@@ -76,6 +84,84 @@ check_stanza() {
 	grep -qx 'format = string' "$f" || bad="$bad format is not string;"
 	if [ -n "$bad" ]; then echo "audit $v: ${f#"$ewc_root"}:$bad"; return 1; fi
 	echo "audit $v: ${f#"$ewc_root"}: name, owner, mode, keys and args fit"
+}
+
+# lifecycle TOPSRC LOGDIR: tests/test_audit_lifecycle.sh in the run root with the installed plugin
+# and stanza under this release's auditd, holding this machine's live lock (the chroot's own
+# /run/lock is not this machine's); sets lres, and fail=1 on a failure
+lifecycle() {
+	local top=$1 dir=$2 lrc nok nnot
+	mkdir -p "$dir"
+	if [ "${ELFWATCH_SKIP_LIVE:-0}" = 1 ]; then
+		lres="lifecycle SKIP (ELFWATCH_SKIP_LIVE=1)"; return 0
+	fi
+	if { exec 8> "${EW_LIVE_LOCK:-/run/lock/elfwatch-live.lock}" && flock -w 1800 8; }; then
+		live_locked=yes
+	else
+		ewc_log "could not take the live-test lock; going on"
+	fi
+	ewc_in EW_LIFECYCLE_INSTALLED=1 top_srcdir="$top" EW_KEEP=1 \
+		bash "$top/tests/test_audit_lifecycle.sh" > "$dir/lifecycle.tap" 2>&1 8>&- 7>&-
+	lrc=$?
+	live_locked=no
+	exec 8>&-
+	cp -a "$ewc_root"/var/tmp/elfwatch-lifecycle.* "$dir/" 2>/dev/null || :
+	rm -rf "$ewc_root"/var/tmp/elfwatch-lifecycle.*
+	nok=$(grep -c '^ok ' "$dir/lifecycle.tap" || :)
+	nnot=$(grep -c '^not ok ' "$dir/lifecycle.tap" || :)
+	if grep -q '^1\.\.0 # SKIP' "$dir/lifecycle.tap"; then
+		lres="lifecycle SKIP ($(sed -n 's/^1\.\.0 # SKIP //p' "$dir/lifecycle.tap"))"
+	elif [ "$lrc" -eq 0 ] && [ "$nnot" -eq 0 ]; then
+		lres="lifecycle ok ($nok checks)"
+	else
+		lres="lifecycle FAIL ($nnot of $((nok + nnot)) checks: $(grep -E '^(not ok|Bail)' "$dir/lifecycle.tap" | head -n 3 | tr '\n' ' '))"
+		fail=1
+	fi
+}
+
+# package_step RELEASE LOGDIR: tests/distros/package.sh's phases in a fresh run root (build,
+# install, the lifecycle with the package's plugin and stanza, remove, purge), each timed;
+# sets pres, and fail=1 on a failure
+package_step() {
+	local rel=$1 dir=$2 ph t tb prc times="" ok=yes top=/build/pkg/elfwatch
+	lres=""
+	mkdir -p "$dir"
+	if ! ewc_run_root "$rel-pkg"; then
+		pres="package FAIL ($ewc_error)"; fail=1; return 0
+	fi
+	copy_tree "$ewc_root$top"
+	for ph in build install lifecycle remove purge; do
+		tb=$(date +%s)
+		if [ "$ph" = lifecycle ]; then
+			t=$(check_stanza "$ewc_root/etc/audit/plugins.d/audisp-elfwatch.conf" "$aver") || ok=no
+			echo "$t" > "$dir/stanza.log"
+			lifecycle "$top" "$dir"
+			case $lres in *FAIL*) ok=no ;; esac
+			times="$times $ph $(( $(date +%s) - tb )) s,"
+			continue
+		fi
+		if [ "$ph" = build ]; then
+			ewc_in bash "$top/tests/distros/package.sh" build "$top" > "$dir/$ph.log" 2>&1
+		else
+			ewc_in bash "$top/tests/distros/package.sh" "$ph" > "$dir/$ph.log" 2>&1
+		fi
+		prc=$?
+		if [ "$prc" -eq 0 ]; then
+			times="$times $ph $(( $(date +%s) - tb )) s,"
+		else
+			ok=no
+			times="$times $ph FAIL ($(grep -m 3 'FAIL' "$dir/$ph.log" | sed 's/^package: FAIL: //' | tr '\n' ' '| cut -c1-300)),"
+			case $ph in build|install) break ;; esac
+		fi
+	done
+	cp "$ewc_root"/build/pkg-work/*.log "$ewc_root"/build/pkg-work/*.list "$ewc_root"/build/pkg-work/*.out \
+		"$ewc_root"/build/pkg-work/*.txt "$dir/" 2>/dev/null || :
+	ewc_teardown
+	if [ "$ok" = yes ]; then
+		pres="package ok:${times%,}; stanza fits; $lres"
+	else
+		pres="package FAIL:${times%,}; $(cat "$dir/stanza.log" 2>/dev/null); ${lres:-lifecycle not run}"; fail=1
+	fi
 }
 
 fail=0 ran=0
@@ -123,8 +209,10 @@ for rel in $releases; do
 		crc=$?
 		cp "$ewc_root/build/elfwatch/test-suite.log" "$log/" 2>/dev/null || :
 		res="build and make check in $(( $(date +%s) - t1 )) s: $(counts "$log/test-suite.log")"
-		if [ "$crc" -ne 0 ]; then
+		if [ "$crc" -ne 0 ] && [ -f "$log/test-suite.log" ]; then
 			res="$res: FAIL $(grep -E '^(FAIL|ERROR):' "$log/test-suite.log" | tr '\n' ' ')"; fail=1
+		elif [ "$crc" -ne 0 ]; then
+			res="$res: FAIL (the tests did not build: $(grep -m 2 -E 'error:|Error [0-9]' "$log/check.log" | tr '\n' ' '))"; fail=1
 		fi
 	fi
 	echo "$rel: $res"
@@ -147,37 +235,21 @@ for rel in $releases; do
 	# 3. the plugin's lifecycle under this release's auditd (this machine's live lock held)
 	lres=""
 	if [ "$brc" -eq 0 ] && [ -f "$ewc_root/usr/sbin/audisp-elfwatch" ]; then
-		if [ "${ELFWATCH_SKIP_LIVE:-0}" = 1 ]; then
-			lres="lifecycle SKIP (ELFWATCH_SKIP_LIVE=1)"
-		else
-			# the chroot's own /run/lock is not this machine's: take the machine's lock here
-			if { exec 8> "${EW_LIVE_LOCK:-/run/lock/elfwatch-live.lock}" && flock -w 1800 8; }; then
-				live_locked=yes
-			else
-				ewc_log "could not take the live-test lock; going on"
-			fi
-			ewc_in EW_LIFECYCLE_INSTALLED=1 top_srcdir=/build/elfwatch EW_KEEP=1 \
-				bash /build/elfwatch/tests/test_audit_lifecycle.sh > "$log/lifecycle.tap" 2>&1 8>&- 7>&-
-			lrc=$?
-			live_locked=no
-			exec 8>&-
-			cp -a "$ewc_root"/var/tmp/elfwatch-lifecycle.* "$log/" 2>/dev/null || :
-			nok=$(grep -c '^ok ' "$log/lifecycle.tap" || :)
-			nnot=$(grep -c '^not ok ' "$log/lifecycle.tap" || :)
-			if grep -q '^1\.\.0 # SKIP' "$log/lifecycle.tap"; then
-				lres="lifecycle SKIP ($(sed -n 's/^1\.\.0 # SKIP //p' "$log/lifecycle.tap"))"
-			elif [ "$lrc" -eq 0 ] && [ "$nnot" -eq 0 ]; then
-				lres="lifecycle ok ($nok checks)"
-			else
-				lres="lifecycle FAIL ($nnot of $((nok + nnot)) checks: $(grep -E '^(not ok|Bail)' "$log/lifecycle.tap" | head -n 3 | tr '\n' ' '))"
-				fail=1
-			fi
-		fi
+		lifecycle /build/elfwatch "$log"
 		echo "$rel: $lres"
+	fi
+
+	# 4. the Debian package: built from a clean copy in a fresh overlay, installed as on a new
+	# machine, its lifecycle under this release's auditd, removed and purged
+	pres=""
+	if [ "$brc" -eq 0 ] && [ "${EW_DISTROS_PACKAGE:-1}" = 1 ]; then
+		ewc_teardown
+		package_step "$rel" "$log/package"
+		echo "$rel: $pres"
 	fi
 	ewc_teardown
 	exec 7>&-
-	summary="$summary\n$rel (auditd $aver, $chroot_note): $res; ${ires:-install not run}; ${lres:-lifecycle not run}; $(( $(date +%s) - t0 )) s in all"
+	summary="$summary\n$rel (auditd $aver, $chroot_note): $res; ${ires:-install not run}; ${lres:-lifecycle not run}; ${pres:-package not run}; $(( $(date +%s) - t0 )) s in all"
 done
 
 left=$(ewc_mounts_left)
