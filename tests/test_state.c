@@ -397,6 +397,7 @@ static void test_statefile(void)
 		int status = 0;
 
 		unlink(path);
+		fflush(stdout);   /* the child must not flush the parent's buffered TAP lines again */
 		child = fork();
 		if (child == 0) {
 			struct statefile c;

@@ -342,7 +342,8 @@ static void test_key(void)
 	static struct rec_event ev;
 	static struct loader_verdict v;
 	struct alert a;
-	static const unsigned char secret[STORM_SECRET_LEN] = "test key 16 byte";
+	/* one byte more than the key for the string's NUL (gcc 16: unterminated-string-initialization) */
+	static const unsigned char secret[STORM_SECRET_LEN + 1] = "test key 16 byte";
 	struct storm_key k0, k;
 
 	memset(&ev, 0, sizeof(ev));

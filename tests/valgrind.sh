@@ -12,18 +12,23 @@
 # The plugin runs with --no-sandbox here for the same reason (replay and --analyze only).
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-vg() {
-	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-		--show-leak-kinds=definite --num-callers=30 --track-origins=yes \
+vg() {   # exec_vg set: valgrind replaces this shell (the plugin keeps this pid and parent)
+	set -- -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite --num-callers=30 --track-origins=yes --vgdb=no \
 		--suppressions="$(dirname "$self")/valgrind.supp" \
 		--log-file="$EW_VALGRIND_LOGS/vg.%p" "$@"
+	[ -z "${exec_vg:-}" ] || exec valgrind "$@"
+	valgrind "$@"
 }
 
 # Called as the plugin by a shell test.
 if [ -n "${EW_VALGRIND_BINARY:-}" ]; then
+	# exec: memcheck runs the plugin in this process, so the plugin's parent is the test's
+	# (plugin mode honours SIGTERM from its parent only); EW_SLOWDOWN scales the tests'
+	# real-time bounds (memcheck runs code 20-50x slower)
 	case " $* " in
-	*" --analyze "*|*" --help "*|*" --version "*) vg "$EW_VALGRIND_BINARY" "$@" ;;
-	*) vg "$EW_VALGRIND_BINARY" --no-sandbox "$@" ;;
+	*" --analyze "*|*" --help "*|*" --version "*) exec_vg=1 vg "$EW_VALGRIND_BINARY" "$@" ;;
+	*) exec_vg=1 vg "$EW_VALGRIND_BINARY" --no-sandbox "$@" ;;
 	esac
 	exit
 fi
@@ -40,8 +45,8 @@ export EW_VALGRIND_LOGS
 case $name in
 *.sh)
 	EW_VALGRIND_BINARY=${ELFWATCH:?tests/valgrind.sh: ELFWATCH unset}
-	ELFWATCH=$self
-	export EW_VALGRIND_BINARY ELFWATCH
+	ELFWATCH=$self EW_SLOWDOWN=10
+	export EW_VALGRIND_BINARY ELFWATCH EW_SLOWDOWN
 	"$@" ;;
 *)	vg "$@" ;;
 esac
