@@ -16,14 +16,9 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
-
-
-ew_need_audit
+ew_test_begin
 
 # audit version: x.y.z of auditctl (same package as auditd)
 aver=$(auditctl -v 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p')

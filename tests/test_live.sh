@@ -13,16 +13,12 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 live=$top_srcdir/tests/live
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$live/lib.sh"
-ew_install_traps
-
+ew_test_begin
 
 # ---- prerequisites: decide skip before printing any result ----
-ew_need_audit
 command -v python3 >/dev/null 2>&1 || ew_skip_all "python3 not installed"
 command -v cc >/dev/null 2>&1 || ew_skip_all "no C compiler for the scenario payload"
 [ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"

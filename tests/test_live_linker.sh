@@ -15,14 +15,10 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
+ew_test_begin
 
-
-ew_need_audit
 for t in unshare gcc dpkg-deb dpkg python3 ldconfig; do
 	command -v "$t" >/dev/null 2>&1 || ew_skip_all "$t not installed"
 done

@@ -9,12 +9,10 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 SHARED_DIR=${SHARED_DIR:-$(cd "$top_srcdir/.." && pwd)/shared}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
+ew_test_begin
 
 # wait_for FILE PATTERN: up to 10 s for an extended regex in FILE
 wait_for() {
@@ -31,7 +29,6 @@ plugin_pid() {
 	return 0
 }
 
-ew_need_audit
 sample=$SHARED_DIR/samples/upx/amd64-upx-3.95
 [ -r "$sample" ] || ew_skip_all "no $sample"
 [ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"

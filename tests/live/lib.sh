@@ -20,6 +20,7 @@
 #                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
 #   ew_plugin_config EXE CONF <TEXT  write CONF (0640) from stdin, bail out if EXE rejects it
 # For the live TAP tests (tests/test_live*.sh, tests/test_audit_lifecycle.sh):
+#   ew_test_begin                    top_builddir, ELFWATCH defaults; ew_install_traps; ew_need_audit
 #   ew_tap ok|skip|fail TEXT         one result; ew_tap_done: the plan, exit 1 if one failed
 #   ew_skip_all REASON, ew_bail TEXT "1..0 # SKIP" / "Bail out!" and exit
 #   ew_need_audit                    ew_skip_all unless ew_audit_check passes
@@ -431,6 +432,15 @@ ew_tap() {
 ew_tap_done() { printf '1..%d\n' "$ew_tap_n"; exit "$ew_tap_failed"; }
 ew_skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
 ew_bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
+
+# ew_test_begin: a live TAP test's start: ELFWATCH defaults to the build's plugin, the traps (and
+# the live lock), and the skip when this machine cannot drive audit.
+ew_test_begin() {
+	: "${top_builddir:=${top_srcdir:-.}}"
+	: "${ELFWATCH:=$top_builddir/audisp-elfwatch}"
+	ew_install_traps
+	ew_need_audit
+}
 
 ew_need_audit() {
 	ew__st=0
