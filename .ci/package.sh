@@ -23,6 +23,8 @@ failures=0
 say() { echo "package: $*"; }
 fail() { say "FAIL: $*"; failures=$((failures + 1)); }
 skip() { say "SKIP: $*"; exit 77; }
+# shellcheck source=tests/distros/package_checks.sh
+. "$top/tests/distros/package_checks.sh"
 
 for t in dpkg-buildpackage dh lintian fakeroot git hardening-check; do
 	command -v "$t" >/dev/null 2>&1 || skip "$t missing (scripts/setup.sh installs it)"
@@ -185,41 +187,9 @@ say "installed in $(( $(date +%s) - t0 )) s; postinst said:"; printf '%s\n' "$ou
 case $out in *"augenrules --load"*) ;; *) fail "postinst does not say how to load the rules" ;; esac
 [ -n "$(system_auditd)" ] && fail "auditd runs after the install: the package must not start it"
 
-# modes and owners
-expect() { # PATH MODE OWNER
-	local got; got=$(stat -c '%a %U:%G' "$1" 2>/dev/null || echo missing)
-	[ "$got" = "$2 $3" ] || fail "$1 is '$got', want '$2 $3'"
-}
-expect /usr/sbin/audisp-elfwatch 750 root:root
-expect /etc/audit/elfwatch.conf 640 root:root
-expect /etc/audit/plugins.d/audisp-elfwatch.conf 640 root:root
-expect /etc/audit/rules.d/50-elfwatch.rules 640 root:root
-expect /etc/audit/plugins.d 750 root:root
-expect /usr/share/elfwatch/50-elfwatch-full.rules 644 root:root
-expect /usr/share/elfwatch/50-elfwatch-lean.rules 644 root:root
-for m in man5/elfwatch.conf.5 man7/elfwatch.rules.7 man8/audisp-elfwatch.8; do
-	expect "/usr/share/man/$m.gz" 644 root:root
-done
-conff=$(dpkg-query -W -f='${Conffiles}\n' elfwatch | awk 'NF { print $1 }' | sort | tr '\n' ' ')
-[ "$conff" = "/etc/audit/elfwatch.conf /etc/audit/plugins.d/audisp-elfwatch.conf /etc/audit/rules.d/50-elfwatch.rules " ] ||
-	fail "conffiles are '$conff'"
-grep -qx 'path = /usr/sbin/audisp-elfwatch' /etc/audit/plugins.d/audisp-elfwatch.conf &&
-	grep -qx 'args = -c /etc/audit/elfwatch.conf' /etc/audit/plugins.d/audisp-elfwatch.conf ||
-	fail "the stanza does not name /usr/sbin/audisp-elfwatch -c /etc/audit/elfwatch.conf"
-grep -q -- '^-A never,exit -F exe=/usr/sbin/audisp-elfwatch ' /etc/audit/rules.d/50-elfwatch.rules ||
-	fail "the installed rules' never rule does not name /usr/sbin/audisp-elfwatch"
+pkgcheck_files
 getent passwd elfwatch >/dev/null || fail "user elfwatch missing after the install"
-[ "$(MANPAGER=cat MANWIDTH=80 man 8 audisp-elfwatch 2>/dev/null | grep -c 'check-config')" -gt 0 ] ||
-	fail "man 8 audisp-elfwatch does not show the installed page"
-
-# the installed binary works
-out=$(/usr/sbin/audisp-elfwatch --check-config 2>&1) && [ "$out" = "/etc/audit/elfwatch.conf: configuration OK" ] ||
-	fail "audisp-elfwatch --check-config: $out"
-out=$(/usr/sbin/audisp-elfwatch --analyze /bin/true 2>/dev/null); rc=$?
-case "$rc:$out" in 0:*'"path":"/bin/true"'*'"arch":"native"'*) ;;
-*) fail "audisp-elfwatch --analyze /bin/true: exit $rc: $out" ;; esac
-# the package's autopkgtest (debian/tests/smoke) against the installed package
-out=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin sh debian/tests/smoke 2>&1) || fail "debian/tests/smoke: $out"
+pkgcheck_runs env PATH=/usr/sbin:/usr/bin:/sbin:/bin sh debian/tests/smoke
 
 # A plugin that runs as root from the installed binary (auditd started it before the user
 # existed): the postinst says to restart auditd. Played by --replay of a FIFO we hold open.

@@ -143,6 +143,15 @@ void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const stru
 	emit_close(e, '}');
 }
 
+void alert_emit_findings(struct emitter *e, const struct alert *a)
+{
+	if (a->image)
+		alert_emit_image(e, a);
+	if (a->env)
+		alert_emit_env(e, a->env);
+	emit_words(e, "reasons", a->reasons, a->nreasons);
+}
+
 static void emit_alert(struct emitter *e, const struct alert *a)
 {
 	const struct rec_event *ev = a->ev;
@@ -224,11 +233,7 @@ static void emit_alert(struct emitter *e, const struct alert *a)
 		alert_emit_file(e, a);
 		alert_emit_file_sections(e, a);
 	}
-	if (a->image)
-		alert_emit_image(e, a);
-	if (a->env)
-		alert_emit_env(e, a->env);
-	emit_words(e, "reasons", a->reasons, a->nreasons);
+	alert_emit_findings(e, a);
 	if (e->minimal)
 		e->cut = true;  /* sections left out */
 	else

@@ -85,6 +85,8 @@ void alert_emit_file_sections(struct emitter *e, const struct alert *a);
 const char *alert_file_sha256(const struct alert *a);
 void alert_emit_image(struct emitter *e, const struct alert *a);
 void alert_emit_env(struct emitter *e, const struct linker_env *env);
+/* The sections after the file, in every format's order: image, env, reasons (alert.c). */
+void alert_emit_findings(struct emitter *e, const struct alert *a);
 
 /* ISO 8601 UTC with milliseconds: "2026-11-22T16:22:09.957Z". */
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap);

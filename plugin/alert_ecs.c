@@ -301,11 +301,7 @@ static void ecs_elfwatch(struct emitter *e, const struct alert *a)
 		emit_close(e, '}');
 		alert_emit_file_sections(e, a);
 	}
-	if (a->image)
-		alert_emit_image(e, a);
-	if (a->env)
-		alert_emit_env(e, a->env);
-	emit_words(e, "reasons", a->reasons, a->nreasons);
+	alert_emit_findings(e, a);
 	if (e->minimal)
 		e->cut = true;
 	if (e->cut)

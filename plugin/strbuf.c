@@ -207,16 +207,32 @@ static size_t plain_run(const unsigned char *u, size_t i, size_t n)
 	return i;
 }
 
+/* The JSON and text escapers' input bound: at most max_in bytes, never splitting a UTF-8
+ * character; true when it cut. */
+static bool escape_cap(const char *s, size_t *n, size_t max_in)
+{
+	if (*n <= max_in)
+		return false;
+	*n = utf8_safe_prefix(s, max_in);
+	return true;
+}
+
+/* Every escaper marks cut input with "..." and reports it in *ret_cut (never cleared). */
+static void escape_end(struct strbuf *sb, bool cut, bool *ret_cut)
+{
+	if (!cut)
+		return;
+	strbuf_add(sb, "...", 3);
+	if (ret_cut)
+		*ret_cut = true;
+}
+
 void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	bool cut = false;
 	size_t i = 0;
+	bool cut = escape_cap(s, &n, max_in);
 
-	if (n > max_in) {
-		n = utf8_safe_prefix(s, max_in);
-		cut = true;
-	}
 	while (i < n) {
 		unsigned char c = u[i];
 		size_t l, run = plain_run(u, i, n);
@@ -254,10 +270,7 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		strbuf_add(sb, s + i, l);
 		i += l;
 	}
-	if (cut)
-		strbuf_add(sb, "...", 3);
-	if (ret_cut && cut)
-		*ret_cut = true;
+	escape_end(sb, cut, ret_cut);
 }
 
 void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
@@ -281,10 +294,7 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 		put_hex(sb, 'x', u[i], 2);
 		i++;
 	}
-	if (cut)
-		strbuf_add(sb, "...", 3);
-	if (ret_cut && cut)
-		*ret_cut = true;
+	escape_end(sb, cut, ret_cut);
 }
 
 /* Characters a terminal may act on besides C0 and DEL: C1 controls (U+0080..U+009F, CSI is
@@ -304,13 +314,9 @@ static bool text_unsafe_cp(const unsigned char *u, size_t l)
 void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in, bool *ret_cut)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	bool cut = false;
 	size_t i = 0;
+	bool cut = escape_cap(s, &n, max_in);
 
-	if (n > max_in) {
-		n = utf8_safe_prefix(s, max_in);
-		cut = true;
-	}
 	while (i < n) {
 		size_t l, run = plain_run(u, i, n);
 
@@ -340,8 +346,5 @@ void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		strbuf_add(sb, s + i, l);
 		i += l;
 	}
-	if (cut)
-		strbuf_add(sb, "...", 3);
-	if (ret_cut && cut)
-		*ret_cut = true;
+	escape_end(sb, cut, ret_cut);
 }

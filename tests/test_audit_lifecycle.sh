@@ -16,59 +16,30 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
-
-n=0
-failed=0
-tap() {
-	n=$((n + 1))
-	case $1 in
-	ok) printf 'ok %d - %s\n' "$n" "$2" ;;
-	skip) printf 'ok %d - %s # SKIP\n' "$n" "$2" ;;
-	*) printf 'not ok %d - %s\n' "$n" "$2"; failed=1 ;;
-	esac
-}
-skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
-bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
-
-rc=0
-ew_audit_check || rc=$?
-[ "$rc" -eq 0 ] || skip_all "$ew_skip_reason"
+ew_test_begin
 
 # audit version: x.y.z of auditctl (same package as auditd)
 aver=$(auditctl -v 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p')
-[ -n "$aver" ] || bail "cannot read the audit version from auditctl -v"
+[ -n "$aver" ] || ew_bail "cannot read the audit version from auditctl -v"
 # ver_ge A B: version A >= version B (dotted numbers)
 ver_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
 restarts_on_reload=no
 ver_ge "$aver" 4.2 && restarts_on_reload=yes
 
-dir=$(mktemp -d /var/tmp/elfwatch-lifecycle.XXXXXX)
-chmod 0750 "$dir"
-# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
-remove_dir() {
-	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
-		ew_log "kept $dir for inspection"
-	else
-		rm -rf "$dir"
-	fi
-}
-ew_at_exit remove_dir
+ew_test_dir /var/tmp/elfwatch-lifecycle.XXXXXX 0750; dir=$ew_dir
 
 # ---- the plugin and the stanza as installed ----
 if [ "${EW_LIFECYCLE_INSTALLED:-0}" = 1 ]; then
 	stanza_src=${EW_STANZA:-/etc/audit/plugins.d/audisp-elfwatch.conf}
-	[ -f "$stanza_src" ] || bail "no installed stanza $stanza_src (make install first)"
+	[ -f "$stanza_src" ] || ew_bail "no installed stanza $stanza_src (make install first)"
 	exe=$(sed -n 's/^path = //p' "$stanza_src")
-	[ -x "$exe" ] || bail "the installed stanza names $exe, which is not there"
+	[ -x "$exe" ] || ew_bail "the installed stanza names $exe, which is not there"
 	sed "s|^args = .*|args = -c $dir/elfwatch.conf|" "$stanza_src" > "$dir/audisp-elfwatch.conf"
 	how="installed"
 else
-	[ -x "$ELFWATCH" ] || bail "plugin binary $ELFWATCH not built"
+	[ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"
 	ew_plugin_install "$dir" "$ELFWATCH"   # the stanza from conf/audisp-elfwatch.conf
 	exe=$dir/audisp-elfwatch
 	how="built"
@@ -81,26 +52,17 @@ stanza=$dir/audisp-elfwatch.conf
 if [ -n "${EW_STANZA_NAME:-}" ] && [ "$EW_STANZA_NAME" != audisp-elfwatch.conf ]; then
 	mkdir -p "$dir/stanza" && mv "$stanza" "$dir/stanza/$EW_STANZA_NAME" && stanza=$dir/stanza/$EW_STANZA_NAME
 fi
-cat > "$dir/elfwatch.conf" <<'EOF'
+# state kept across a restart, in this test's own directory (never the host's /run/elfwatch)
+ew_plugin_config "$exe" "$dir/elfwatch.conf" <<EOF
 output = "syslog";
 format = "json";
 log_level = "info";
+state: { path = "$dir/state/state"; };
 EOF
-# state kept across a restart, in this test's own directory (never the host's /run/elfwatch)
-printf 'state: { path = "%s/state/state"; };\n' "$dir" >> "$dir/elfwatch.conf"
-chmod 0640 "$dir/elfwatch.conf"
-"$exe" --check-config -c "$dir/elfwatch.conf" > "$dir/check-config.out" 2>&1 ||
-	bail "--check-config: $(head -n 3 "$dir/check-config.out")"
 printf '%s\n' "-a always,exit -F arch=b64 -S execve,execveat -k elfwatch_lifecycle" > "$dir/test.rules"
 
-rc=0
-ew_rsyslog_start "$dir/syslog" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
-rc=0
-ew_audit_start "$dir/audit" "$stanza" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
+ew_start ew_rsyslog_start "$dir/syslog"
+ew_start ew_audit_start "$dir/audit" "$stanza"
 ew_log "audit $aver (restarts plugins on reload: $restarts_on_reload), $how plugin $exe"
 
 alerts=$dir/syslog/alerts.log
@@ -132,31 +94,31 @@ loader_alerts() {
 # ---- start ----
 pid1=$(plugin_pid)
 if [ -n "$pid1" ]; then
-	tap ok "audit $aver: auditd ($ew_auditd_pid) starts the $how plugin ($pid1) from its stanza"
+	ew_tap ok "audit $aver: auditd ($ew_auditd_pid) starts the $how plugin ($pid1) from its stanza"
 else
-	tap fail "audit $aver: auditd starts the $how plugin"
+	ew_tap fail "audit $aver: auditd starts the $how plugin"
 	kids=""
 	for p in $(pgrep -P "$ew_auditd_pid" || :); do kids="$kids $p:$(readlink "/proc/$p/exe" 2>&1)"; done
-	bail "plugin not running (auditd's children:${kids:- none}); auditd said: $(grep -h auditd "$dir/syslog/other.log" 2>/dev/null | tail -n 5 | tr '\n' ' ')"
+	ew_bail "plugin not running (auditd's children:${kids:- none}); auditd said: $(grep -h auditd "$dir/syslog/other.log" 2>/dev/null | tail -n 5 | tr '\n' ' ')"
 fi
 wait_count 'started: ' 1 || :
-ew_audit_load_rules "$dir/test.rules" || bail "$ew_error"
+ew_audit_load_rules "$dir/test.rules" || ew_bail "$ew_error"
 if loader_alerts ew-lifecycle-start; then
-	tap ok "the plugin alerts on a loader run"
+	ew_tap ok "the plugin alerts on a loader run"
 else
-	tap fail "the plugin alerts on a loader run (no loader_exec alert in 10 s)"
+	ew_tap fail "the plugin alerts on a loader run (no loader_exec alert in 10 s)"
 fi
 
 # ---- the user it runs as: elfwatch once started (README "Security"), where that user exists ----
 if want=$(id -u elfwatch 2>/dev/null); then
 	got=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "/proc/$pid1/status" 2>/dev/null)
 	if [ "$got" = "$want $want $want $want" ]; then
-		tap ok "the plugin runs as user elfwatch (uid $want) under auditd $aver"
+		ew_tap ok "the plugin runs as user elfwatch (uid $want) under auditd $aver"
 	else
-		tap fail "the plugin runs as user elfwatch (uid $want) under auditd $aver: its uids are '$got'"
+		ew_tap fail "the plugin runs as user elfwatch (uid $want) under auditd $aver: its uids are '$got'"
 	fi
 else
-	tap skip "the plugin runs as user elfwatch (no such user here: it keeps uid 0)"
+	ew_tap skip "the plugin runs as user elfwatch (no such user here: it keeps uid 0)"
 fi
 
 # ---- what auditd said about the stanza ----
@@ -165,9 +127,9 @@ grep -h 'auditd' "$dir/syslog/other.log" > "$dir/auditd-said.log" 2>/dev/null ||
 complaints=$(grep -iE 'deprecat|skipping|wrong number|unknown keyword|too long|invalid|not found|permissions should|error' \
 	"$dir/auditd-said.log" | grep -iE 'audisp-elfwatch|plugin|line [0-9]' || :)
 if [ -z "$complaints" ]; then
-	tap ok "auditd $aver has nothing to say against the stanza ($(grep -c . "$dir/auditd-said.log" || :) auditd lines read)"
+	ew_tap ok "auditd $aver has nothing to say against the stanza ($(grep -c . "$dir/auditd-said.log" || :) auditd lines read)"
 else
-	tap fail "auditd $aver complains about the stanza: $(printf '%s' "$complaints" | head -n 3 | tr '\n' ' ')"
+	ew_tap fail "auditd $aver complains about the stanza: $(printf '%s' "$complaints" | head -n 3 | tr '\n' ' ')"
 fi
 
 # ---- reload ----
@@ -177,9 +139,9 @@ reload_checks="check_reload_alerts check_reload_state"
 # shellcheck disable=SC2317  # called through $reload_checks
 check_reload_alerts() {
 	if loader_alerts "ew-lifecycle-reload$1"; then
-		tap ok "after reload $1 the plugin still alerts on a loader run"
+		ew_tap ok "after reload $1 the plugin still alerts on a loader run"
 	else
-		tap fail "after reload $1 the plugin still alerts on a loader run (no alert in 10 s)"
+		ew_tap fail "after reload $1 the plugin still alerts on a loader run (no alert in 10 s)"
 	fi
 }
 # 4.2+: the restarted plugin restores what the old one saved at its end (README "Lifecycle")
@@ -188,9 +150,9 @@ check_reload_state() {
 	[ "$restarts_on_reload" = yes ] || return 0
 	saved=$(count 'state saved to') restored=$(count 'state restored from')
 	if [ "$saved" -ge "$1" ] && [ "$restored" -ge "$1" ]; then
-		tap ok "reload $1: the old plugin saved its state and the new one restored it ($saved saves, $restored restores)"
+		ew_tap ok "reload $1: the old plugin saved its state and the new one restored it ($saved saves, $restored restores)"
 	else
-		tap fail "reload $1: state kept across the restart ($saved saves, $restored restores; want $1 each)"
+		ew_tap fail "reload $1: state kept across the restart ($saved saves, $restored restores; want $1 each)"
 	fi
 }
 # how this version reloads: auditctl --signal reload where auditctl has it, else SIGHUP to auditd
@@ -214,21 +176,21 @@ for r in 1 2; do
 		wait_count 'started: ' $((starts_before + 1)) || :
 		pid_after=$(plugin_pid)
 		if [ "$gone" = yes ] && [ -n "$pid_after" ] && [ "$pid_after" != "$pid_before" ]; then
-			tap ok "reload $r ($reload_how): auditd $aver restarted the plugin ($pid_before ended within 2 s, $pid_after runs)"
+			ew_tap ok "reload $r ($reload_how): auditd $aver restarted the plugin ($pid_before ended within 2 s, $pid_after runs)"
 		else
-			tap fail "reload $r ($reload_how): auditd $aver restarts the plugin (old $pid_before gone: $gone, new: '${pid_after:-none}')"
+			ew_tap fail "reload $r ($reload_how): auditd $aver restarts the plugin (old $pid_before gone: $gone, new: '${pid_after:-none}')"
 		fi
 	else
 		# 3.x-4.1: the same plugin gets SIGHUP and re-reads its configuration
 		wait_count 'configuration reloaded' $((reloads_before + 1)) || :
 		pid_after=$(plugin_pid)
 		if [ "$pid_after" = "$pid_before" ] && [ "$(count 'configuration reloaded')" -gt "$reloads_before" ]; then
-			tap ok "reload $r ($reload_how): auditd $aver sent the plugin ($pid_after) SIGHUP; it reloaded and kept running"
+			ew_tap ok "reload $r ($reload_how): auditd $aver sent the plugin ($pid_after) SIGHUP; it reloaded and kept running"
 		else
-			tap fail "reload $r ($reload_how): the plugin reloads in place (pid $pid_before -> '${pid_after:-none}', reloads $reloads_before -> $(count 'configuration reloaded'))"
+			ew_tap fail "reload $r ($reload_how): the plugin reloads in place (pid $pid_before -> '${pid_after:-none}', reloads $reloads_before -> $(count 'configuration reloaded'))"
 		fi
 	fi
-	[ -n "$pid_after" ] || bail "no plugin after reload $r"
+	[ -n "$pid_after" ] || ew_bail "no plugin after reload $r"
 	for c in $reload_checks; do "$c" "$r"; done
 	pid_before=$pid_after
 done
@@ -242,9 +204,9 @@ ew__wait_gone "$plugin" 100 || :
 plugin_ms=$((($(date +%s%N) - t0) / 1000000))
 ew__wait_gone "$apid" 100 || :
 if ! ew__alive "$plugin" && [ "$plugin_ms" -le 1000 ]; then
-	tap ok "auditd stopped: the plugin exited ${plugin_ms} ms after auditd's SIGTERM"
+	ew_tap ok "auditd stopped: the plugin exited ${plugin_ms} ms after auditd's SIGTERM"
 else
-	tap fail "auditd stopped: the plugin exited within 1 s (alive: $(ew__alive "$plugin" && echo yes || echo no), ${plugin_ms} ms)"
+	ew_tap fail "auditd stopped: the plugin exited within 1 s (alive: $(ew__alive "$plugin" && echo yes || echo no), ${plugin_ms} ms)"
 fi
 ew_audit_stop
 left=""
@@ -253,14 +215,13 @@ for p in $(pgrep -f "^$exe( |$)" || :); do left="$left plugin:$p"; done
 [ "$(auditctl -l 2>/dev/null)" = "No rules" ] || left="$left rules:$(auditctl -l | head -n 1)"
 [ "$(ew_audit_status pid)" = 0 ] || left="$left kernel-audit-pid:$(ew_audit_status pid)"
 if [ -z "$left" ]; then
-	tap ok "nothing left: no auditd, no plugin, no audit rules, no registered audit daemon"
+	ew_tap ok "nothing left: no auditd, no plugin, no audit rules, no registered audit daemon"
 else
-	tap fail "nothing left behind:$left"
+	ew_tap fail "nothing left behind:$left"
 fi
 crash='segfault|general protection|core dumped|assertion|SIGABRT|\babort(ed)?\b'
 if grep -hiE "$crash" "$alerts" "$dir/syslog/other.log" 2>/dev/null | grep -v 'rsyslogd:' > "$dir/crash.log"; then
-	tap fail "no crash in the logs: $(head -n 2 "$dir/crash.log")"
+	ew_tap fail "no crash in the logs: $(head -n 2 "$dir/crash.log")"
 fi
 
-printf '1..%d\n' "$n"
-exit "$failed"
+ew_tap_done

@@ -202,6 +202,27 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* run_fed: intake_run on fds[0] while a thread dribbles TEXT into fds[1] (then closes it);
+ * libauparse's events go to on_event(SEEN). Returns intake_run's result. */
+static int run_fed(int fds[2], const char *text, struct seen *seen, const struct intake_hooks *hooks,
+		   struct intake_stats *st)
+{
+	static const struct intake_options opts = { 1 << 20, true, exec_syscalls };
+	struct writer_arg w = { fds[1], text };
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+	pthread_t tid;
+	int r;
+
+	auparse_set_eoe_timeout(2);
+	auparse_add_callback(au, on_event, seen, NULL);
+	pthread_create(&tid, NULL, writer, &w);
+	r = intake_run(fds[0], au, &opts, hooks, st);
+	pthread_join(tid, NULL);
+	close(fds[0]);
+	auparse_destroy(au);
+	return r;
+}
+
 static void test_run(void)
 {
 	static const char text[] =
@@ -213,24 +234,13 @@ static void test_run(void)
 		EXEC_SYSCALL(23) EXECVE(23) CWD(23) PATH0(23);
 	static volatile sig_atomic_t stop, reload;
 	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, NULL, NULL };
-	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
 	struct seen seen = { 0 };
-	struct writer_arg w;
-	pthread_t tid;
 	int fds[2], r;
-	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
 
-	auparse_set_eoe_timeout(2);
-	auparse_add_callback(au, on_event, &seen, NULL);
 	if (pipe(fds) < 0)
 		return;
-	w = (struct writer_arg){ fds[1], text };
-	pthread_create(&tid, NULL, writer, &w);
-	r = intake_run(fds[0], au, &opts, &hooks, &st);
-	pthread_join(tid, NULL);
-	close(fds[0]);
-	auparse_destroy(au);
+	r = run_fed(fds, text, &seen, &hooks, &st);
 
 	tap_is_int(r, 0, "intake ends at EOF with 0");
 	tap_is_int(seen.execs, 3, "three exec events judged (in order, out of order, no EOE)");
@@ -283,23 +293,12 @@ static void test_run_text(void)
 	static volatile sig_atomic_t stop, reload;
 	struct seen seen = { 0 };
 	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, on_text, &seen };
-	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
-	struct writer_arg w;
-	pthread_t tid;
 	int fds[2], r;
-	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
 
-	auparse_set_eoe_timeout(2);
-	auparse_add_callback(au, on_event, &seen, NULL);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
 		return;
-	w = (struct writer_arg){ fds[1], text };
-	pthread_create(&tid, NULL, writer, &w);
-	r = intake_run(fds[0], au, &opts, &hooks, &st);
-	pthread_join(tid, NULL);
-	close(fds[0]);
-	auparse_destroy(au);
+	r = run_fed(fds, text, &seen, &hooks, &st);
 
 	tap_is_int(r, 0, "text path, socket: intake ends at EOF with 0");
 	tap_is_int(seen.execs, 4, "text path: four exec events judged");
@@ -334,14 +333,10 @@ static void test_run_huge(void)
 	static volatile sig_atomic_t stop, reload;
 	struct seen seen = { 0 };
 	struct intake_hooks hooks = { &stop, &reload, NULL, NULL, NULL, on_text_huge, &seen };
-	struct intake_options opts = { 1 << 20, true, exec_syscalls };
 	struct intake_stats st = { 0 };
 	size_t cap = 160 * 1024, n = 0;
 	char *text = malloc(cap), arg[1201];
-	struct writer_arg w;
-	pthread_t tid;
 	int fds[2], r;
-	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
 
 	if (!text || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
 		return;
@@ -358,14 +353,7 @@ static void test_run_huge(void)
 	n += (size_t)snprintf(text + n, cap - n, "%s", CWD(40) PATH0(40) EOE(40)
 			      EXEC_SYSCALL(41) EXECVE(41) CWD(41) PATH0(41) EOE(41));
 	text_events = 0;
-	auparse_set_eoe_timeout(2);
-	auparse_add_callback(au, on_event, &seen, NULL);
-	w = (struct writer_arg){ fds[1], text };
-	pthread_create(&tid, NULL, writer, &w);
-	r = intake_run(fds[0], au, &opts, &hooks, &st);
-	pthread_join(tid, NULL);
-	close(fds[0]);
-	auparse_destroy(au);
+	r = run_fed(fds, text, &seen, &hooks, &st);
 	free(text);
 
 	tap_is_int(r, 0, "huge event: intake ends at EOF with 0");

@@ -13,35 +13,17 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 live=$top_srcdir/tests/live
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$live/lib.sh"
-ew_install_traps
-
-n=0
-failed=0
-tap() {
-	n=$((n + 1))
-	case $1 in
-	ok) printf 'ok %d - %s\n' "$n" "$2" ;;
-	skip) printf 'ok %d - %s # SKIP\n' "$n" "$2" ;;
-	*) printf 'not ok %d - %s\n' "$n" "$2"; failed=1 ;;
-	esac
-}
-skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
-bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
+ew_test_begin
 
 # ---- prerequisites: decide skip before printing any result ----
-rc=0
-ew_audit_check || rc=$?
-[ "$rc" -eq 0 ] || skip_all "$ew_skip_reason"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-command -v cc >/dev/null 2>&1 || skip_all "no C compiler for the scenario payload"
-[ -x "$ELFWATCH" ] || bail "plugin binary $ELFWATCH not built"
+command -v python3 >/dev/null 2>&1 || ew_skip_all "python3 not installed"
+command -v cc >/dev/null 2>&1 || ew_skip_all "no C compiler for the scenario payload"
+[ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"
 
-dir=$(mktemp -d /var/tmp/elfwatch-live.XXXXXX)
+ew_test_dir /var/tmp/elfwatch-live.XXXXXX 0750; dir=$ew_dir
 EW_T=$(mktemp -d /tmp/elfwatch-live.XXXXXX)
 EW_VT=$(mktemp -d /var/tmp/elfwatch-live-vt.XXXXXX)
 EW_SHM=$(mktemp -d /dev/shm/elfwatch-live.XXXXXX)
@@ -49,47 +31,32 @@ EW_NW=$(mktemp -d /var/opt/elfwatch-live.XXXXXX)
 SHARED_DIR=${SHARED_DIR:-$(cd "$top_srcdir/.." && pwd)/shared}
 EW_LIVE=1
 export EW_T EW_VT EW_SHM EW_NW SHARED_DIR EW_LIVE
-chmod 0750 "$dir"
 chmod 0755 "$EW_T" "$EW_VT" "$EW_SHM" "$EW_NW"
 # shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
-remove_dirs() {
-	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
-		ew_log "kept $dir for inspection"
-	else
-		rm -rf "$dir"
-	fi
+scenarios_clean() {
 	# also removes the quiet family's test package (dpkg -r) and the 5 GB sparse file
 	bash "$live/scenarios.sh" clean || ew_log "scenario clean-up failed"
 }
-ew_at_exit remove_dirs
+ew_at_exit scenarios_clean
 
 # ---- plugin, its configuration and its plugins.d stanza ----
 ew_plugin_install "$dir" "$ELFWATCH"
-cat > "$dir/elfwatch.conf" <<'EOF'
+# the state kept across restarts: the test's own, never the host's /run/elfwatch
+ew_plugin_config "$dir/audisp-elfwatch" "$dir/elfwatch.conf" <<EOF
 output = "syslog";
 format = "json";
 syslog_facility = "auth";
 log_level = "info";
 loader: { benign_alerts = false; };
+state: { path = "$dir/state/state"; };
 EOF
-# the state kept across restarts: the test's own, never the host's /run/elfwatch
-printf 'state: { path = "%s/state/state"; };\n' "$dir" >> "$dir/elfwatch.conf"
-chmod 0640 "$dir/elfwatch.conf"
-"$dir/audisp-elfwatch" --check-config -c "$dir/elfwatch.conf" > "$dir/check-config.out" 2>&1 ||
-	bail "--check-config rejects the test configuration: $(head -n 3 "$dir/check-config.out")"
 
 # Build the scenario files before audit starts: the compiler's execs are not of interest.
-bash "$live/scenarios.sh" prepare > "$dir/prepare.out" 2>&1 || bail "scenario preparation failed"
+bash "$live/scenarios.sh" prepare > "$dir/prepare.out" 2>&1 || ew_bail "scenario preparation failed"
 
 # ---- daemons: rsyslogd first so the plugin's syslog() finds /dev/log ----
-rc=0
-ew_rsyslog_start "$dir/syslog" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
-rc=0
-ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
+ew_start ew_rsyslog_start "$dir/syslog"
+ew_start ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf"
 
 plugin_pid=
 for _ in $(seq 50); do
@@ -100,13 +67,13 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 if [ -n "$plugin_pid" ]; then
-	tap ok "auditd ($ew_auditd_pid) runs the plugin ($plugin_pid) from a private plugins.d"
+	ew_tap ok "auditd ($ew_auditd_pid) runs the plugin ($plugin_pid) from a private plugins.d"
 else
-	tap fail "auditd ($ew_auditd_pid) runs the plugin from a private plugins.d"
-	bail "plugin not running; syslog: $(tail -n 5 "$dir/syslog/other.log" "$dir/syslog/alerts.log" 2>/dev/null | tr '\n' ' ')"
+	ew_tap fail "auditd ($ew_auditd_pid) runs the plugin from a private plugins.d"
+	ew_bail "plugin not running; syslog: $(tail -n 5 "$dir/syslog/other.log" "$dir/syslog/alerts.log" 2>/dev/null | tr '\n' ' ')"
 fi
-ew_audit_load_rules "$top_srcdir/rules.d/50-elfwatch.rules" || bail "$ew_error"
-tap ok "rules.d/50-elfwatch.rules loaded"
+ew_audit_load_rules "$top_srcdir/rules.d/50-elfwatch.rules" || ew_bail "$ew_error"
+ew_tap ok "rules.d/50-elfwatch.rules loaded"
 
 # ---- the privileges the installed plugin runs with (README "Security") ----
 ew_user=$("$dir/audisp-elfwatch" --help | sed -n 's/.*--user NAME.*(default \([^;]*\);.*/\1/p')
@@ -124,13 +91,13 @@ if want_uid=$(id -u "$ew_user" 2>/dev/null) && want_gid=$(id -g "$ew_user"); the
 		$1 = $1; printf "%s;", $0 }')
 	want="Umask: 0077;Uid: $want_uid $want_uid $want_uid $want_uid;Gid: $want_gid $want_gid $want_gid $want_gid;Groups:;CapInh: 0000000000000000;CapPrm: 0000000000080004;CapEff: 0000000000080004;CapBnd: 0000000000000000;CapAmb: 0000000000000000;NoNewPrivs: 1;Seccomp: $want_seccomp;"
 	if [ "$got" = "$want" ]; then
-		tap ok "plugin runs as $ew_user with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE only, no_new_privs, seccomp $want_seccomp, umask 077"
+		ew_tap ok "plugin runs as $ew_user with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE only, no_new_privs, seccomp $want_seccomp, umask 077"
 	else
-		tap fail "plugin privileges: got '$got'"
+		ew_tap fail "plugin privileges: got '$got'"
 		ew_log "wanted '$want'"
 	fi
 else
-	tap fail "user '$ew_user' exists (scripts/setup.sh creates it): the plugin keeps uid 0"
+	ew_tap fail "user '$ew_user' exists (scripts/setup.sh creates it): the plugin keeps uid 0"
 fi
 
 # The download scenario's loopback server (serves the scenario sources; stopped on exit).
@@ -171,14 +138,14 @@ waited=$((($(date +%s%N) - probe_end) / 1000000))
 family_ms=$(((probe_end - probe_start) / 1000000))
 desc="after a FIFO, a symlink swapped to /dev/zero, a 5 GB sparse ELF, a file truncated while judged and one flipping 1 MiB <-> 1 KiB"
 if [ "$got_exec" = yes ] && [ "$got_write" = yes ] && [ "$waited" -le 5000 ]; then
-	tap ok "$desc: loader_exec and suspicious_elf_write probes alerted ${waited} ms after the family ended"
+	ew_tap ok "$desc: loader_exec and suspicious_elf_write probes alerted ${waited} ms after the family ended"
 else
-	tap fail "$desc: probes alerted within 5 s (loader_exec $got_exec, suspicious_elf_write $got_write, waited ${waited} ms; hostile family took ${family_ms} ms)"
+	ew_tap fail "$desc: probes alerted within 5 s (loader_exec $got_exec, suspicious_elf_write $got_write, waited ${waited} ms; hostile family took ${family_ms} ms)"
 fi
 if ew__alive "$plugin_pid"; then
-	tap ok "plugin ($plugin_pid) still running after the hostile files"
+	ew_tap ok "plugin ($plugin_pid) still running after the hostile files"
 else
-	tap fail "plugin ($plugin_pid) still running after the hostile files (died: see $dir/syslog)"
+	ew_tap fail "plugin ($plugin_pid) still running after the hostile files (died: see $dir/syslog)"
 fi
 
 # A last loader run marks the end: alerts come out in event order.
@@ -193,9 +160,9 @@ done
 # Write verdicts come when a file settles (settle_ms twice), after the exec alerts before them.
 sleep 2
 if [ "$arrived" = yes ]; then
-	tap ok "alerts reached rsyslog (sentinel alert seen)"
+	ew_tap ok "alerts reached rsyslog (sentinel alert seen)"
 else
-	tap fail "alerts reached rsyslog within 30 s (sentinel alert missing)"
+	ew_tap fail "alerts reached rsyslog within 30 s (sentinel alert missing)"
 fi
 
 # ---- SIGHUP re-reads the configuration under the seccomp filter and as the plugin's user ----
@@ -207,18 +174,18 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 if [ "$(reloads)" -gt "$before" ] && ew__alive "$plugin_pid"; then
-	tap ok "SIGHUP: configuration reloaded, same plugin ($plugin_pid) still running"
+	ew_tap ok "SIGHUP: configuration reloaded, same plugin ($plugin_pid) still running"
 else
-	tap fail "SIGHUP: configuration reloaded ($(reloads) reloads logged; $(tail -n 2 "$dir/syslog/alerts.log" | tr '\n' ' '))"
+	ew_tap fail "SIGHUP: configuration reloaded ($(reloads) reloads logged; $(tail -n 2 "$dir/syslog/alerts.log" | tr '\n' ' '))"
 fi
 
 # ---- judge ----
 while IFS= read -r line; do
 	case $line in
 	'#'*) printf '%s\n' "$line" ;;
-	'ok|'*) tap ok "${line#ok|}" ;;
-	'skip|'*) tap skip "${line#skip|}" ;;
-	*) tap fail "${line#*|}" ;;
+	'ok|'*) ew_tap ok "${line#ok|}" ;;
+	'skip|'*) ew_tap skip "${line#skip|}" ;;
+	*) ew_tap fail "${line#*|}" ;;
 	esac
 done < <(python3 "$live/check_alerts.py" --scenarios "$EW_T/scenarios.tsv" \
 	--alerts "$dir/syslog/alerts.log" --pri "$dir/syslog/elfwatch.log" \
@@ -229,9 +196,9 @@ done < <(python3 "$live/check_alerts.py" --scenarios "$EW_T/scenarios.tsv" \
 own=$(grep '^type=SYSCALL' "$dir/audit/audit.log" | grep -cF "exe=\"$dir/audisp-elfwatch\"" || :)
 total=$(grep -c '^type=SYSCALL' "$dir/audit/audit.log" || :)
 if [ "${own:-0}" -eq 0 ]; then
-	tap ok "the plugin's own file access raised no audit events (0 of $total syscall records)"
+	ew_tap ok "the plugin's own file access raised no audit events (0 of $total syscall records)"
 else
-	tap fail "the plugin's own file access raised no audit events ($own of $total syscall records are its own)"
+	ew_tap fail "the plugin's own file access raised no audit events ($own of $total syscall records are its own)"
 fi
 
 # ---- stop and prove nothing is left behind ----
@@ -246,9 +213,9 @@ grep -v '^ *{' "$dir/syslog/alerts.log" | tail -n 4 | sed 's/^ */# plugin log at
 refused=$(grep "^type=SECCOMP .* pid=$plugin_pid " "$dir/audit/audit.log" |
 	sed -n 's/.* syscall=\([0-9]*\) .*/\1/p' | sort -n | uniq -c | tr -s ' \n' '  ' || :)
 if [ -z "$refused" ]; then
-	tap ok "seccomp: no system call of the plugin refused (no type=SECCOMP record)"
+	ew_tap ok "seccomp: no system call of the plugin refused (no type=SECCOMP record)"
 else
-	tap fail "seccomp refused plugin calls (count syscall):$refused"
+	ew_tap fail "seccomp refused plugin calls (count syscall):$refused"
 fi
 grep -E "^type=ANOM_ABEND .* pid=$plugin_pid " "$dir/audit/audit.log" | sed 's/^/# /' || :
 left=
@@ -256,9 +223,8 @@ for p in "$apid" "$plugin_pid" "$rpid"; do
 	! ew__alive "$p" || left="$left $p"
 done
 if [ -z "$left" ] && [ "$(auditctl -l 2>&1)" = "No rules" ] && [ "$(ew_audit_status pid)" = 0 ]; then
-	tap ok "auditd, plugin and rsyslogd stopped; no rules left; kernel audit pid 0"
+	ew_tap ok "auditd, plugin and rsyslogd stopped; no rules left; kernel audit pid 0"
 else
-	tap fail "clean stop (left running:${left:- none}; rules: $(auditctl -l 2>&1 | head -n 1))"
+	ew_tap fail "clean stop (left running:${left:- none}; rules: $(auditctl -l 2>&1 | head -n 1))"
 fi
-printf '1..%d\n' "$n"
-exit "$failed"
+ew_tap_done

@@ -15,56 +15,32 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
+ew_test_begin
 
-n=0
-failed=0
-tap() {
-	n=$((n + 1))
-	case $1 in
-	ok) printf 'ok %d - %s\n' "$n" "$2" ;;
-	*) printf 'not ok %d - %s\n' "$n" "$2"; failed=1 ;;
-	esac
-}
-skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
-bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
-
-rc=0
-ew_audit_check || rc=$?
-[ "$rc" -eq 0 ] || skip_all "$ew_skip_reason"
 for t in unshare gcc dpkg-deb dpkg python3 ldconfig; do
-	command -v "$t" >/dev/null 2>&1 || skip_all "$t not installed"
+	command -v "$t" >/dev/null 2>&1 || ew_skip_all "$t not installed"
 done
-[ -x "$ELFWATCH" ] || bail "plugin binary $ELFWATCH not built"
+[ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"
 [ ! -e /etc/ld.so.preload ] && [ ! -L /etc/ld.so.preload ] ||
-	skip_all "this machine has a real /etc/ld.so.preload: the test never goes near one"
+	ew_skip_all "this machine has a real /etc/ld.so.preload: the test never goes near one"
 pkg=elfwatch-linker-test
 multiarch=$(gcc -print-multiarch 2>/dev/null || :)
-[ -n "$multiarch" ] && [ -d "/usr/lib/$multiarch" ] || skip_all "no /usr/lib/<multiarch> directory"
-! dpkg-query -W "$pkg" >/dev/null 2>&1 || skip_all "package $pkg is installed already"
+[ -n "$multiarch" ] && [ -d "/usr/lib/$multiarch" ] || ew_skip_all "no /usr/lib/<multiarch> directory"
+! dpkg-query -W "$pkg" >/dev/null 2>&1 || ew_skip_all "package $pkg is installed already"
 
-dir=$(mktemp -d /var/tmp/elfwatch-linker.XXXXXX)
-T=$(mktemp -d /tmp/elfwatch-linker.XXXXXX)
-chmod 0750 "$dir"
-chmod 0755 "$T"
+ew_test_dir /var/tmp/elfwatch-linker.XXXXXX 0750; dir=$ew_dir
+ew_test_dir /tmp/elfwatch-linker.XXXXXX 0755; T=$ew_dir
 S=$dir/scratch
 L=$dir/lib
-# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
-cleanup() {
+# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit (before the directories go)
+remove_pkg() {
 	if dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q ' installed'; then
 		dpkg -r "$pkg" > /dev/null 2>&1 || ew_log "dpkg -r $pkg failed"
 	fi
-	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
-		ew_log "kept $dir and $T for inspection"
-	else
-		rm -rf "$dir" "$T"
-	fi
 }
-ew_at_exit cleanup
+ew_at_exit remove_pkg
 
 # ---- files, built before audit starts ----
 mkdir -p "$S/etc" "$L" "$T/src" "$T/build" "$T/pkg/DEBIAN" "$T/pkg/usr/lib/$multiarch"
@@ -86,7 +62,7 @@ dpkg-deb --root-owner-group --build "$T/pkg" "$T/$pkg.deb" > /dev/null
 chmod -R go+rX "$T"
 
 ew_plugin_install "$dir" "$ELFWATCH"
-cat > "$dir/elfwatch.conf" <<EOF
+ew_plugin_config "$dir/audisp-elfwatch" "$dir/elfwatch.conf" <<EOF
 output = "$dir/alerts.json";
 format = "json";
 log_level = "info";
@@ -99,9 +75,6 @@ linker: {
 };
 state: { path = "$dir/state/state"; };
 EOF
-chmod 0640 "$dir/elfwatch.conf"
-"$dir/audisp-elfwatch" --check-config -c "$dir/elfwatch.conf" > "$dir/check.out" 2>&1 ||
-	bail "--check-config: $(head -n 3 "$dir/check.out")"
 # the bundled rules, and the linker block's watches on the scratch copy and library dir
 {
 	cat "$top_srcdir/rules.d/50-elfwatch.rules"
@@ -113,12 +86,9 @@ chmod 0640 "$dir/elfwatch.conf"
 	done
 } > "$dir/linker.rules"
 
-rc=0
-ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
-ew_audit_load_rules "$dir/linker.rules" || bail "$ew_error"
-tap ok "private auditd ($ew_auditd_pid) with the bundled rules and scratch watches"
+ew_start ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf"
+ew_audit_load_rules "$dir/linker.rules" || ew_bail "$ew_error"
+ew_tap ok "private auditd ($ew_auditd_pid) with the bundled rules and scratch watches"
 
 # ---- scenarios, in their own audit session so other work on the machine is left out ----
 cat > "$dir/scenarios.sh" <<'SCEN'
@@ -149,7 +119,7 @@ SCEN
 : > "$dir/ses"
 bash -c 'echo 0 > /proc/self/loginuid 2>/dev/null && { read -r s < /proc/self/sessionid || [ -n "$s" ]; } &&
 	printf "%s\n" "$s" > "$1"; shift; exec bash "$@"' ses "$dir/ses" "$dir/scenarios.sh" "$S" "$L" "$T" "$pkg" ||
-	bail "scenarios failed: $(tail -n 3 "$T/dpkg.out" 2>/dev/null)"
+	ew_bail "scenarios failed: $(tail -n 3 "$T/dpkg.out" 2>/dev/null)"
 # written files settle (settle_ms twice), then stop: the plugin flushes at EOF
 sleep 2
 apid=$ew_auditd_pid
@@ -213,15 +183,14 @@ res(seen >= 4 and bad == 0 and copy_etc != real_etc and not os.path.lexists("/et
 PY
 while IFS= read -r line; do
 	case $line in
-	'ok|'*) tap ok "${line#ok|}" ;;
-	*) tap fail "${line#*|}" ;;
+	'ok|'*) ew_tap ok "${line#ok|}" ;;
+	*) ew_tap fail "${line#*|}" ;;
 	esac
 done < "$dir/judged"
 if [ "$(auditctl -l 2>&1)" = "No rules" ] && ! ew__alive "$apid" && [ ! -e /etc/ld.so.preload ] &&
 	! dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q ' installed'; then
-	tap ok "auditd stopped, no rules left, no /etc/ld.so.preload, test package removed"
+	ew_tap ok "auditd stopped, no rules left, no /etc/ld.so.preload, test package removed"
 else
-	tap fail "clean stop (rules: $(auditctl -l 2>&1 | head -n 1); /etc/ld.so.preload: $(ls -l /etc/ld.so.preload 2>&1))"
+	ew_tap fail "clean stop (rules: $(auditctl -l 2>&1 | head -n 1); /etc/ld.so.preload: $(ls -l /etc/ld.so.preload 2>&1))"
 fi
-printf '1..%d\n' "$n"
-exit "$failed"
+ew_tap_done

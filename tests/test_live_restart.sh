@@ -9,21 +9,11 @@
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-ELFWATCH=${ELFWATCH:-$top_builddir/audisp-elfwatch}
 SHARED_DIR=${SHARED_DIR:-$(cd "$top_srcdir/.." && pwd)/shared}
 # shellcheck source-path=SCRIPTDIR source=live/lib.sh
 . "$top_srcdir/tests/live/lib.sh"
-ew_install_traps
+ew_test_begin
 
-n=0
-failed=0
-tap() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then printf 'ok %d - %s\n' "$n" "$2"; else printf 'not ok %d - %s\n' "$n" "$2"; failed=1; fi
-}
-skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
-bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
 # wait_for FILE PATTERN: up to 10 s for an extended regex in FILE
 wait_for() {
 	for _ in $(seq 100); do
@@ -39,26 +29,12 @@ plugin_pid() {
 	return 0
 }
 
-rc=0
-ew_audit_check || rc=$?
-[ "$rc" -eq 0 ] || skip_all "$ew_skip_reason"
 sample=$SHARED_DIR/samples/upx/amd64-upx-3.95
-[ -r "$sample" ] || skip_all "no $sample"
-[ -x "$ELFWATCH" ] || bail "plugin binary $ELFWATCH not built"
+[ -r "$sample" ] || ew_skip_all "no $sample"
+[ -x "$ELFWATCH" ] || ew_bail "plugin binary $ELFWATCH not built"
 
-dir=$(mktemp -d /var/tmp/elfwatch-restart.XXXXXX)
-drop=$(mktemp -d /tmp/elfwatch-restart.XXXXXX)
-chmod 0750 "$dir"
-chmod 0755 "$drop"
-# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
-remove_dirs() {
-	if [ "$failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
-		ew_log "kept $dir and $drop for inspection"
-	else
-		rm -rf "$dir" "$drop"
-	fi
-}
-ew_at_exit remove_dirs
+ew_test_dir /var/tmp/elfwatch-restart.XXXXXX 0750; dir=$ew_dir
+ew_test_dir /tmp/elfwatch-restart.XXXXXX 0755; drop=$ew_dir
 
 ew_plugin_install "$dir" "$ELFWATCH"
 cat > "$dir/elfwatch.conf" <<EOF
@@ -72,26 +48,20 @@ cat > "$dir/test.rules" <<EOF
 -a always,exit -F arch=b64 -S openat,open,creat -F dir=$drop -F success=1 -k elfwatch_write
 EOF
 
-rc=0
-ew_rsyslog_start "$dir/syslog" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
-rc=0
-ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf" || rc=$?
-[ "$rc" -ne "$EW_SKIP" ] || skip_all "$ew_skip_reason"
-[ "$rc" -eq 0 ] || bail "$ew_error"
+ew_start ew_rsyslog_start "$dir/syslog"
+ew_start ew_audit_start "$dir/audit" "$dir/audisp-elfwatch.conf"
 log=$dir/syslog/alerts.log
-wait_for "$log" 'no saved state at' || bail "plugin did not start: $(tail -n 3 "$log" 2>/dev/null)"
+wait_for "$log" 'no saved state at' || ew_bail "plugin did not start: $(tail -n 3 "$log" 2>/dev/null)"
 first=$(plugin_pid)
-ew_audit_load_rules "$dir/test.rules" || bail "$ew_error"
+ew_audit_load_rules "$dir/test.rules" || ew_bail "$ew_error"
 
 # ---- a packed file written and judged by the first process ----
 cp "$sample" "$drop/payload"
 chmod 0755 "$drop/payload"
 if wait_for "$dir/alerts.json" '"rule":"suspicious_elf_write".*elfwatch-restart'; then
-	tap ok "first process ($first): the written file is judged (suspicious_elf_write)"
+	ew_tap ok "first process ($first): the written file is judged (suspicious_elf_write)"
 else
-	tap fail "no suspicious_elf_write for $drop/payload"
+	ew_tap fail "no suspicious_elf_write for $drop/payload"
 fi
 write_id=$(sed -n 's/^{"rule":"suspicious_elf_write".*"event":{"id":"\([0-9.:]*\)".*/\1/p' "$dir/alerts.json" | head -n 1)
 
@@ -106,36 +76,35 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 if [ -n "$second" ] && [ "$second" != "$first" ]; then
-	tap ok "auditd restarted the plugin ($first -> $second)"
+	ew_tap ok "auditd restarted the plugin ($first -> $second)"
 else
-	tap fail "the plugin was not restarted (pid $second)"
+	ew_tap fail "the plugin was not restarted (pid $second)"
 fi
 wait_for "$log" 'state saved to .*: [0-9]+ processes, [0-9]+ followed files.*[1-9][0-9]* verdicts' &&
-	tap ok "the first process saved its state at its end, as user elfwatch under seccomp" ||
-	tap fail "no save: $(grep -E 'stopping|state' "$log" | tail -n 3 | tr '\n' ' ')"
+	ew_tap ok "the first process saved its state at its end, as user elfwatch under seccomp" ||
+	ew_tap fail "no save: $(grep -E 'stopping|state' "$log" | tail -n 3 | tr '\n' ' ')"
 # auditd closes the socket and sends SIGTERM: whichever the plugin notices first
 grep -Eq "stopping: (end of input|SIGTERM from pid $ew_auditd_pid)\$" "$log" &&
-	tap ok "it stopped on its input's end or auditd's ($ew_auditd_pid) SIGTERM" ||
-	tap fail "stop: $(grep stopping "$log" | tr '\n' ' ')"
+	ew_tap ok "it stopped on its input's end or auditd's ($ew_auditd_pid) SIGTERM" ||
+	ew_tap fail "stop: $(grep stopping "$log" | tr '\n' ' ')"
 wait_for "$log" 'state restored from .*[1-9][0-9]* of [1-9][0-9]* verdicts' &&
-	tap ok "the second process restored it" ||
-	tap fail "no restore: $(grep -E 'saved state|state restored' "$log" | tr '\n' ' ')"
+	ew_tap ok "the second process restored it" ||
+	ew_tap fail "no restore: $(grep -E 'saved state|state restored' "$log" | tr '\n' ' ')"
 
 # ---- the exec, seen only by the second process ----
 "$drop/payload" --version > /dev/null 2>&1 || :
 if wait_for "$dir/alerts.json" "\"rule\":\"dropped_exec\".*\"written\":\\{\"event_id\":\"$write_id\""; then
-	tap ok "second process: the exec is tied to the write the first one judged ($write_id)"
+	ew_tap ok "second process: the exec is tied to the write the first one judged ($write_id)"
 else
-	tap fail "no dropped_exec tied to $write_id: $(grep -o '"rule":"[a-z_]*"' "$dir/alerts.json" | tr '\n' ' ')"
+	ew_tap fail "no dropped_exec tied to $write_id: $(grep -o '"rule":"[a-z_]*"' "$dir/alerts.json" | tr '\n' ' ')"
 fi
 seccomp=$(grep -c 'type=SECCOMP.*audisp-elfwatch' "$dir/audit/audit.log" || :)
-[ "$seccomp" = 0 ] && tap ok "no SECCOMP record of the plugin" ||
-	tap fail "$seccomp SECCOMP records: $(grep 'type=SECCOMP' "$dir/audit/audit.log" | head -n 2)"
+[ "$seccomp" = 0 ] && ew_tap ok "no SECCOMP record of the plugin" ||
+	ew_tap fail "$seccomp SECCOMP records: $(grep 'type=SECCOMP' "$dir/audit/audit.log" | head -n 2)"
 if [ -e /run/elfwatch ] && [ -n "$(find /run/elfwatch -newer "$dir/elfwatch.conf" 2>/dev/null)" ]; then
-	tap fail "the host's /run/elfwatch was written"
+	ew_tap fail "the host's /run/elfwatch was written"
 else
-	tap ok "the host's /run/elfwatch is untouched"
+	ew_tap ok "the host's /run/elfwatch is untouched"
 fi
 
-echo "1..$n"
-exit "$failed"
+ew_tap_done

@@ -26,6 +26,8 @@ fail() { say "FAIL: $*"; failures=$((failures + 1)); }
 finish() { [ "$failures" -eq 0 ] || { say "$1: $failures failure(s)"; exit 1; }; say "$1: ok"; exit 0; }
 # noise TEXT: lines a tool should not have printed (warnings, deprecations, errors)
 noise() { printf '%s\n' "$1" | grep -iE 'warn|deprecat|error|unknown option|not found' || :; }
+# shellcheck source=tests/distros/package_checks.sh
+. "$(dirname "$0")/package_checks.sh"
 
 # auditd_here: auditds whose root is this chroot's (the chroot shares the machine's pids: a live
 # test's auditd outside it is none of the package's doing)
@@ -44,11 +46,6 @@ snapshot() {
 		-printf '%M %u %g %s %p\n' 2>/dev/null | sort -k5
 	dpkg-query -W -f='${Status}\n' elfwatch 2>/dev/null || echo "elfwatch not known to dpkg"
 }
-expect() { # PATH MODE OWNER
-	local got; got=$(stat -c '%a %U:%G' "$1" 2>/dev/null || echo missing)
-	[ "$got" = "$2 $3" ] || fail "$1 is '$got', want '$2 $3'"
-}
-
 phase_build() {
 	local dir=$1 t0 opts out mi deps so pkg
 	mkdir -p "$work" && rm -f "$work"/*.deb
@@ -102,7 +99,7 @@ phase_build() {
 }
 
 phase_install() {
-	local deb out u uid gid conff
+	local deb out u uid gid
 	deb=$(cat "$work/deb" 2>/dev/null) && [ -f "$deb" ] || { fail "no .deb (build first)"; finish install; }
 	# a fresh machine: no user elfwatch (the chroot made one for make install), no auditd
 	if getent passwd elfwatch >/dev/null; then userdel elfwatch || fail "userdel elfwatch"; fi
@@ -121,24 +118,7 @@ phase_install() {
 	[ -n "$(auditd_here)" ] && fail "auditd runs after the install: the package must not start it"
 	out=$(dpkg -V elfwatch 2>&1) && [ -z "$out" ] || fail "dpkg -V elfwatch: $out"
 
-	expect /usr/sbin/audisp-elfwatch 750 root:root
-	expect /etc/audit/elfwatch.conf 640 root:root
-	expect /etc/audit/plugins.d/audisp-elfwatch.conf 640 root:root
-	expect /etc/audit/rules.d/50-elfwatch.rules 640 root:root
-	expect /etc/audit/plugins.d 750 root:root
-	expect /usr/share/elfwatch/50-elfwatch-full.rules 644 root:root
-	expect /usr/share/elfwatch/50-elfwatch-lean.rules 644 root:root
-	for m in man5/elfwatch.conf.5 man7/elfwatch.rules.7 man8/audisp-elfwatch.8; do
-		expect "/usr/share/man/$m.gz" 644 root:root
-	done
-	conff=$(dpkg-query -W -f='${Conffiles}\n' elfwatch | awk 'NF { print $1 }' | sort | tr '\n' ' ')
-	[ "$conff" = "/etc/audit/elfwatch.conf /etc/audit/plugins.d/audisp-elfwatch.conf /etc/audit/rules.d/50-elfwatch.rules " ] ||
-		fail "conffiles are '$conff'"
-	grep -qx 'path = /usr/sbin/audisp-elfwatch' /etc/audit/plugins.d/audisp-elfwatch.conf &&
-		grep -qx 'args = -c /etc/audit/elfwatch.conf' /etc/audit/plugins.d/audisp-elfwatch.conf ||
-		fail "the stanza does not name /usr/sbin/audisp-elfwatch -c /etc/audit/elfwatch.conf"
-	grep -q -- '^-A never,exit -F exe=/usr/sbin/audisp-elfwatch ' /etc/audit/rules.d/50-elfwatch.rules ||
-		fail "the installed rules' never rule does not name /usr/sbin/audisp-elfwatch"
+	pkgcheck_files
 	# the user the postinst made: a system user, its own group only, no home, no shell
 	u=$(getent passwd elfwatch || :)
 	uid=$(printf '%s' "$u" | cut -d: -f3) gid=$(printf '%s' "$u" | cut -d: -f4)
@@ -147,15 +127,7 @@ phase_install() {
 	[ "$(id -Gn elfwatch 2>&1)" = elfwatch ] && [ "$(getent group elfwatch | cut -d: -f3)" = "$gid" ] ||
 		fail "user elfwatch's groups: $(id elfwatch 2>&1)"
 	say "the postinst made user '$u'"
-	[ "$(MANPAGER=cat MANWIDTH=80 man 8 audisp-elfwatch 2>/dev/null | grep -c 'check-config')" -gt 0 ] ||
-		fail "man 8 audisp-elfwatch does not show the installed page"
-
-	out=$(/usr/sbin/audisp-elfwatch --check-config 2>&1) && [ "$out" = "/etc/audit/elfwatch.conf: configuration OK" ] ||
-		fail "audisp-elfwatch --check-config: $out"
-	out=$(/usr/sbin/audisp-elfwatch --analyze /bin/true 2>/dev/null); rc=$?
-	case "$rc:$out" in 0:*'"path":"/bin/true"'*'"arch":"native"'*) ;;
-	*) fail "audisp-elfwatch --analyze /bin/true: exit $rc: $out" ;; esac
-	out=$(sh "$(dirname "$0")/../../debian/tests/smoke" 2>&1) || fail "debian/tests/smoke: $out"
+	pkgcheck_runs sh "$(dirname "$0")/../../debian/tests/smoke"
 	[ "$failures" -eq 0 ] && say "--check-config, --analyze /bin/true and debian/tests/smoke pass with the installed binary"
 	finish install
 }

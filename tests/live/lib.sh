@@ -18,6 +18,15 @@
 #                                    DIR/audisp-elfwatch.conf (0640, conf/audisp-elfwatch.conf
 #                                    pointed at DIR: args -c DIR/elfwatch.conf);
 #                                    later rule loads exclude DIR/audisp-elfwatch (never rule)
+#   ew_plugin_config EXE CONF <TEXT  write CONF (0640) from stdin, bail out if EXE rejects it
+# For the live TAP tests (tests/test_live*.sh, tests/test_audit_lifecycle.sh):
+#   ew_test_begin                    top_builddir, ELFWATCH defaults; ew_install_traps; ew_need_audit
+#   ew_tap ok|skip|fail TEXT         one result; ew_tap_done: the plan, exit 1 if one failed
+#   ew_skip_all REASON, ew_bail TEXT "1..0 # SKIP" / "Bail out!" and exit
+#   ew_need_audit                    ew_skip_all unless ew_audit_check passes
+#   ew_start FUNC ARGS...            run a start function: skip on EW_SKIP, bail out on error
+#   ew_test_dir TEMPLATE MODE        mktemp -d TEMPLATE (MODE), its name in $ew_dir; removed at
+#                                    exit unless a result failed or EW_KEEP is set
 # Start functions return 0, EW_SKIP (77) with $ew_skip_reason set when this machine cannot run
 # the test (not root, no kernel audit, a foreign audit or syslog daemon, or ELFWATCH_SKIP_LIVE=1
 # in the environment: the live parts are not wanted, e.g. this machine's own audit daemon must
@@ -31,6 +40,7 @@ EW_SKIP=77
 : "${ew_rsyslog_pid:=}" "${ew_rsyslog_dir:=}" "${ew_devlog_created:=}"
 : "${ew_httpd_pid:=}" "${ew_httpd_port:=}" "${ew_plugin_exe:=}"
 : "${ew_cleanup_fns:=}" "${ew_cleaning:=}"
+: "${ew_tap_n:=0}" "${ew_tap_failed:=0}" "${ew_test_dirs:=}" "${ew_dir:=}"
 
 ew_log() { printf '# %s\n' "$*" >&2; }
 
@@ -399,6 +409,67 @@ ew_plugin_install() {
 			"args = -c $1/elfwatch.conf" "format = string" > "$1/audisp-elfwatch.conf"
 	fi
 	chmod 0640 "$1/audisp-elfwatch.conf"
+}
+
+# ew_plugin_config EXE CONF: the plugin's configuration CONF (0640) from stdin; EXE --check-config
+# must accept it (its output in CONF.check), or the test bails out.
+ew_plugin_config() {
+	cat > "$2"
+	chmod 0640 "$2"
+	"$1" --check-config -c "$2" > "$2.check" 2>&1 ||
+		ew_bail "--check-config rejects the test configuration: $(head -n 3 "$2.check")"
+}
+
+# ---- TAP for the live tests ----
+ew_tap() {
+	ew_tap_n=$((ew_tap_n + 1))
+	case $1 in
+	ok) printf 'ok %d - %s\n' "$ew_tap_n" "$2" ;;
+	skip) printf 'ok %d - %s # SKIP\n' "$ew_tap_n" "$2" ;;
+	*) printf 'not ok %d - %s\n' "$ew_tap_n" "$2"; ew_tap_failed=1 ;;
+	esac
+}
+ew_tap_done() { printf '1..%d\n' "$ew_tap_n"; exit "$ew_tap_failed"; }
+ew_skip_all() { printf '1..0 # SKIP %s\n' "$*"; exit 0; }
+ew_bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
+
+# ew_test_begin: a live TAP test's start: ELFWATCH defaults to the build's plugin, the traps (and
+# the live lock), and the skip when this machine cannot drive audit.
+ew_test_begin() {
+	: "${top_builddir:=${top_srcdir:-.}}"
+	: "${ELFWATCH:=$top_builddir/audisp-elfwatch}"
+	ew_install_traps
+	ew_need_audit
+}
+
+ew_need_audit() {
+	ew__st=0
+	ew_audit_check || ew__st=$?
+	[ "$ew__st" -eq 0 ] || ew_skip_all "$ew_skip_reason"
+}
+
+ew_start() {
+	ew__st=0
+	"$@" || ew__st=$?
+	[ "$ew__st" -ne "$EW_SKIP" ] || ew_skip_all "$ew_skip_reason"
+	[ "$ew__st" -eq 0 ] || ew_bail "$ew_error"
+}
+
+ew_test_dir() {
+	ew_dir=$(mktemp -d "$1") || ew_bail "mktemp -d $1 failed"
+	chmod "$2" "$ew_dir"
+	[ -n "$ew_test_dirs" ] || ew_at_exit ew__remove_test_dirs
+	ew_test_dirs="$ew_test_dirs $ew_dir"
+}
+# shellcheck disable=SC2317  # run from the EXIT trap via ew_at_exit
+ew__remove_test_dirs() {
+	if [ "$ew_tap_failed" -ne 0 ] || [ -n "${EW_KEEP:-}" ]; then
+		ew_log "kept$ew_test_dirs for inspection"
+	else
+		# shellcheck disable=SC2086  # mktemp's names: no blanks
+		rm -rf $ew_test_dirs
+	fi
+	ew_test_dirs=
 }
 
 ew_cleanup() {
