@@ -321,7 +321,9 @@ static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 	struct slot *s = &a->slots[i];
 	struct assembly_event ev;
 
-	if (s->len > 0 && reserve(a, s, EOE_MAX)) {
+	/* the EOE copies the first record's header, which append() always keeps whole */
+	if (s->len > 0 && s->len >= (size_t)s->stamp_off + s->stamp_len && s->stamp_off >= s->prefix_len &&
+	    reserve(a, s, EOE_MAX)) {
 		char *p = s->buf + s->len;
 
 		memcpy(p, s->buf, s->prefix_len);
@@ -421,6 +423,13 @@ static void append(struct assembly *a, uint32_t i, const struct header *h, const
 	const char *enriched = memchr(line, ENRICHED_SEP, len);
 	bool nl;
 
+	/* auditd's suffix follows the header: a 0x1d inside it (a forged node name) would cut
+	 * away the header the synthesised EOE copies; such a record is dropped and counted */
+	if (enriched && enriched < line + h->stamp_off + h->stamp_len) {
+		s->cut = true;
+		a->stats.dropped_cut++;
+		return;
+	}
 	if (enriched)           /* auditd's ENRICHED suffix: names elfwatch never reads */
 		len = (size_t)(enriched - line);
 	nl = len > 0 && line[len - 1] == '\n';

@@ -387,6 +387,35 @@ struct keyset {
 	size_t n, cap;
 };
 
+/* 0x1d starts auditd's ENRICHED suffix, after a record's header: a 0x1d inside a node name
+ * (forged text) once cut the stored record before its header, and the synthesised EOE then
+ * copied a prefix longer than the record (ASan: memcpy-param-overlap, found by
+ * fuzz/fuzz_assembly). Such a record is dropped and counted; the event's others stay. */
+static void test_separator_in_header(void)
+{
+	struct prefilter *pf = prefilter_new(syscalls);
+	struct out o = { 0 };
+	struct assembly *a = assembly_new(NULL, pf, collect, &o);
+	struct assembly_stats st;
+	static const char bad[] = "node=a\x1d" "b type=SYSCALL msg=audit(1.000:7): arch=c000003e "
+				  "syscall=59 success=yes\x1d" "UID=\"root\"\n";
+	static const char good[] = "type=SYSCALL msg=audit(1.000:8): arch=c000003e syscall=59 "
+				   "success=yes\x1d" "UID=\"root\"\n";
+	static const char want[] = "type=SYSCALL msg=audit(1.000:8): arch=c000003e syscall=59 "
+				   "success=yes\ntype=EOE msg=audit(1.000:8):\n";
+
+	assembly_add(a, bad, sizeof(bad) - 1, 1000);
+	assembly_add(a, good, sizeof(good) - 1, 1000);
+	assembly_expire_idle(a, 5000, 1000);
+	assembly_get_stats(a, &st);
+	tap_ok(o.n == 1 && strcmp(o.text[0], want) == 0 && st.dropped_cut == 1,
+	       "a 0x1d in a record's header: that record dropped and counted, the suffix of the "
+	       "next cut, its EOE whole");
+	assembly_free(a);
+	prefilter_free(pf);
+	out_clear(&o);
+}
+
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -519,6 +548,7 @@ int main(void)
 	test_eoe_less();
 	test_bounds();
 	test_passthrough();
+	test_separator_in_header();
 	test_enriched();
 	test_stamp_prefixes();
 	/* the 5,000 exec/s part of the interleaved corpus: hundreds of events in flight */
