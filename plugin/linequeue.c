@@ -59,33 +59,14 @@ static void ring_write(struct linequeue *q, const char *src, size_t len)
 
 bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 {
-	bool queued = false;
-
+	if (len <= LINEQUEUE_MAX_LINE)     /* a block of one line, of no class, the whole queue */
+		return linequeue_push_block(q, line, len, 1, q->cap, 0);
 	pthread_mutex_lock(&q->lock);
 	q->stats.lines_in++;
-	if (len <= q->cap && len <= LINEQUEUE_MAX_LINE) {
-		while (q->block && !q->closed && q->cap - q->used < len) {
-			if (q->consumer_waiting)
-				pthread_cond_signal(&q->not_empty);
-			q->producer_waiting = true;
-			pthread_cond_wait(&q->not_full, &q->lock);
-			q->producer_waiting = false;
-		}
-		if (!q->closed && q->cap - q->used >= len) {
-			ring_write(q, line, len);
-			if (q->used > q->stats.high_water)
-				q->stats.high_water = q->used;
-			queued = true;
-			if (q->consumer_waiting && !q->defer)
-				pthread_cond_signal(&q->not_empty);
-		}
-	}
-	if (!queued) {
-		q->stats.lines_dropped++;
-		q->stats.bytes_dropped += len;
-	}
+	q->stats.lines_dropped++;
+	q->stats.bytes_dropped += len;
 	pthread_mutex_unlock(&q->lock);
-	return queued;
+	return false;
 }
 
 bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,

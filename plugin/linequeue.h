@@ -26,8 +26,9 @@ struct linequeue_stats {
 struct linequeue *linequeue_new(size_t capacity, bool block_when_full);
 void linequeue_free(struct linequeue *q);
 
-/* Append one complete line (with its '\n'). Returns true if queued, false if dropped or the
- * queue was closed. Lines longer than the capacity are always dropped. */
+/* Append one complete line (with its '\n'): linequeue_push_block of one line, class 0.
+ * Returns true if queued, false if dropped or the queue was closed. Lines longer than the
+ * capacity are always dropped. */
 bool linequeue_push(struct linequeue *q, const char *line, size_t len);
 
 /* Append a block of n complete lines (a whole event) all or nothing, under one lock: queued
