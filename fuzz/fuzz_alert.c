@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "alert/alert.h"
 #include "linecheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 /* plugin/config.h by its path: a bare "config.h" finds autoconf's config.h first. */
-#include "plugin/config.h"
+#include "sys/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "elf_inspect.h"
-#include "strbuf.h"
+#include "elf/elf_inspect.h"
+#include "util/strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "plugin/elf_inspect.h"
+#include "elf/elf_inspect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin/config.h"
-#include "plugin/linker.h"
+#include "sys/config.h"
+#include "detect/linker.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

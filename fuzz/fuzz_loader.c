@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plugin/config.h"
-#include "plugin/loader.h"
-#include "plugin/proctable.h"
+#include "sys/config.h"
+#include "detect/loader.h"
+#include "detect/proctable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

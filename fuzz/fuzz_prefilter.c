@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin/prefilter.h"
-#include "plugin/record.h"
+#include "intake/prefilter.h"
+#include "model/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assembly.h"
-#include "intake.h"
-#include "prefilter.h"
+#include "intake/assembly.h"
+#include "intake/intake.h"
+#include "intake/prefilter.h"
 #include "recdiff.h"
-#include "record.h"
+#include "model/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

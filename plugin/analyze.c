@@ -13,13 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alert.h"
-#include "config.h"
-#include "elf_inspect.h"
-#include "log.h"
-#include "mounts.h"
-#include "strbuf.h"
-#include "tally.h"
+#include "alert/alert.h"
+#include "sys/config.h"
+#include "elf/elf_inspect.h"
+#include "sys/log.h"
+#include "sys/mounts.h"
+#include "util/strbuf.h"
+#include "alert/tally.h"
 
 #define ANALYZE_MAX_DEPTH 128
 #define ANALYZE_LINE_MAX (64u << 10)

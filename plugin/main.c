@@ -1,5 +1,5 @@
 /* audisp-elfwatch: lifecycle only. Options, configuration, signals, then the intake loop. */
-#include "config.h"
+#include "sys/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +24,13 @@ static int analyze_main(int argc, char **argv)
 	return 2;
 }
 #endif
-#include "engine.h"
-#include "engine_state.h"
-#include "intake.h"
-#include "log.h"
-#include "parent.h"
-#include "privilege.h"
-#include "sandbox.h"
+#include "engine/engine.h"
+#include "engine/engine_state.h"
+#include "intake/intake.h"
+#include "sys/log.h"
+#include "sys/parent.h"
+#include "sys/privilege.h"
+#include "sys/sandbox.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, stats_requested;
 static volatile sig_atomic_t stop_sender, stop_signal, ignored_terms, ignored_sender;

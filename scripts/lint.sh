@@ -28,7 +28,7 @@ for tool in $tools; do
 			-I plugin -I tests plugin fuzz || rc=1 ;;
 	clang-tidy)
 		# shellcheck disable=SC2086
-		ls plugin/*.c fuzz/*.c | xargs -P "$jobs" -n 4 sh -c \
+		find plugin fuzz -name "*.c" | sort | xargs -P "$jobs" -n 4 sh -c \
 			'clang-tidy -quiet "$@" -- '"$(echo $cflags)"' 2>/dev/null' lint || rc=1 ;;
 	*) echo "lint: unknown tool '$tool' (cppcheck, clang-tidy)" >&2; exit 2 ;;
 	esac

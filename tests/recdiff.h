@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "record.h"
+#include "model/record.h"
 
 enum recdiff_result {
 	RECDIFF_REFUSED,        /* rec_extract_text left it to libauparse */

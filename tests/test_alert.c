@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "alert/alert.h"
 #include "linecheck.h"
 #include "tap.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "assembly.h"
+#include "intake/assembly.h"
 #include "tap.h"
 
 static const char *const syscalls[] = { "execve", "execveat", "openat", "chmod", NULL };

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 /* plugin/config.h by its path: a bare "config.h" finds autoconf's config.h first. */
-#include "plugin/config.h"
+#include "sys/config.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_inspect.h"
-#include "elf_ident.h"
+#include "elf/elf_inspect.h"
+#include "elf/elf_ident.h"
 #include "fixture.h"
-#include "safefile.h"
-#include "strbuf.h"
+#include "sys/safefile.h"
+#include "util/strbuf.h"
 #include "tap.h"
 
 static struct elf_host host;

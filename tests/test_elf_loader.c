@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_inspect.h"
+#include "elf/elf_inspect.h"
 #include "fixture.h"
-#include "safefile.h"
+#include "sys/safefile.h"
 #include "tap.h"
 
 static int loader_of(const char *path, char *soname, size_t cap)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_inspect.h"
+#include "elf/elf_inspect.h"
 #include "fixture.h"
 #include "tap.h"
 

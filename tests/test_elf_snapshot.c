@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "elf_inspect.h"
+#include "elf/elf_inspect.h"
 #include "fixture.h"
 #include "tap.h"
 

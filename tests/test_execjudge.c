@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "execjudge.h"
+#include "detect/execjudge.h"
 #include "tap.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileset.h"
-#include "identities.h"
-#include "loader.h"
+#include "detect/fileset.h"
+#include "detect/identities.h"
+#include "detect/loader.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -8,10 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "intake.h"
-#include "linequeue.h"
-#include "prefilter.h"
-#include "record.h"
+#include "intake/intake.h"
+#include "intake/linequeue.h"
+#include "intake/prefilter.h"
+#include "model/record.h"
 #include "tap.h"
 
 static const char *const exec_syscalls[] = { "execve", "execveat", NULL };

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin/config.h"
-#include "plugin/linker.h"
+#include "sys/config.h"
+#include "detect/linker.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))

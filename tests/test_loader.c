@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileset.h"
-#include "loader.h"
-#include "path.h"
+#include "detect/fileset.h"
+#include "detect/loader.h"
+#include "util/path.h"
 #include "tap.h"
 
 #define LD "/lib64/ld-linux-x86-64.so.2"

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "log.h"
+#include "sys/log.h"
 #include "tap.h"
 
 static void test_escape(void)

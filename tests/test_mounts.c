@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mounts.h"
+#include "sys/mounts.h"
 #include "tap.h"
 
 static const char mountinfo[] =

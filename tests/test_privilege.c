@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "privilege.h"
+#include "sys/privilege.h"
 #include "tap.h"
 
 enum check { STATUS_CAPS, STATUS_NNP, STATUS_UMASK, UID, READ_0600, PROC_FD_OF_ROOT, WRITE_ROOT_FILE,

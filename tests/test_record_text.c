@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assembly.h"
-#include "prefilter.h"
+#include "intake/assembly.h"
+#include "intake/prefilter.h"
 #include "recdiff.h"
-#include "record.h"
+#include "model/record.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -14,8 +14,8 @@
 
 #include "analyze.h"
 #include "fixture.h"
-#include "mounts.h"
-#include "safefile.h"
+#include "sys/mounts.h"
+#include "sys/safefile.h"
 #include "tap.h"
 
 static bool guard_fn(void *ctx, int fd)

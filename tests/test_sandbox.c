@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plugin/config.h"
-#include "sandbox.h"
+#include "sys/config.h"
+#include "sys/sandbox.h"
 #include "tap.h"
 
 #define KILLED (-1)

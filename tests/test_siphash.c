@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "siphash.h"
+#include "util/siphash.h"
 #include "tap.h"
 
 static const struct {

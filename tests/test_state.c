@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mitre.h"
-#include "parent.h"
-#include "state.h"
-#include "statefile.h"
+#include "detect/mitre.h"
+#include "sys/parent.h"
+#include "detect/state.h"
+#include "sys/statefile.h"
 #include "tap.h"
 
 static const struct state_limits lim = { 16, 8, 8 };

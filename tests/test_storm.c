@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storm.h"
-#include "storm_line.h"
+#include "alert/storm.h"
+#include "alert/storm_line.h"
 #include "linecheck.h"
 #include "tap.h"
 

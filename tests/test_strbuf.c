@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))

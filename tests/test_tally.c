@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tally.h"
+#include "alert/tally.h"
 #include "tap.h"
 
 static const char *const names[3] = { "by rule", "top writers", "top targets" };

@@ -1,7 +1,7 @@
 /* Write tracking: settling, renames, exec bits, exec correlation, bounds and the verdict
  * policy, on hand-built events with a fake file system (files are memfds). */
-#include "dropverdict.h"
-#include "fileset.h"
+#include "detect/dropverdict.h"
+#include "detect/fileset.h"
 #include "tap.h"
 #include "writes_fake.h"
 

@@ -1,8 +1,8 @@
 /* Write tracking against a hostile writer: files that are not ELF yet, files that cannot be
  * opened (lease, EACCES, ELOOP, another inode), verdicts keyed by (dev, inode, size, mtime),
  * and trusted producers whose exec was not seen. */
-#include "dropverdict.h"
-#include "fileset.h"
+#include "detect/dropverdict.h"
+#include "detect/fileset.h"
 #include "tap.h"
 #include "writes_fake.h"
 

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "dropverdict.h"
-#include "state.h"
+#include "detect/dropverdict.h"
+#include "detect/state.h"
 #include "tap.h"
 #include "writes_fake.h"
 

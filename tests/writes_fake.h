@@ -11,8 +11,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "writes.h"
-#include "writes_internal.h"
+#include "detect/writes.h"
+#include "detect/writes_internal.h"
 
 /* event_spec-like literals name only what a case needs */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

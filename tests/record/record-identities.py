@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the identities file (plugin/identities.h) of the machine a recording is made on: every
+"""Write the identities file (plugin/detect/identities.h) of the machine a recording is made on: every
 file that loader.paths, loader.benign_parents and writes.trusted_producers of a configuration
 (default conf/elfwatch.conf) name here, as PATH, MAJOR:MINOR (hex), INODE, CANONICAL. Run it on
 the recording machine next to tests/record/record-scenarios.sh; replay tests pass the result

@@ -1,0 +1,319 @@
+#include "alert/alert.h"
+
+#include "alert/emit.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+
+/* argv is what gives way first when an alert would not fit: fewer entries, shorter ones. */
+static void emit_argv(struct emitter *e, const char *name, const struct rec_event *ev)
+{
+	unsigned n = ev->argc_kept < e->argv_max ? ev->argc_kept : e->argv_max;
+
+	if (n < ev->argc_kept)
+		e->cut = true;
+	if (e->minimal) {
+		/* no entries at all */
+	} else if (e->fmt == FORMAT_JSON) {
+		emit_open(e, name, '[');
+		for (unsigned i = 0; i < n; i++)
+			emit_rstr_cap(e, NULL, &ev->argv[i], e->argv_cap);
+		emit_close(e, ']');
+	} else {
+		char key[32];
+
+		for (unsigned i = 0; i < n; i++) {
+			snprintf(key, sizeof(key), "%s%u", name, i);
+			emit_rstr_cap(e, key, &ev->argv[i], e->argv_cap);
+		}
+	}
+	emit_int(e, "argc", ev->argc);
+	emit_bool(e, "argv_truncated", ev->argv_cut || n < ev->argc_kept);
+}
+
+/* v as exactly width decimal digits, zero-padded (v < 10^width) */
+static void put_digits(char *out, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
+void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm)) {
+		snprintf(out, cap, "%lld.%03u", (long long)sec, msec);
+		return;
+	}
+	if (cap < 25 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+		snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000);
+		return;
+	}
+	/* the common case by hand: snprintf was a tenth of formatting an alert */
+	put_digits(out, (unsigned)(tm.tm_year + 1900), 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)tm.tm_mon + 1, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)tm.tm_mday, 2);
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned)tm.tm_min, 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	out[19] = '.';
+	put_digits(out + 20, msec % 1000, 3);
+	out[23] = 'Z';
+	out[24] = '\0';
+}
+
+void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p)
+{
+	emit_open(e, name, '{');
+	emit_int(e, "pid", p->pid);
+	emit_int(e, "ppid", p->ppid);
+	emit_id(e, "uid", p->uid);
+	emit_id(e, "auid", p->auid);
+	emit_id(e, "ses", p->ses);
+	emit_cstr(e, "comm", p->comm);
+	emit_cstr(e, "exe", p->exe);
+	if (p->image[0] && strcmp(p->image, p->exe) != 0)
+		emit_cstr(e, "image", p->image);
+	emit_cstr(e, "cmdline", p->argv);
+	emit_close(e, '}');
+}
+
+void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const struct loader_verdict *v)
+{
+	const struct loader_opts *o = &v->opts;
+
+	emit_open(e, "loader", '{');
+	emit_rstr_cap(e, "path", &v->loader_path, e->key_cap);
+	emit_word(e, "matched_by", v->matched_by);
+	emit_bool(e, "copy", (v->reasons & LR_LOADER_COPY) != 0);
+	if (v->soname[0] && !e->minimal)
+		emit_cstr(e, "soname", v->soname);
+	if (v->target[0])
+		emit_str_cap(e, "target", v->target, strlen(v->target), e->key_cap);
+	else
+		emit_cstr(e, "target", NULL);
+	if (v->target_cut)
+		emit_bool(e, "target_cut", true);
+	if (e->minimal) {
+		emit_words_once(e, "options", o->names, o->nnames);
+		emit_close(e, '}');
+		return;
+	}
+	if (v->have_facts) {
+		emit_open(e, "target_facts", '{');
+		emit_bool(e, "exists", v->facts.exists);
+		if (v->facts.exists) {
+			char mode[8];
+
+			snprintf(mode, sizeof(mode), "%04o", (unsigned)(v->facts.mode & 07777));
+			emit_word(e, "mode", mode);
+			emit_int(e, "owner", v->facts.owner);
+			emit_int(e, "size", v->facts.size);
+			char dev[24];
+			snprintf(dev, sizeof(dev), "%02x:%02x", v->facts.id.major, v->facts.id.minor);
+			emit_word(e, "dev", dev);
+			emit_int(e, "inode", (long long)v->facts.id.ino);
+			if (v->facts.real[0])
+				emit_cstr(e, "realpath", v->facts.real);
+		}
+		emit_close(e, '}');
+	}
+	emit_words_once(e, "options", o->names, o->nnames);
+	if (o->preload)
+		emit_rstr(e, "preload", o->preload);
+	if (o->audit)
+		emit_rstr(e, "audit", o->audit);
+	if (o->library_path)
+		emit_rstr(e, "library_path", o->library_path);
+	if (o->argv0)
+		emit_rstr(e, "argv0_option", o->argv0);
+	if (ev && ev->argc_kept > 0)
+		emit_rstr(e, "argv0", &ev->argv[0]);
+	emit_close(e, '}');
+}
+
+void alert_emit_findings(struct emitter *e, const struct alert *a)
+{
+	if (a->image)
+		alert_emit_image(e, a);
+	if (a->env)
+		alert_emit_env(e, a->env);
+	emit_words(e, "reasons", a->reasons, a->nreasons);
+}
+
+static void emit_alert(struct emitter *e, const struct alert *a)
+{
+	const struct rec_event *ev = a->ev;
+	char when[40];
+
+	if (e->fmt == FORMAT_JSON)
+		strbuf_putc(e->sb, '{');
+	emit_word(e, "rule", a->rule);
+	emit_word(e, "severity", severity_name(a->severity));
+	emit_open(e, "mitre", '{');
+	emit_word(e, "tactic", a->mitre->tactic);
+	emit_word(e, "tactic_name", a->mitre->tactic_name);
+	emit_word(e, "technique", a->mitre->technique);
+	emit_word(e, "technique_name", a->mitre->technique_name);
+	emit_close(e, '}');
+
+	if (ev) {
+		emit_open(e, "event", '{');
+		emit_word(e, "id", ev->id);
+		alert_format_time(ev->sec, ev->msec, when, sizeof(when));
+		emit_word(e, "time", when);
+		emit_word(e, "syscall", ev->syscall_name);
+		emit_bool(e, "success", ev->success);
+		emit_int(e, "exit", ev->exit);
+		if (!e->minimal)
+			emit_rstr(e, "key", &ev->key);
+		emit_close(e, '}');
+	} else if (a->file) {
+		alert_emit_write_event(e, a->file);
+	}
+	emit_cstr(e, "host", a->host);
+
+	if (ev) {
+		emit_open(e, "process", '{');
+		emit_int(e, "pid", ev->pid);
+		emit_int(e, "ppid", ev->ppid);
+		emit_id(e, "uid", ev->uid);
+		emit_id(e, "euid", ev->euid);
+		emit_id(e, "auid", ev->auid);
+		emit_id(e, "ses", ev->ses);
+		if (!e->minimal) {
+			emit_cstr(e, "tty", ev->tty);
+			emit_rstr(e, "comm", &ev->comm);
+		}
+		emit_rstr_cap(e, "exe", &ev->exe, e->key_cap);
+		if (!e->minimal)
+			emit_rstr(e, "cwd", &ev->cwd);
+		emit_argv(e, "argv", ev);
+		emit_close(e, '}');
+	} else if (a->actor) {
+		alert_emit_proc_entry(e, "process", a->actor);
+	}
+
+	if (a->nlineage > 0 && !e->minimal)
+		alert_emit_proc_entry(e, "parent", a->lineage[0]);
+	else {
+		emit_open(e, "parent", '{');
+		emit_int(e, "pid", ev ? ev->ppid : a->actor ? a->actor->ppid : -1);
+		emit_bool(e, "known", a->nlineage > 0);
+		emit_close(e, '}');
+	}
+	if (a->nlineage > 1 && !e->minimal) {
+		if (e->fmt == FORMAT_JSON) {
+			emit_open(e, "ancestors", '[');
+			for (size_t i = 1; i < a->nlineage; i++)
+				alert_emit_proc_entry(e, NULL, a->lineage[i]);
+			emit_close(e, ']');
+		} else {
+			for (size_t i = 1; i < a->nlineage; i++) {
+				char key[32];   /* "ancestor" + any size_t: gcc checks the full range */
+				snprintf(key, sizeof(key), "ancestor%zu", i);
+				alert_emit_proc_entry(e, key, a->lineage[i]);
+			}
+		}
+	}
+	if (a->loader)
+		alert_emit_loader(e, ev, a->loader);
+	if (a->file) {
+		alert_emit_file(e, a);
+		alert_emit_file_sections(e, a);
+	}
+	alert_emit_findings(e, a);
+	if (e->minimal)
+		e->cut = true;  /* sections left out */
+	else
+		emit_cstr(e, "summary", a->summary);
+	if (e->cut)
+		emit_bool(e, "truncated", true);
+	if (e->fmt == FORMAT_JSON)
+		strbuf_putc(e->sb, '}');
+}
+
+/* How hard an alert that does not fit is cut, mildest first: argv gives way first, then the
+ * other untrusted strings, then the sections an analyst can rebuild from the event id; the
+ * exe, the loader and its program (key_cap), pid, uid, rule, severity, event id and reasons
+ * stay to the end. Input bytes; JSON escaping can make each up to six times longer. */
+static const struct alert_budget {
+	unsigned argv_max;
+	size_t argv_cap, str_cap, key_cap;
+	bool minimal;
+} budgets[] = {
+	{ REC_MAX_ARGS, REC_STR_MAX, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 2048, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 1024, REC_STR_MAX, REC_STR_MAX, false },
+	{ REC_MAX_ARGS, 512, REC_STR_MAX, REC_STR_MAX, false },
+	{ 64, 128, 2048, REC_STR_MAX, false },
+	{ 32, 64, 1024, REC_STR_MAX, false },
+	{ 16, 32, 512, 2048, false },
+	{ 8, 32, 256, 1024, false },
+	{ 4, 16, 128, 512, false },
+	{ 0, 0, 64, 256, false },
+	{ 0, 0, 32, 256, true },
+	{ 0, 0, 16, 128, true },
+	{ 0, 0, 8, 64, true },
+	{ 0, 0, 8, 16, true },
+};
+
+int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out)
+{
+	if (fmt == FORMAT_TEXT)
+		return alert_text_format(a, false, max_bytes, out);
+	/* strings whole first: an alert is cut only when it would not fit otherwise */
+	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		struct emitter e;
+
+		memset(&e, 0, sizeof(e));
+		e.sb = out;
+		e.fmt = fmt == FORMAT_ECS ? FORMAT_JSON : fmt;
+		e.str_cap = budgets[i].str_cap;
+		e.key_cap = budgets[i].key_cap;
+		e.argv_max = budgets[i].argv_max;
+		e.argv_cap = budgets[i].argv_cap;
+		e.minimal = budgets[i].minimal;
+		e.first[0] = true;
+		out->limit = max_bytes;
+		strbuf_reset(out);
+		if (fmt == FORMAT_ECS)
+			alert_ecs_emit(&e, a);
+		else
+			emit_alert(&e, a);
+		if (!out->truncated && out->len <= max_bytes)
+			return 0;
+	}
+	/* Still too long (a bound far below what the configuration allows): a minimal, always
+	 * valid line. */
+	const char *id = a->ev ? a->ev->id : a->file ? a->file->event_id : "";
+	strbuf_reset(out);
+	if (fmt == FORMAT_ECS) {
+		char when[40];
+
+		alert_format_time(a->ev ? a->ev->sec : a->file ? a->file->sec : 0,
+				  a->ev ? a->ev->msec : a->file ? a->file->msec : 0, when, sizeof(when));
+		strbuf_printf(out, "{\"@timestamp\":\"%s\",\"event\":{\"kind\":\"alert\",\"action\":\"%s\","
+			      "\"id\":\"%s\"},\"rule\":{\"name\":\"%s\"},\"log\":{\"level\":\"%s\"},"
+			      "\"elfwatch\":{\"truncated\":true}}", when, a->rule, id, a->rule,
+			      severity_name(a->severity));
+	} else if (fmt == FORMAT_JSON) {
+		strbuf_printf(out, "{\"rule\":\"%s\",\"severity\":\"%s\",\"event\":{\"id\":\"%s\"},"
+			      "\"truncated\":true}", a->rule, severity_name(a->severity), id);
+	} else {
+		strbuf_printf(out, "rule=\"%s\" severity=\"%s\" event_id=\"%s\" truncated=true",
+			      a->rule, severity_name(a->severity), id);
+	}
+	return out->truncated ? -ENOMEM : 0;
+}

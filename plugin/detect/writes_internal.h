@@ -1,0 +1,87 @@
+/* writes_internal: the tables shared by writes.c (the tables, ticks and exec correlation),
+ * writes_settle.c (looking at followed files, judging them, reporting those that could not be
+ * judged) and writes_events.c (turning audit records into followed files). Not for other
+ * modules. */
+#ifndef ELFWATCH_WRITES_INTERNAL_H
+#define ELFWATCH_WRITES_INTERNAL_H
+
+#include <stdint.h>
+
+#include "detect/writes.h"
+
+#define WRITES_NIL UINT32_MAX
+
+struct id_index {
+	uint32_t *buckets, *next;
+	size_t nbuckets;
+};
+
+struct pending {
+	struct written_file wf;
+	bool used, looked, settle_now;
+	bool not_elf;                   /* stable and not ELF at the last look: still followed */
+	bool seen_elf;                  /* ELF magic seen at some look */
+	long long first_ms, next_look_ms, interval_ms;
+	off_t size;
+	struct timespec mtime;
+	int last_err;                   /* last failed look or open (negative errno), 0 if none */
+	enum writes_unjudged why;       /* what that failure means */
+	unsigned attempts;              /* failed looks and opens */
+};
+
+struct recent {
+	struct write_result r;
+	off_t size;                     /* the (size, mtime) the verdict is for */
+	struct timespec mtime;
+	bool used;
+};
+
+struct writes {
+	const struct config *cfg;
+	struct proctable *procs;
+	const struct fileset *trusted_ids;      /* identities of trusted producers, or NULL */
+	struct writes_fs fs;
+	writes_judge_fn judge;
+	writes_unjudged_fn unjudged;
+	writes_name_fn name_hook;
+	void *judge_ctx;
+	struct pending *pending;
+	size_t npending_cap, npending;
+	struct id_index pidx;
+	struct recent *recent;
+	size_t nrecent_cap, recent_next;
+	struct id_index ridx;
+	long long next_due_ms;
+	struct writes_stats stats;
+};
+
+struct pending *writes_pending_find(struct writes *w, const struct file_id *id);
+struct pending *writes_pending_find_path(struct writes *w, const char *path);
+/* A fresh entry for id (only the identity set); when full, the oldest settled non-ELF file
+ * (else the oldest file) is judged at once. */
+struct pending *writes_pending_add(struct writes *w, const struct file_id *id, long long now_ms);
+void writes_pending_remove(struct writes *w, struct pending *p);
+const struct write_result *writes_recent_lookup(const struct writes *w, const struct file_id *id);
+const struct recent *writes_recent_find(const struct writes *w, const struct file_id *id);
+const struct recent *writes_recent_find_path(const struct writes *w, const char *path);
+/* Remember r, made for the file at (size, mtime). */
+void writes_recent_add(struct writes *w, const struct write_result *r, off_t size,
+		       const struct timespec *mtime);
+/* Start following id (or refresh the writer of a followed one); NULL if it cannot be followed. */
+struct pending *writes_track(struct writes *w, const struct rec_event *ev, const struct file_id *id,
+			     const char *path, long long now_ms);
+void writes_snapshot_writer(struct writes *w, const struct rec_event *ev, struct written_file *wf);
+void writes_classify_writer(const struct writes *w, struct written_file *wf);
+/* Judge p at the next tick, saying what made it settle. */
+void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
+		       const struct rec_event *ev);
+/* writes_settle.c: one look at p (stat only, unless it has held still); the judgement a
+ * trigger asked for (rename, chmod +x, link); and the last word on p (max_wait_ms, eviction,
+ * exec, end of input): judged, not ELF, or reported as not judged. p may leave the table. */
+void writes_look(struct writes *w, struct pending *p, long long now_ms);
+void writes_settle_attempt(struct writes *w, struct pending *p, long long now_ms);
+void writes_finish(struct writes *w, struct pending *p, const char *cause, long long now_ms);
+/* Out of time at the end: p is reported as not judged (WRITES_UJ_SHUTDOWN), unopened. */
+void writes_abandon(struct writes *w, struct pending *p, long long now_ms);
+
+#endif
