@@ -6,7 +6,8 @@
 #    plugin/analyze.c may include the top-level "analyze.h").
 # 2. Objects: in libelfwatch.a, "A uses a symbol B defines" (nm: U in A, T/D/B/R in B) has no
 #    cycle; each cycle is reported with its objects. Two files that call each other are one
-#    concern split in the wrong place: move the shared part below both.
+#    concern split in the wrong place: move the shared part below both. And those uses, too,
+#    point only to the object's own folder or a lower rank.
 # docs/architecture.md explains the folders. Env (set by `make check`): top_srcdir, top_builddir.
 set -eu
 
@@ -141,6 +142,40 @@ elif ! grep -q '^cycle' "$tmp/cycles"; then
 else
 	fail "no cycle between the objects of libelfwatch.a ($(grep -c '^cycle' "$tmp/cycles") cycles)"
 	sed 's/^/# /' "$tmp/cycles"
+fi
+
+# The same uses, against the ranks: an object calls into its own folder or a lower one only
+# (an extern declaration without the header would pass check 1, not this).
+(cd "$top_srcdir/plugin" && find . -name '*.c' | sed 's|^\./||') >"$tmp/sources"
+awk -v ranks="$RANKS" '
+	FILENAME == ARGV[1] {
+		f = $0; sub(/.*\//, "", f); sub(/\.c$/, ".o", f)
+		folder[f] = $0 ~ /\// ? substr($0, 1, index($0, "/") - 1) : "."
+		next
+	}
+	{
+		sub(/^[^:]*:/, ""); obj = $0; sub(/:.*/, "", obj); sub(/^[^:]*:/, "")
+		type = $(NF - 1); sym = $NF
+		if (type == "U") { uses[++nu] = obj SUBSEP sym }
+		else if (type ~ /^[TDBR]$/) def[sym] = obj
+	}
+	END {
+		nr = split(ranks, rs, " ")
+		for (i = 1; i <= nr; i++) { split(rs[i], kv, ":"); rank[kv[1]] = kv[2] }
+		for (i = 1; i <= nu; i++) {
+			split(uses[i], p, SUBSEP)
+			if (!(p[2] in def) || def[p[2]] == p[1]) continue
+			a = folder[p[1]]; b = folder[def[p[2]]]
+			if (a == "" || b == "") { print p[1] " -> " def[p[2]] ": no source under plugin/"; continue }
+			if (a != b && rank[b] >= rank[a])
+				print p[1] " (" a "/) uses " p[2] " of " def[p[2]] " (" b "/)"
+		}
+	}' "$tmp/sources" "$tmp/nm" | sort -u >"$tmp/upward"
+if [ ! -s "$tmp/upward" ]; then
+	ok "objects use symbols of their own folder or a lower-ranked one only"
+else
+	fail "objects use symbols of their own folder or a lower-ranked one only ($(wc -l <"$tmp/upward") do not)"
+	sed 's/^/# /' "$tmp/upward"
 fi
 
 echo "1..$n"
