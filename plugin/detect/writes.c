@@ -118,12 +118,6 @@ void writes_describe(struct writes *w, const struct rec_event *ev, const struct 
 	writes_classify_writer(w, ret);
 }
 
-void writes_set_config(struct writes *w, const struct config *cfg)
-{
-	/* table sizes stay as they were created; the rest follows the new configuration */
-	w->cfg = cfg;
-}
-
 struct pending *writes_pending_find(struct writes *w, const struct file_id *id)
 {
 	if (!id->valid)
