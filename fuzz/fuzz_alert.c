@@ -200,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v.outcome = LOADER_ALERT;
 	v.severity = (enum severity)(take_u8(&in) % (SEV_COUNT + 1));
 	v.reasons = (uint32_t)take_num(&in);
-	v.matched_by = flags & 16 ? "content" : "exe_path";
+	v.matched_by = flags & 16 ? LOADER_MATCH_CONTENT : LOADER_MATCH_EXE_PATH;
 	v.loader_path = take_str(&in);
 	take_arr(&in, v.soname, sizeof(v.soname));
 	take_arr(&in, v.target, sizeof(v.target));

@@ -167,9 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (v.opts.program_unknown && (!v.target_cut || !(v.reasons & LR_ARGV_TRUNCATED)))
 		abort();
-	if (v.outcome == LOADER_SUPPRESSED && v.suppressed_by &&
-	    strcmp(v.suppressed_by, "benign_form") == 0 && v.opts.program_unknown &&
-	    !v.opts.version && v.opts.mode != LOADER_MODE_HELP)
+	if (v.outcome == LOADER_SUPPRESSED && v.suppressed_by == LOADER_SUP_BENIGN_FORM &&
+	    v.opts.program_unknown && !v.opts.version && v.opts.mode != LOADER_MODE_HELP)
 		abort();
 	return 0;
 }

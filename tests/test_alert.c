@@ -65,7 +65,7 @@ static void fixture_plain(struct fixture *f)
 	f->v.outcome = LOADER_ALERT;
 	f->v.severity = SEV_CRITICAL;
 	f->v.reasons = LR_TARGET_IN_WRITABLE_DIR;
-	f->v.matched_by = "exe_path";
+	f->v.matched_by = LOADER_MATCH_EXE_PATH;
 	f->v.loader_path = S("/lib64/ld-linux-x86-64.so.2");
 	f->v.opts.target = 1;
 	snprintf(f->v.target, sizeof(f->v.target), "/tmp/payload");
@@ -114,7 +114,7 @@ static void fixture_hostile(struct fixture *f, int variant)
 	f->ev.argv_cut = true;
 
 	f->v.loader_path = S(h2);
-	f->v.matched_by = "content";
+	f->v.matched_by = LOADER_MATCH_CONTENT;
 	f->v.reasons = LR_LOADER_COPY | LR_PRELOAD_INJECTION | LR_ARGV0_OPTION;
 	snprintf(f->v.soname, sizeof(f->v.soname), "%.63s", h);
 	snprintf(f->v.target, sizeof(f->v.target), "/tmp/%s", h);

@@ -232,11 +232,13 @@ static void test_cache(void)
 	fk.proc_alive = true;
 	fk.judges = 0;
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
-	tap_ok(r.outcome == XJ_JUDGED && strcmp(r.via, "proc_exe") == 0 && fk.judges == 1,
+	tap_ok(r.outcome == XJ_JUDGED && strcmp(execjudge_via_name(r.via), "proc_exe") == 0 &&
+	       fk.judges == 1,
 	       "name gone, identity known: judged through /proc/PID/exe");
 	req.id = NULL;
 	execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
-	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ENOENT && strcmp(r.via, "path") == 0,
+	tap_ok(r.outcome == XJ_UNAVAILABLE && r.err == -ENOENT &&
+	       strcmp(execjudge_via_name(r.via), "path") == 0,
 	       "name gone, identity unknown: unavailable (no guess through /proc)");
 
 	/* the file at the name is none the record shows (a script's interpreter is item 1) */
@@ -254,7 +256,7 @@ static void test_cache(void)
 		req.id = &id20;
 		fk.proc_alive = true;
 		execjudge_check(xj, &fs, &req, f_judge, &fk, &r);
-		tap_ok(r.outcome != XJ_UNAVAILABLE && strcmp(r.via, "proc_exe") == 0,
+		tap_ok(r.outcome != XJ_UNAVAILABLE && strcmp(execjudge_via_name(r.via), "proc_exe") == 0,
 		       "and with the image's identity known: judged through /proc/PID/exe");
 	}
 

@@ -319,7 +319,7 @@ static void test_judge(void)
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/tmp", { LD, "/tmp/p" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
 	tap_is_int(v.outcome, LOADER_ALERT, "direct loader exec alerts");
-	tap_is_str(v.matched_by, "exe_path", "matched by exe path");
+	tap_is_str(loader_match_name(v.matched_by), "exe_path", "matched by exe path");
 	tap_is_int(v.severity, SEV_CRITICAL, "target in /tmp without x bit: critical");
 	tap_ok(has_reason(&v, LR_TARGET_IN_WRITABLE_DIR) && has_reason(&v, LR_TARGET_NOT_EXECUTABLE),
 	       "writable dir and not-executable reasons");
@@ -353,7 +353,7 @@ static void test_judge(void)
 					       INO_OTHER });
 	loader_judge(&ctx, &ev, &v);
 	tap_ok(v.outcome == LOADER_ALERT && has_reason(&v, LR_LOADER_COPY) &&
-	       strcmp(v.matched_by, "content") == 0 && v.severity == SEV_CRITICAL,
+	       strcmp(loader_match_name(v.matched_by), "content") == 0 && v.severity == SEV_CRITICAL,
 	       "copied loader recognised by content: loader_copy, critical");
 
 	make_event(&ev, &(struct event_spec){ "/tmp/static", "/tmp", { "/tmp/static" }, "/tmp/static",
@@ -377,7 +377,7 @@ static void test_judge(void)
 	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/", { "/tmp/ew/ldlink", "/bin/true" },
 					       "/tmp/ew/ldlink", INO_LD, .comm = "ldlink" });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_ALERT && strcmp(v.matched_by, "inode") == 0 &&
+	tap_ok(v.outcome == LOADER_ALERT && strcmp(loader_match_name(v.matched_by), "inode") == 0 &&
 	       has_reason(&v, LR_LOADER_RENAMED), "hard link run through a symlink: comm agrees, alerts");
 	make_event(&ev, &(struct event_spec){ "/var/tmp/ew/ld-hard", "/var/tmp", { "x", "/bin/true" },
 					       "ew/ld-hard", INO_LD, .comm = "ld-hard" });
@@ -396,7 +396,8 @@ static void test_judge(void)
 
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--verify", "/tmp/p" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "benign_form") == 0,
+	tap_ok(v.outcome == LOADER_SUPPRESSED &&
+	       strcmp(loader_suppression_name(v.suppressed_by), "benign_form") == 0,
 	       "--verify suppressed as benign_form");
 	cfg.loader.benign_alerts = true;
 	loader_judge(&ctx, &ev, &v);
@@ -435,7 +436,8 @@ static void test_judge(void)
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "/usr/bin/id" }, LD, INO_LD,
 					       .pid = 610, .ppid = 600 });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "ldd_parent") == 0,
+	tap_ok(v.outcome == LOADER_SUPPRESSED &&
+	       strcmp(loader_suppression_name(v.suppressed_by), "ldd_parent") == 0,
 	       "loader run by ldd: suppressed");
 	/* BASH_ENV=x.sh ldd /usr/bin/id: x.sh runs in ldd's shell, its children have ldd as parent */
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/", { LD, "--preload", "/tmp/e.so",
@@ -541,7 +543,8 @@ static void test_judge(void)
 	cfg.loader.nallow = 1;
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/run" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);
-	tap_ok(v.outcome == LOADER_SUPPRESSED && strcmp(v.suppressed_by, "allow_list") == 0 &&
+	tap_ok(v.outcome == LOADER_SUPPRESSED &&
+	       strcmp(loader_suppression_name(v.suppressed_by), "allow_list") == 0 &&
 	       strcmp(v.allow_comment, "app") == 0, "allow-list suppresses with its comment");
 	make_event(&ev, &(struct event_spec){ LD_REAL, "/opt/app", { LD, "/opt/app/sub/run" }, LD, INO_LD });
 	loader_judge(&ctx, &ev, &v);

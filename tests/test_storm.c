@@ -357,7 +357,7 @@ static void test_key(void)
 	ev.argv[1] = argv[1];
 	ev.argc = ev.argc_kept = 2;
 	v.loader_path = argv[0];
-	v.matched_by = "exe_path";
+	v.matched_by = LOADER_MATCH_EXE_PATH;
 	snprintf(v.target, sizeof(v.target), "/tmp/x");
 	a.rule = "loader_exec";
 	a.severity = SEV_CRITICAL;

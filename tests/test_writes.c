@@ -180,30 +180,30 @@ static void test_policy(struct config *cfg)
 	struct elf_report rep;
 	struct write_verdict v;
 	struct write_result wr = { 0 };
-	const char *why;
+	enum dropverdict_why why;
 
 	elf_report_init(&rep);
 	elf_report_add(&rep, ELF_R_FOREIGN_ARCH, SEV_HIGH, "e_machine=183");
 	elf_report_add(&rep, ELF_R_NO_SECTION_HEADERS, SEV_INFO, "-");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_HIGH && strcmp(v.mitre->technique, "T1105") == 0,
 	       "foreign executable: high, T1105");
 	snprintf(wf.trusted_by, sizeof(wf.trusted_by), "/usr/bin/dpkg");
 	wf.trust = WRITES_TRUST_IDENTITY;
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_INFO && v.suppressed_by && !v.counts[0],
 	       "same file from a package manager: silenced, and it says so");
 	elf_report_add(&rep, ELF_R_CLASS_FLIP, SEV_HIGH, "EI_CLASS=1");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_HIGH && v.counts[2] && strcmp(v.mitre->technique, "T1027") == 0,
 	       "structural tampering counts even from a trusted producer (T1027)");
 	wf.trusted_by[0] = '\0';
 	elf_report_init(&rep);
 	elf_report_add(&rep, ELF_R_UPX_MAGIC_SCRUBBED, SEV_HIGH, "ABCD");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_is_str(v.mitre->technique, "T1027.002", "scrubbed UPX: software packing");
 	wf.download_tool = true;
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_is_str(v.mitre->technique, "T1105", "downloaded by a download tool: T1105");
 
 	snprintf(wr.file.path, sizeof(wr.file.path), "/tmp/x");
@@ -219,7 +219,8 @@ static void test_policy(struct config *cfg)
 	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_HIGH, "downloaded and run: high");
 	snprintf(wr.file.trusted_by, sizeof(wr.file.trusted_by), "/usr/bin/*-ld*");
 	wr.file.trust = WRITES_TRUST_IDENTITY;
-	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 && strcmp(why, "trusted_producer") == 0,
+	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 &&
+	       strcmp(dropverdict_why_name(why), "trusted_producer") == 0,
 	       "linker output run: not an alert");
 }
 

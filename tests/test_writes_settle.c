@@ -209,7 +209,7 @@ static void test_unjudged(struct config *cfg)
 		struct writes *w = writes_new(cfg, NULL, &wfs, fake_judge, &j);
 		struct fake_file *f = add_file(&fs, 77, "conftest.one", true);
 		struct rec_event ev;
-		const char *why;
+		enum dropverdict_why why;
 
 		writes_set_unjudged_hook(w, fake_unjudged);
 		f->stat_err = relative_errs[i];
@@ -219,7 +219,7 @@ static void test_unjudged(struct config *cfg)
 		for (long long t = 300; t <= mw + 300; t += 300)
 			writes_tick(w, t);
 		tap_ok(j.unjudged == 1 && j.last_unjudged.unjudged == WRITES_UJ_NO_NAME &&
-		       dropverdict_unjudged(cfg, &j.last_unjudged, &why) < 0,
+		       dropverdict_unjudged(&j.last_unjudged, &why) < 0,
 		       "relative name, look fails with %s: no_name, not alerted", strerrorname_np(-relative_errs[i]));
 		writes_free(w);
 	}
@@ -238,7 +238,7 @@ static void test_unjudged_lifecycle(struct config *cfg)
 	const struct write_result *r;
 	struct writes_stats st;
 	struct rec_event ev;
-	const char *why;
+	enum dropverdict_why why;
 	struct fake_file *f = add_file(&fs, 71, "/tmp/leased", true);
 
 	writes_set_unjudged_hook(w, fake_unjudged);
@@ -296,8 +296,9 @@ static void test_unjudged_lifecycle(struct config *cfg)
 	for (long long t = 30300; t <= 30000 + mw + 300; t += 300)
 		writes_tick(w, t);
 	tap_ok(j.unjudged == 2 && !j.last_unjudged.exec_candidate &&
-	       dropverdict_unjudged(cfg, &j.last_unjudged, &why) < 0 &&
-	       strcmp(why, "not_exec_candidate") == 0, "not a candidate: handed over, counted, not alerted");
+	       dropverdict_unjudged(&j.last_unjudged, &why) < 0 &&
+	       strcmp(dropverdict_why_name(why), "not_exec_candidate") == 0,
+	       "not a candidate: handed over, counted, not alerted");
 	id.ino = 73;
 	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1040 });
 	tap_ok(writes_on_exec(w, &id, "/tmp/doc", &ev, 30000 + mw + 400) == NULL,
@@ -330,7 +331,7 @@ static void test_unjudged_lifecycle(struct config *cfg)
 	for (long long t = 60300; t <= 60000 + mw + 300; t += 300)
 		writes_tick(w, t);
 	tap_ok(j.unjudged == 3 && j.last_unjudged.unjudged == WRITES_UJ_READ_ERROR &&
-	       dropverdict_unjudged(cfg, &j.last_unjudged, &why) == SEV_MEDIUM,
+	       dropverdict_unjudged(&j.last_unjudged, &why) == SEV_MEDIUM,
 	       "engine read error: reported (read_error, medium)");
 	j.fail = 0;
 	writes_free(w);
@@ -380,9 +381,9 @@ static void test_trust_by_name(struct config *cfg)
 	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
 	struct judged j = { 0 };
 	struct proctable *pt = proctable_new(16);
-	struct writes *w = writes_new(cfg, pt, &wfs, fake_judge, &j);
 	struct pattern_list one = { (char *[]){ tool }, 1 };
 	struct config c = *cfg;
+	struct writes *w = writes_new(&c, pt, &wfs, fake_judge, &j);
 	struct fileset *ids = fileset_resolve(&one);
 	struct written_file wf;
 	struct write_result wr;
@@ -390,14 +391,13 @@ static void test_trust_by_name(struct config *cfg)
 	struct write_verdict v;
 	struct rec_event ev;
 	struct stat st;
-	const char *why;
+	enum dropverdict_why why;
 
 	if (tfd < 0 || fstat(tfd, &st) < 0) {
 		tap_skip("cannot create a temporary file");
 		return;
 	}
 	c.writes.trusted_producers = one;
-	writes_set_config(w, &c);
 	writes_set_trusted(w, ids);
 	/* the producer's exec, seen */
 	make(&ev, &(struct spec){ REC_EXEC, "execve", .name = tool, .nametype = "NORMAL", .ino = 1,
@@ -427,17 +427,17 @@ static void test_trust_by_name(struct config *cfg)
 
 	elf_report_init(&rep);
 	elf_report_add(&rep, ELF_R_RWX_LOAD, SEV_MEDIUM, "1 RWX load");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_INFO && v.suppressed_by &&
-	       strcmp(v.suppressed_by, "trusted_producer_name") == 0,
+	       strcmp(dropverdict_why_name(v.suppressed_by), "trusted_producer_name") == 0,
 	       "by name: a mild finding is silenced, and it says how");
 	elf_report_add(&rep, ELF_R_FOREIGN_ARCH, SEV_HIGH, "e_machine=183");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_HIGH && v.counts[1] && !v.counts[0],
 	       "by name: a foreign binary counts (T1105 verdict)");
 	elf_report_init(&rep);
 	elf_report_add(&rep, ELF_R_UPX_PACKED, SEV_HIGH, "UPX!");
-	dropverdict_write(cfg, &wf, &rep, &v);
+	dropverdict_write(&wf, &rep, &v);
 	tap_ok(v.severity == SEV_HIGH, "by name: a packed binary counts");
 
 	memset(&wr, 0, sizeof(wr));
@@ -446,13 +446,14 @@ static void test_trust_by_name(struct config *cfg)
 	wr.verdict = SEV_HIGH;
 	tap_is_int(dropverdict_exec(cfg, &wr, &why), SEV_HIGH, "by name: running its foreign output alerts");
 	wr.verdict = SEV_INFO;
-	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 && strcmp(why, "trusted_producer_name") == 0,
+	tap_ok(dropverdict_exec(cfg, &wr, &why) < 0 &&
+	       strcmp(dropverdict_why_name(why), "trusted_producer_name") == 0,
 	       "by name: running its clean output does not");
 	wr.unjudged = WRITES_UJ_LEASE;
 	wr.exec_candidate = true;
-	tap_is_int(dropverdict_unjudged(cfg, &wr, &why), SEV_MEDIUM, "by name: an unjudged file is medium");
+	tap_is_int(dropverdict_unjudged(&wr, &why), SEV_MEDIUM, "by name: an unjudged file is medium");
 	wr.file.trust = WRITES_TRUST_IDENTITY;
-	tap_is_int(dropverdict_unjudged(cfg, &wr, &why), SEV_LOW,
+	tap_is_int(dropverdict_unjudged(&wr, &why), SEV_LOW,
 		   "identity-checked producer: an unjudged file is low");
 	writes_free(w);
 	fileset_free(ids);

@@ -32,7 +32,7 @@ static void test_deadline(struct config *cfg)
 	struct writes_deadline dl = { tick_clock, &clock, 1500 };
 	struct writes_stats st;
 	struct rec_event ev;
-	const char *why;
+	enum dropverdict_why why;
 
 	writes_set_unjudged_hook(w, fake_unjudged);
 	static char paths[4][32];
@@ -56,7 +56,7 @@ static void test_deadline(struct config *cfg)
 	tap_is_str(writes_unjudged_name(j.last_unjudged.unjudged), "shutdown", "reason: shutdown");
 	tap_ok(strcmp(j.last_unjudged.file.settled_by, "shutdown") == 0 &&
 	       j.last_unjudged.exec_candidate &&
-	       dropverdict_unjudged(cfg, &j.last_unjudged, &why) == SEV_MEDIUM,
+	       dropverdict_unjudged(&j.last_unjudged, &why) == SEV_MEDIUM,
 	       "an executable candidate: unjudged_write, medium");
 	writes_free(w);
 }

@@ -14,8 +14,8 @@ void alert_emit_image(struct emitter *e, const struct alert *a)
 
 	emit_open(e, "image", '{');
 	emit_word(e, "judged", execjudge_outcome_name(r->outcome));
-	if (r->via)
-		emit_word(e, "via", r->via);
+	if (r->via != XJ_VIA_NONE)
+		emit_word(e, "via", execjudge_via_name(r->via));
 	if (r->outcome == XJ_UNAVAILABLE) {
 		emit_word(e, "error", execjudge_error_name(r));
 		emit_int(e, "errno", -r->err);

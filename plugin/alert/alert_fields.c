@@ -67,7 +67,7 @@ void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const stru
 
 	emit_open(e, "loader", '{');
 	emit_rstr_cap(e, "path", &v->loader_path, e->key_cap);
-	emit_word(e, "matched_by", v->matched_by);
+	emit_word(e, "matched_by", loader_match_name(v->matched_by));
 	emit_bool(e, "copy", (v->reasons & LR_LOADER_COPY) != 0);
 	if (v->soname[0] && !e->minimal)
 		emit_cstr(e, "soname", v->soname);

@@ -55,7 +55,7 @@ static void put_loader(struct siphash *c, const struct loader_verdict *v)
 	const struct loader_opts *o = &v->opts;
 
 	put_rstr(c, 'l', &v->loader_path);
-	put_str(c, 'm', v->matched_by);
+	put_str(c, 'm', loader_match_name(v->matched_by));
 	put_str(c, 'o', v->soname);
 	put_str(c, 't', v->target);
 	for (unsigned i = 0; i < o->nnames && i < sizeof(o->names) / sizeof(o->names[0]); i++)

@@ -91,9 +91,18 @@ const char *execjudge_outcome_name(enum execjudge_outcome o)
 	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "unknown";
 }
 
+const char *execjudge_via_name(enum execjudge_via v)
+{
+	static const char *const names[XJ_VIA_COUNT] = {
+		[XJ_VIA_NONE] = NULL, [XJ_VIA_PATH] = "path", [XJ_VIA_PROC_EXE] = "proc_exe",
+	};
+
+	return (unsigned)v < XJ_VIA_COUNT ? names[v] : "?";
+}
+
 const char *execjudge_error_name(const struct execjudge_result *r)
 {
-	bool proc = r->via && strcmp(r->via, "proc_exe") == 0;
+	bool proc = r->via == XJ_VIA_PROC_EXE;
 
 	switch (r->err) {
 	case -ENOENT: case -ESRCH: return proc ? "process_gone" : "file_gone";
@@ -237,7 +246,7 @@ static void via_proc(struct execjudge *xj, const struct execjudge_fs *fs,
 	struct stat st;
 	int fd = fs->open_exe ? fs->open_exe(fs->ctx, req->pid, req->exe, req->id, &st) : -ENOSYS;
 
-	ret->via = "proc_exe";
+	ret->via = XJ_VIA_PROC_EXE;
 	if (fd < 0) {
 		xj->stats.unavailable++;
 		ret->outcome = XJ_UNAVAILABLE;
@@ -272,7 +281,7 @@ void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 		via_proc(xj, fs, req, judge, judge_ctx, ret);
 		return;
 	}
-	ret->via = "path";
+	ret->via = XJ_VIA_PATH;
 	r = fs->stat(fs->ctx, req->path, req->id, &st);
 	if (r >= 0) {
 		got = file_id_from_stat(&st);
@@ -296,7 +305,7 @@ void execjudge_check(struct execjudge *xj, const struct execjudge_fs *fs,
 	if ((fd == -ENOENT || fd == -ESTALE) && req->id && req->id->valid && req->pid > 0) {
 		via_proc(xj, fs, req, judge, judge_ctx, ret);
 		if (ret->outcome == XJ_UNAVAILABLE) {
-			ret->via = "path";
+			ret->via = XJ_VIA_PATH;
 			ret->err = fd;
 		}
 		return;

@@ -54,9 +54,19 @@ enum execjudge_outcome {
 };
 const char *execjudge_outcome_name(enum execjudge_outcome o);
 
+/* How the image was reached. */
+enum execjudge_via {
+	XJ_VIA_NONE = 0,        /* not reached (out of scope) */
+	XJ_VIA_PATH,            /* by the exec's name */
+	XJ_VIA_PROC_EXE,        /* by /proc/PID/exe */
+	XJ_VIA_COUNT
+};
+/* "path", "proc_exe"; NULL for XJ_VIA_NONE. */
+const char *execjudge_via_name(enum execjudge_via v);
+
 struct execjudge_result {
 	enum execjudge_outcome outcome;
-	const char *via;                /* "path" or "proc_exe" */
+	enum execjudge_via via;
 	int err;                        /* negative errno when XJ_UNAVAILABLE */
 	struct stat st;                 /* the state judged (CACHED, JUDGED) */
 	struct execjudge_verdict v;     /* (CACHED, JUDGED) */

@@ -30,6 +30,31 @@ const char *loader_reason_name(unsigned bit)
 	return "unknown";
 }
 
+static const char *const match_names[LOADER_MATCH_COUNT] = {
+	[LOADER_MATCH_NONE] = NULL,
+	[LOADER_MATCH_EXE_PATH] = "exe_path",
+	[LOADER_MATCH_INODE] = "inode",
+	[LOADER_MATCH_CONTENT] = "content",
+};
+
+const char *loader_match_name(enum loader_match m)
+{
+	return (unsigned)m < LOADER_MATCH_COUNT ? match_names[m] : "?";
+}
+
+static const char *const suppression_names[LOADER_SUP_COUNT] = {
+	[LOADER_SUP_NONE] = NULL,
+	[LOADER_SUP_BENIGN_FORM] = "benign_form",
+	[LOADER_SUP_LDD_PARENT] = "ldd_parent",
+	[LOADER_SUP_ALLOW_LIST] = "allow_list",
+	[LOADER_SUP_MIN_SEVERITY] = "min_severity",
+};
+
+const char *loader_suppression_name(enum loader_suppression s)
+{
+	return (unsigned)s < LOADER_SUP_COUNT ? suppression_names[s] : "?";
+}
+
 struct loader_set {
 	char *paths[LOADER_SET_MAX];
 	struct file_id ids[LOADER_SET_MAX];
@@ -227,7 +252,7 @@ static enum ldd_match ldd_run(const struct loader_judge_ctx *ctx, const struct r
 
 	if (!raw_target || v->opts.nnames > 0 || v->opts.target != 1 || v->target_cut ||
 	    ev->argc != 2 || ev->argc_kept != 2 || ev->argv_cut ||
-	    strcmp(v->matched_by, "exe_path") != 0 ||
+	    v->matched_by != LOADER_MATCH_EXE_PATH ||
 	    (v->reasons & (LR_ARGV0_MISMATCH | LR_LOADER_RENAMED | LR_LOADER_COPY | LR_VIA_SHEBANG)))
 		return LDD_NO;
 	/* ldd passes the file as the user wrote it: compare that and the resolved path */
@@ -334,17 +359,17 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 	if (!ev->success) {
 		/* exe is still the old image; only the named file tells us */
 		if (p0 && p0->id.valid && loader_set_has_id(ctx->known, &p0->id)) {
-			v->matched_by = "inode";
+			v->matched_by = LOADER_MATCH_INODE;
 			return true;
 		}
 		return false;
 	}
 	if (ev->exe.s && loader_set_has_path(ctx->known, pat, ev->exe.s)) {
-		v->matched_by = "exe_path";
+		v->matched_by = LOADER_MATCH_EXE_PATH;
 		return true;
 	}
 	if (p0 && loader_set_has_id(ctx->known, &p0->id) && path0_is_exe(ev, p0)) {
-		v->matched_by = "inode";
+		v->matched_by = LOADER_MATCH_INODE;
 		return true;
 	}
 	/* A loader has no PT_INTERP, so it is the last PATH item of its exec; images that
@@ -354,7 +379,7 @@ static bool identify_loader(const struct loader_judge_ctx *ctx, const struct rec
 		return false;
 	if (ctx->probe->image_is_loader(ctx->probe->ctx, ev->exe.s, &last->id, v->soname,
 					sizeof(v->soname)) == 1) {
-		v->matched_by = "content";
+		v->matched_by = LOADER_MATCH_CONTENT;
 		v->reasons |= LR_LOADER_COPY;
 		return true;
 	}
@@ -403,7 +428,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	if (!ev->success)
 		v->reasons |= LR_EXEC_FAILED;
 	if (p0 && p0->id.valid && !loader_set_has_id(ctx->known, &p0->id) &&
-	    strcmp(v->matched_by, "exe_path") == 0 && ev->paths_seen > 1) {
+	    v->matched_by == LOADER_MATCH_EXE_PATH && ev->paths_seen > 1) {
 		v->reasons |= LR_VIA_SHEBANG;
 		/* name the interpreter the #! line gave, not the script */
 		v->loader_path = ev->exe;
@@ -411,7 +436,7 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 			if (loader_set_has_id(ctx->known, &ev->paths[i].id) && ev->paths[i].name.s)
 				v->loader_path = ev->paths[i].name;
 	}
-	if (strcmp(v->matched_by, "content") != 0 && !(v->reasons & LR_VIA_SHEBANG) &&
+	if (v->matched_by != LOADER_MATCH_CONTENT && !(v->reasons & LR_VIA_SHEBANG) &&
 	    is_renamed(ctx, ev, &v->loader_path))
 		v->reasons |= LR_LOADER_RENAMED;
 	if (ev->argc_kept > 0 && !(v->reasons & LR_VIA_SHEBANG) &&
@@ -449,15 +474,15 @@ void loader_judge(const struct loader_judge_ctx *ctx, const struct rec_event *ev
 	v->outcome = LOADER_ALERT;
 	if (loader_opts_benign(&v->opts) && !cfg->loader.benign_alerts) {
 		v->outcome = LOADER_SUPPRESSED;
-		v->suppressed_by = "benign_form";
+		v->suppressed_by = LOADER_SUP_BENIGN_FORM;
 	} else if (!cfg->loader.benign_alerts && ldd == LDD_PROVEN) {
 		v->outcome = LOADER_SUPPRESSED;
-		v->suppressed_by = "ldd_parent";
+		v->suppressed_by = LOADER_SUP_LDD_PARENT;
 	} else if ((v->allow_comment = allow_match(cfg, ev, v)) != NULL) {
 		v->outcome = LOADER_SUPPRESSED;
-		v->suppressed_by = "allow_list";
+		v->suppressed_by = LOADER_SUP_ALLOW_LIST;
 	} else if (v->severity < cfg->min_severity) {
 		v->outcome = LOADER_SUPPRESSED;
-		v->suppressed_by = "min_severity";
+		v->suppressed_by = LOADER_SUP_MIN_SEVERITY;
 	}
 }

@@ -115,14 +115,37 @@ enum loader_outcome {
 	LOADER_SUPPRESSED,      /* a loader exec, not alerted: see suppressed_by */
 };
 
+/* How the executed image is known to be a loader. */
+enum loader_match {
+	LOADER_MATCH_NONE = 0,
+	LOADER_MATCH_EXE_PATH,          /* exe is a known loader's path or matches loader.paths */
+	LOADER_MATCH_INODE,             /* the named file is a known loader by identity */
+	LOADER_MATCH_CONTENT,           /* a loader by ELF content only: a copy */
+	LOADER_MATCH_COUNT
+};
+/* "exe_path", "inode", "content"; NULL for LOADER_MATCH_NONE (an alert shows null). */
+const char *loader_match_name(enum loader_match m);
+
+/* Why a loader exec was not alerted. */
+enum loader_suppression {
+	LOADER_SUP_NONE = 0,
+	LOADER_SUP_BENIGN_FORM,         /* loader_opts_benign() */
+	LOADER_SUP_LDD_PARENT,          /* a known exec of the real ldd by identity, ldd's exact
+					 * shape */
+	LOADER_SUP_ALLOW_LIST,          /* loader.allow: see allow_comment */
+	LOADER_SUP_MIN_SEVERITY,        /* below min_severity */
+	LOADER_SUP_COUNT
+};
+/* "benign_form", "ldd_parent", "allow_list", "min_severity"; NULL for LOADER_SUP_NONE. */
+const char *loader_suppression_name(enum loader_suppression s);
+
 struct loader_verdict {
 	enum loader_outcome outcome;
-	const char *suppressed_by;      /* "benign_form", "ldd_parent" (a known exec of the real ldd
-					 * by identity, ldd's exact shape), "allow_list", "min_severity" */
+	enum loader_suppression suppressed_by;
 	const char *allow_comment;
 	enum severity severity;
 	uint32_t reasons;               /* enum loader_reason bits */
-	const char *matched_by;         /* "exe_path", "inode", "content" */
+	enum loader_match matched_by;
 	struct rec_str loader_path;     /* the path that was executed (PATH item or exe) */
 	char soname[64];
 	struct loader_opts opts;

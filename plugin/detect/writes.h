@@ -114,12 +114,11 @@ struct writes_stats {
 
 struct writes;
 
-/* New tracker using cfg->writes settings and procs for writers' argv (both borrowed; cfg must
- * outlive it or be replaced with writes_set_config). NULL on allocation failure. */
+/* New tracker using cfg->writes settings and procs for writers' argv (both borrowed, both
+ * must outlive it). NULL on allocation failure. */
 struct writes *writes_new(const struct config *cfg, struct proctable *procs,
 			  const struct writes_fs *fs, writes_judge_fn judge, void *judge_ctx);
 void writes_free(struct writes *w);
-void writes_set_config(struct writes *w, const struct config *cfg);
 /* Where to report files that could not be judged (NULL: counted only). */
 void writes_set_unjudged_hook(struct writes *w, writes_unjudged_fn fn);
 

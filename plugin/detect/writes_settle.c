@@ -1,4 +1,5 @@
-/* writes_settle: the life of one followed file. It is looked at (stat, never opened) every
+/* writes_settle: the life of one followed file. A write starts it (writes_track; a full table
+ * judges its victim at once to make room). It is looked at (stat, never opened) every
  * settle_ms; once size and mtime hold it is opened and judged when ELF. A file that is not ELF
  * stays followed until max_wait_ms (looked at less often): content written in place later
  * (O_WRONLY without O_TRUNC, mmap, io_uring: no audit record) brings it back. An open that
@@ -17,8 +18,6 @@
 #define NOT_ELF_FIRST_FACTOR 4
 #define NOT_ELF_LOOK_FACTOR 16
 
-static const char *const trust_names[] = { "none", "name", "identity" };
-
 static const char *const unjudged_names[WRITES_UJ_COUNT] = {
 	[WRITES_JUDGED] = "judged",
 	[WRITES_UJ_LEASE] = "lease",
@@ -31,11 +30,6 @@ static const char *const unjudged_names[WRITES_UJ_COUNT] = {
 	[WRITES_UJ_OPEN_FAILED] = "open_failed",
 	[WRITES_UJ_SHUTDOWN] = "shutdown",
 };
-
-const char *writes_trust_name(enum writes_trust t)
-{
-	return (unsigned)t < sizeof(trust_names) / sizeof(trust_names[0]) ? trust_names[t] : "?";
-}
 
 const char *writes_unjudged_name(enum writes_unjudged u)
 {
@@ -62,6 +56,44 @@ enum writes_unjudged writes_unjudged_from_errno(int err)
 	default:
 		return WRITES_UJ_OPEN_FAILED;
 	}
+}
+
+struct pending *writes_pending_add(struct writes *w, const struct file_id *id, long long now_ms)
+{
+	if (w->npending == w->npending_cap) {
+		/* full: one is judged now rather than forgotten (writes_pending_victim); none when
+		 * npending disagrees with the used flags: no slot then, not a crash */
+		struct pending *victim = writes_pending_victim(w);
+
+		if (victim) {
+			w->stats.evicted++;
+			writes_finish(w, victim, "evicted", now_ms);
+		}
+	}
+	return writes_pending_take(w, id, now_ms);
+}
+
+/* Start following id, or update what we know if it is followed already. */
+struct pending *writes_track(struct writes *w, const struct rec_event *ev, const struct file_id *id,
+			     const char *path, long long now_ms)
+{
+	struct pending *p = writes_pending_find(w, id);
+
+	if (p) {
+		/* written again (or the inode was reused): the last writer owns the content */
+		if (path && path[0])
+			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
+		writes_snapshot_writer(w, ev, &p->wf);
+		writes_classify_writer(w, &p->wf);
+		p->looked = p->not_elf = false;
+		return p;
+	}
+	if (!(p = writes_pending_add(w, id, now_ms)))
+		return NULL;
+	snprintf(p->wf.path, sizeof(p->wf.path), "%s", path ? path : "");
+	writes_snapshot_writer(w, ev, &p->wf);
+	writes_classify_writer(w, &p->wf);
+	return p;
 }
 
 void writes_settle_now(struct writes *w, struct pending *p, const char *cause,

@@ -84,7 +84,7 @@ int writes_restore_pending(struct writes *w, const struct state_pending *sp, lon
 		return -ENOSPC;         /* never judge one early to make room for the past */
 	if ((r = look_again(w, &sp->wf)) < 0)
 		return r;
-	if (!(p = writes_pending_add(w, &sp->wf.id, now_ms)))
+	if (!(p = writes_pending_take(w, &sp->wf.id, now_ms)))
 		return -ENOSPC;
 	p->wf = sp->wf;
 	writes_classify_writer(w, &p->wf);

@@ -280,18 +280,18 @@ static void engine_alert_loader(struct engine *en, const struct rec_event *ev,
 static void engine_note_suppressed(struct engine *en, const struct rec_event *ev,
 				   const struct loader_verdict *v)
 {
-	if (strcmp(v->suppressed_by, "benign_form") == 0)
+	if (v->suppressed_by == LOADER_SUP_BENIGN_FORM)
 		en->stats.suppressed_benign_form++;
-	else if (strcmp(v->suppressed_by, "ldd_parent") == 0)
+	else if (v->suppressed_by == LOADER_SUP_LDD_PARENT)
 		en->stats.suppressed_ldd_parent++;
-	else if (strcmp(v->suppressed_by, "allow_list") == 0)
+	else if (v->suppressed_by == LOADER_SUP_ALLOW_LIST)
 		en->stats.suppressed_allow_list++;
 	else
 		en->stats.below_min_severity++;
 	if (log_enabled(LOG_DEBUG)) {
 		log_debug("loader run not alerted (event %s, pid %lld, %s%s%s): target %.200s",
-			  ev->id, ev->pid, v->suppressed_by, v->allow_comment ? ": " : "",
-			  v->allow_comment ? v->allow_comment : "",
+			  ev->id, ev->pid, loader_suppression_name(v->suppressed_by),
+			  v->allow_comment ? ": " : "", v->allow_comment ? v->allow_comment : "",
 			  v->target[0] ? v->target : "(none)");
 	}
 }
@@ -323,7 +323,7 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 	ret->is_elf = rep->facts.is_elf;
 	if (!ret->is_elf)
 		return;
-	dropverdict_write(&en->cfg, wf, rep, &wv);
+	dropverdict_write(wf, rep, &wv);
 	ret->verdict = wv.severity;
 	ret->mitre = wv.mitre;
 	engine_exec_note_written(en, st, rep, &wv);   /* this state needs no judging at exec */
@@ -338,10 +338,10 @@ static void engine_judge_written(void *ctx, const struct written_file *wf, int f
 		wv.mitre = &MITRE_DYNAMIC_LINKER_HIJACKING;
 	}
 	if (wv.severity < SEV_MEDIUM) {
-		if (wv.suppressed_by) {
+		if (wv.suppressed_by != DROPVERDICT_NONE) {
 			en->stats.write_suppressed_trusted++;
 			log_debug("written file not alerted (event %s, %s %.64s, trust %s): %.200s",
-				  wf->event_id, wv.suppressed_by, wf->trusted_by,
+				  wf->event_id, dropverdict_why_name(wv.suppressed_by), wf->trusted_by,
 				  writes_trust_name(wf->trust), wf->path);
 		}
 		return;
@@ -382,8 +382,8 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 {
 	struct engine *en = ctx;
 	const struct written_file *wf = &wr->file;
-	const char *why = NULL;
-	int sev = dropverdict_unjudged(&en->cfg, wr, &why);
+	enum dropverdict_why why;
+	int sev = dropverdict_unjudged(wr, &why);
 	const char *library = engine_linker_library(en, wf);
 	char summary[512];
 	struct alert a;
@@ -395,7 +395,7 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 	if (sev < 0) {
 		en->stats.unjudged_counted++;
 		log_debug("written file not judged, not alerted (event %s, %s, %s: %s): %.200s",
-			  wf->event_id, writes_unjudged_name(wr->unjudged), why,
+			  wf->event_id, writes_unjudged_name(wr->unjudged), dropverdict_why_name(why),
 			  wr->unjudged_errno ? strerror(wr->unjudged_errno) : "no error",
 			  wf->path[0] ? wf->path : "(no name)");
 		return;
@@ -427,7 +427,7 @@ static void engine_unjudged_written(void *ctx, const struct write_result *wr)
 static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
 				 const struct write_result *wr)
 {
-	const char *why = NULL;
+	enum dropverdict_why why;
 	int sev = dropverdict_exec(&en->cfg, wr, &why);
 	char summary[512];
 	struct alert a;
@@ -435,8 +435,8 @@ static void engine_alert_dropped(struct engine *en, const struct rec_event *ev,
 	if (sev < 0) {
 		en->stats.dropped_trusted++;
 		log_debug("exec of a written file not alerted (event %s, %s %.64s, trust %s): %.200s",
-			  ev->id, why, wr->file.trusted_by, writes_trust_name(wr->file.trust),
-			  wr->file.path);
+			  ev->id, dropverdict_why_name(why), wr->file.trusted_by,
+			  writes_trust_name(wr->file.trust), wr->file.path);
 		return;
 	}
 	memset(&a, 0, sizeof(a));

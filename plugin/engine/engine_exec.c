@@ -128,7 +128,7 @@ static int exec_judge_fd(void *ctx, int fd, const struct stat *st, struct execju
 	if ((r = elf_inspect_fd(fd, st, &en->host, &lim, rep)) < 0)
 		return r;
 	memset(&en->xfile, 0, sizeof(en->xfile));
-	dropverdict_write(&en->cfg, &en->xfile, rep, &en->xwv);
+	dropverdict_write(&en->xfile, rep, &en->xwv);
 	exec_verdict(rep, &en->xwv, false, ret);
 	return 0;
 }
