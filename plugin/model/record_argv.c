@@ -1,11 +1,11 @@
 #include "model/record_argv.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/record_decode.h"
+
+#define ARG_INDEX_MAX 100000000ul   /* above REC_MAX_ARGS; times 10 fits any unsigned long */
 
 /* Decode raw into [out, out + room) (room >= 2): bytes kept, *cut when some did not fit.
  * A value that is not kernel encoding is kept raw: it is still data. */
@@ -95,21 +95,20 @@ static void add_chunk(struct rec_event *ev, const char *raw, unsigned long idx, 
 
 void rec_argv_field(struct rec_event *ev, const char *name, const char *value)
 {
-	const char *p;
+	const char *p = name + 1;
 	char *end;
-	unsigned long idx, chunk;
+	unsigned long idx = 0, chunk;
 
-	if (strcmp(name, "argc") == 0) {
-		ev->argc = rec_parse_ll(value, 10);
+	if (name[0] != 'a')
+		return;
+	if ((unsigned char)(*p - '0') >= 10) {
+		if (strcmp(p, "rgc") == 0)
+			ev->argc = rec_parse_ll(value, 10);
 		return;
 	}
-	if (name[0] != 'a' || name[1] < '0' || name[1] > '9')
-		return;
-	errno = 0;
-	idx = strtoul(name + 1, &end, 10);
-	if (errno)
-		idx = ULONG_MAX;        /* beyond any argv kept: counted as cut */
-	p = end;
+	/* the index, saturated: any index past REC_MAX_ARGS is counted as cut alike */
+	for (; (unsigned char)(*p - '0') < 10; p++)
+		idx = idx < ARG_INDEX_MAX ? idx * 10 + (unsigned long)(*p - '0') : ARG_INDEX_MAX;
 	if (*p == '\0') {
 		add_chunk(ev, value, idx, 0);
 	} else if (*p == '[') {
