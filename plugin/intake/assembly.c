@@ -4,9 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake/assembly_header.h"
+
 #define NIL UINT32_MAX
 #define DONE_SLOTS 8192             /* keys of events handed on or dropped, direct-mapped */
-#define EOE_MAX 256                 /* room kept for the synthesised EOE record */
+/* room kept for the synthesised EOE record: the first record's prefix, "type=EOE ", its stamp
+ * (at most 71 bytes) and '\n' */
+#define EOE_MAX (2 * ASSEMBLY_HEADER_PART_MAX)
 #define POOL_BUFS 32                /* text buffers of handed-on events kept for reuse */
 #define POOL_BUF_MAX 2048
 #define ENRICHED_SEP '\x1d'         /* starts the interpreted fields of the ENRICHED format */
@@ -16,14 +20,8 @@ const char *const assembly_reason_names[ASSEMBLY_REASON_COUNT] = {
 };
 const char *const assembly_value_names[ASSEMBLY_VALUE_COUNT] = { "other", "exec", "write" };
 
-/* An event's identity: node name (hashed; absent = 0), time stamp and serial. */
-struct akey {
-	uint64_t node, sec, serial;
-	uint32_t ms;
-};
-
 struct slot {
-	struct akey key;
+	struct assembly_key key;
 	uint64_t hash;
 	uint32_t bucket_next, older, newer;
 	char *buf;
@@ -36,17 +34,8 @@ struct slot {
 };
 
 struct done {
-	struct akey key;
+	struct assembly_key key;
 	bool used, dropped;
-};
-
-/* The last time stamp parsed ("msg=audit(SEC.MS:SERIAL):") and its value: the records of
- * one event follow each other, and parsing its digits again was a quarter of a record's cost. */
-struct stamp_memo {
-	char text[EOE_MAX / 2];
-	size_t len;                     /* 0: none */
-	uint64_t sec, serial;
-	uint32_t ms;
 };
 
 struct assembly {
@@ -64,105 +53,9 @@ struct assembly {
 	unsigned npool;
 	char *scratch;                  /* a passthrough line given without its '\n' */
 	size_t scratch_cap;
-	struct stamp_memo memo;
+	struct assembly_stamp_memo memo;
 	struct assembly_stats stats;
 };
-
-/* The parsed header of one record: [node=N ]type=T msg=audit(SEC.MS:SERIAL): */
-struct header {
-	struct akey key;
-	const char *type;
-	size_t type_len, prefix_len, stamp_off, stamp_len;
-};
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 33);
-}
-
-static uint64_t key_hash(const struct akey *k)
-{
-	return mix64(k->node ^ mix64(k->serial ^ (k->sec << 20) ^ k->ms));
-}
-
-static bool key_eq(const struct akey *a, const struct akey *b)
-{
-	return a->serial == b->serial && a->sec == b->sec && a->ms == b->ms && a->node == b->node;
-}
-
-static const char *digits(const char *p, const char *end, uint64_t *ret)
-{
-	const char *start = p, *lim = end - p > 19 ? p + 19 : end;
-	uint64_t v = 0;
-
-	while (p < lim && (unsigned char)(*p - '0') < 10)
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	*ret = v;
-	return p > start ? p : NULL;
-}
-
-static bool parse_header(const char *line, size_t len, struct header *h, struct stamp_memo *memo)
-{
-	const char *p = line, *end = line + len, *sp;
-	uint64_t ms;
-
-	memset(h, 0, sizeof(*h));
-	if (len >= 5 && memcmp(p, "node=", 5) == 0) {
-		uint64_t node = 0xcbf29ce484222325ull;     /* FNV-1a */
-
-		sp = memchr(p, ' ', len);
-		if (!sp)
-			return false;
-		for (const char *q = p + 5; q < sp; q++)
-			node = (node ^ (unsigned char)*q) * 0x100000001b3ull;
-		h->key.node = node | 1;                     /* never 0, the "no node" value */
-		p = sp + 1;
-	}
-	h->prefix_len = (size_t)(p - line);
-	if (end - p < 5 || memcmp(p, "type=", 5) != 0)
-		return false;
-	h->type = p + 5;
-	sp = memchr(h->type, ' ', (size_t)(end - h->type));
-	if (!sp)
-		return false;
-	h->type_len = (size_t)(sp - h->type);
-	p = sp + 1;
-	if (end - p < 10 || memcmp(p, "msg=audit(", 10) != 0)
-		return false;
-	h->stamp_off = (size_t)(p - line);
-	if (memo->len > 0 && (size_t)(end - p) >= memo->len && memcmp(p, memo->text, memo->len) == 0) {
-		h->key.sec = memo->sec;
-		h->key.ms = memo->ms;
-		h->key.serial = memo->serial;
-		h->stamp_len = memo->len;
-		return h->prefix_len < EOE_MAX / 2;
-	}
-	if (!(p = digits(p + 10, end, &h->key.sec)) || p >= end || *p++ != '.' ||
-	    !(p = digits(p, end, &ms)) || p >= end || *p++ != ':' ||
-	    !(p = digits(p, end, &h->key.serial)) || end - p < 2 || p[0] != ')' || p[1] != ':')
-		return false;
-	h->key.ms = (uint32_t)(ms % 1000000);
-	h->stamp_len = (size_t)(p + 2 - line) - h->stamp_off;
-	if (h->stamp_len >= EOE_MAX / 2)
-		return false;
-	memcpy(memo->text, line + h->stamp_off, h->stamp_len);
-	memo->len = h->stamp_len;
-	memo->sec = h->key.sec;
-	memo->ms = h->key.ms;
-	memo->serial = h->key.serial;
-	return h->prefix_len < EOE_MAX / 2;
-}
-
-static bool type_is(const struct header *h, const char *name)
-{
-	size_t n = strlen(name);
-
-	return h->type_len == n && memcmp(h->type, name, n) == 0;
-}
 
 struct assembly *assembly_new(const struct assembly_limits *limits, struct prefilter *pf,
 			      assembly_emit_fn emit, void *ctx)
@@ -224,7 +117,7 @@ static struct done *done_slot(struct assembly *a, uint64_t hash)
 	return &a->done[(hash >> 7) % DONE_SLOTS];
 }
 
-static void done_add(struct assembly *a, const struct akey *k, uint64_t hash, bool dropped)
+static void done_add(struct assembly *a, const struct assembly_key *k, uint64_t hash, bool dropped)
 {
 	struct done *d = done_slot(a, hash);
 
@@ -233,10 +126,10 @@ static void done_add(struct assembly *a, const struct akey *k, uint64_t hash, bo
 	d->dropped = dropped;
 }
 
-static uint32_t find(struct assembly *a, const struct akey *k, uint64_t hash)
+static uint32_t find(struct assembly *a, const struct assembly_key *k, uint64_t hash)
 {
 	for (uint32_t i = a->buckets[hash & (a->nbuckets - 1)]; i != NIL; i = a->slots[i].bucket_next)
-		if (a->slots[i].hash == hash && key_eq(&a->slots[i].key, k))
+		if (a->slots[i].hash == hash && assembly_key_eq(&a->slots[i].key, k))
 			return i;
 	return NIL;
 }
@@ -346,7 +239,7 @@ static void finish(struct assembly *a, uint32_t i, enum assembly_reason why)
 	release(a, i);
 }
 
-static uint32_t new_slot(struct assembly *a, const struct header *h, uint64_t hash, long long now)
+static uint32_t new_slot(struct assembly *a, const struct assembly_header *h, uint64_t hash, long long now)
 {
 	uint32_t i;
 	struct slot *s;
@@ -373,16 +266,11 @@ static uint32_t new_slot(struct assembly *a, const struct header *h, uint64_t ha
 	return i;
 }
 
-static long long event_ms(const struct akey *k)
-{
-	return (long long)(k->sec % (UINT64_C(1) << 40)) * 1000 + k->ms;
-}
-
 /* Events older (in event time) than the window behind the newest record are handed on. The
  * arrival list is nearly in time order, so only its head is looked at. */
 static void expire_window(struct assembly *a)
 {
-	while (a->oldest != NIL && event_ms(&a->slots[a->oldest].key) + a->lim.window_ms < a->newest_ms)
+	while (a->oldest != NIL && assembly_key_ms(&a->slots[a->oldest].key) + a->lim.window_ms < a->newest_ms)
 		finish(a, a->oldest, ASSEMBLY_WINDOW);
 }
 
@@ -416,7 +304,7 @@ static void passthrough(struct assembly *a, const char *line, size_t len)
  * values), within max_event_bytes (with room for an EOE record). Later
  * EXECVE records (the bulk of a long command line) stop at 7/8 of it, so the CWD and PATH
  * records that follow them still fit. */
-static void append(struct assembly *a, uint32_t i, const struct header *h, const char *line, size_t len)
+static void append(struct assembly *a, uint32_t i, const struct assembly_header *h, const char *line, size_t len)
 {
 	struct slot *s = &a->slots[i];
 	size_t limit = a->lim.max_event_bytes - EOE_MAX;
@@ -434,7 +322,7 @@ static void append(struct assembly *a, uint32_t i, const struct header *h, const
 		len = (size_t)(enriched - line);
 	nl = len > 0 && line[len - 1] == '\n';
 
-	if (type_is(h, "EXECVE") && s->len > 0)
+	if (assembly_header_is(h, "EXECVE") && s->len > 0)
 		limit -= limit / 8;
 	if (s->len + len + 1 > limit) {
 		s->cut = true;
@@ -461,7 +349,7 @@ static void append(struct assembly *a, uint32_t i, const struct header *h, const
 
 void assembly_add(struct assembly *a, const char *line, size_t len, long long now_ms)
 {
-	struct header h;
+	struct assembly_header h;
 	uint64_t hash;
 	uint32_t i;
 	bool eoe, proctitle, syscall;
@@ -469,26 +357,26 @@ void assembly_add(struct assembly *a, const char *line, size_t len, long long no
 	a->stats.records_in++;
 	if (len == 0 || (len == 1 && line[0] == '\n'))
 		return;
-	if (!parse_header(line, len, &h, &a->memo)) {
+	if (!assembly_header_parse(line, len, &h, &a->memo)) {
 		passthrough(a, line, len);
 		return;
 	}
-	eoe = type_is(&h, "EOE");
-	proctitle = type_is(&h, "PROCTITLE");
-	syscall = type_is(&h, "SYSCALL");
+	eoe = assembly_header_is(&h, "EOE");
+	proctitle = assembly_header_is(&h, "PROCTITLE");
+	syscall = assembly_header_is(&h, "SYSCALL");
 	if (eoe)
 		a->saw_eoe = true;
 	if (!syscall && !eoe && !proctitle && !prefilter_type_wanted(h.type, h.type_len)) {
 		a->stats.dropped_type++;
 		return;
 	}
-	hash = key_hash(&h.key);
+	hash = assembly_key_hash(&h.key);
 	i = find(a, &h.key, hash);
 	if (i == NIL) {
 		const struct done *d = done_slot(a, hash);
-		long long t = event_ms(&h.key);
+		long long t = assembly_key_ms(&h.key);
 
-		if (d->used && key_eq(&d->key, &h.key)) {
+		if (d->used && assembly_key_eq(&d->key, &h.key)) {
 			if (d->dropped)
 				a->stats.dropped_event++;
 			else if (!eoe)     /* an EOE after its PROCTITLE ended the event: no loss */

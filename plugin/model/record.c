@@ -10,6 +10,7 @@
 
 #include <libaudit.h>
 
+#include "model/record_argv.h"
 #include "model/record_decode.h"
 #include "model/record_text.h"
 
@@ -252,101 +253,12 @@ static void extract_syscall(struct walk *w, struct rec_event *ev, long long *arc
 	}
 }
 
-/* Append one decoded chunk of argument idx: a new argv entry when idx is the next one, the
- * continuation of the last entry when idx is that one. argv stays a prefix of the real argv:
- * anything else (a lost record, a repeated or out-of-order field) ends what is kept. */
-static void add_arg_chunk(struct rec_event *ev, const char *raw, unsigned long idx, bool first_chunk)
-{
-	size_t room = ev->argbytes_cap - ev->argbytes_len;
-	char *out = ev->argbytes + ev->argbytes_len;
-	struct rec_str *arg;
-	size_t len = 0;
-	bool cut = false;
-	int r;
-
-	if (ev->argv_gap)
-		return;
-	if (idx == ev->argc_kept) {
-		if (ev->argc_kept == REC_MAX_ARGS || room < 2) {
-			ev->argv_cut = ev->argv_gap = true;
-			return;
-		}
-		arg = &ev->argv[ev->argc_kept++];
-		arg->s = out;
-		arg->len = 0;
-		arg->cut = false;       /* the array is not cleared between events */
-		out[0] = '\0';
-	} else if (!first_chunk && ev->argc_kept > 0 && idx == ev->argc_kept - 1) {
-		arg = &ev->argv[ev->argc_kept - 1];
-		/* chunks of one argument are contiguous: extend it in place over its NUL */
-		if (arg->s + arg->len + 1 != ev->argbytes + ev->argbytes_len) {
-			ev->argv_cut = ev->argv_gap = true;
-			return;
-		}
-		out = (char *)arg->s + arg->len;
-		room++;
-		ev->argbytes_len--;
-	} else {
-		ev->argv_cut = ev->argv_gap = true;
-		return;
-	}
-	if (room < 2) {
-		arg->cut = ev->argv_cut = true;
-		ev->argbytes_len++;
-		return;
-	}
-	r = rec_decode_value(raw, out, room, &len, &cut);
-	if (r < 0) {
-		len = strlen(raw) < room - 1 ? strlen(raw) : room - 1;
-		cut = len < strlen(raw);
-		memcpy(out, raw, len);
-		out[len] = '\0';
-	} else if (r == 1) {
-		len = 0;
-		out[0] = '\0';
-	}
-	arg->len += len;
-	ev->argbytes_len += len + 1;
-	if (cut)
-		arg->cut = ev->argv_cut = true;
-}
-
 static void extract_execve(struct walk *w, struct rec_event *ev)
 {
 	ev->has_execve = true;
-	for (bool more = walk_first_field(w); more; more = walk_next_field(w)) {
-		const char *name = w->name, *v = w->value;
-		const char *p;
-		char *end;
-		unsigned long idx;
-
-		if (!name || !v)
-			continue;
-		if (strcmp(name, "argc") == 0) {
-			ev->argc = rec_parse_ll(v, 10);
-			continue;
-		}
-		if (name[0] != 'a' || name[1] < '0' || name[1] > '9')
-			continue;
-		errno = 0;
-		idx = strtoul(name + 1, &end, 10);
-		if (errno)
-			continue;
-		p = end;
-		if (strncmp(p, "_len", 4) == 0)
-			continue;
-		if (*p == '\0') {
-			add_arg_chunk(ev, v, idx, true);
-		} else if (*p == '[') {
-			/* aN[0] opens argument N; later chunks extend it (a chunk whose
-			 * predecessors are missing opens it too) */
-			unsigned long chunk = strtoul(p + 1, &end, 10);
-
-			if (*end != ']')
-				continue;
-			add_arg_chunk(ev, v, idx, chunk == 0);
-		}
-	}
+	for (bool more = walk_first_field(w); more; more = walk_next_field(w))
+		if (w->name && w->value)
+			rec_argv_field(ev, w->name, w->value);
 }
 
 static void extract_path(struct walk *w, struct rec_event *ev)
@@ -527,12 +439,7 @@ static int extract(struct walk *w, struct rec_event *ev)
 			break;
 		}
 	} while (walk_next_record(w));
-	if (ev->argc >= 0 && (long long)ev->argc_kept < ev->argc)
-		ev->argv_cut = true;
-	/* a successful exec always has an EXECVE record: one that did not arrive (dropped by the
-	 * reader, lost in a queue) leaves an argv nobody kept */
-	if (ev->kind == REC_EXEC && ev->success && !ev->has_execve)
-		ev->argv_cut = true;
+	rec_argv_finish(ev);
 	return 1;
 }
 

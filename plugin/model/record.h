@@ -75,8 +75,12 @@ struct rec_event {
 	long long argc;         /* as the EXECVE record declared it */
 	bool argv_cut;          /* arguments or bytes dropped (or, for a successful exec, no
 				 * EXECVE record at all) */
-	bool argv_gap;          /* an argument out of sequence ended what is kept */
+	bool argv_gap;          /* an argument missing or given twice ended what is kept */
 	bool has_execve;        /* an EXECVE record was seen */
+	unsigned argv_hi;       /* argv slots [0, argv_hi) are this event's: held or NULL */
+	unsigned argv_held;     /* of them held */
+	unsigned argv_limit;    /* 1 + an index given twice: argv ends there; 0: none */
+	unsigned long argv_next_chunk;  /* the chunk (aN[k]) the last argument stored takes next */
 
 	/* private storage for the strings above */
 	char *strings;

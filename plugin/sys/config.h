@@ -1,5 +1,7 @@
 /* config: the only libconfig user. Loads /etc/audit/elfwatch.conf into a plain struct with
- * every default filled in; a bad file is reported as "file:line: message". */
+ * every default filled in; a bad file is reported as "file:line: message". config.c reads
+ * the file (libconfig); config_defaults.c holds the defaults, the name tables and the life
+ * of the struct. */
 #ifndef ELFWATCH_CONFIG_H
 #define ELFWATCH_CONFIG_H
 
@@ -92,6 +94,9 @@ int config_defaults(struct config *cfg);
 int config_load(const char *path, struct config *ret, char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+/* Replace l with copies of the n strings of src (l untouched on failure). 0 or -ENOMEM. */
+int config_patterns_set(struct pattern_list *l, const char *const *src, size_t n);
 
 /* Name lookups shared with the command line. -1 when unknown. */
 int config_facility_from_name(const char *name);
