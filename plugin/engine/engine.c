@@ -37,6 +37,14 @@ static long long engine_clock(struct engine *en, const struct rec_event *ev)
 	return en->now_ms;
 }
 
+/* Which files judgements may open, fixed at start: a replay's artifacts, this host's, none. */
+static enum probe_kind engine_probe_kind(const struct engine *en)
+{
+	if (en->opts.artifacts)
+		return PROBE_ARTIFACTS;
+	return en->cfg.inspect_files ? PROBE_LIVE : PROBE_NONE;
+}
+
 int engine_init(struct engine *en, struct config *cfg, const struct engine_options *opts)
 {
 	struct rec_limits lim = { cfg->max_argv_bytes };
@@ -70,23 +78,19 @@ int engine_init(struct engine *en, struct config *cfg, const struct engine_optio
 	if ((r = engine_storm_init(en)) < 0 ||
 	    (en->cfg.format == FORMAT_TEXT && (r = tally_init(&en->tally)) < 0))
 		goto fail;
-	if (en->opts.artifacts) {
-		en->probe = probe_artifacts(en->opts.artifacts);
-		fs = probe_writes_artifacts(en->opts.artifacts);
-	} else if (en->cfg.inspect_files) {
-		en->probe = probe_live(&en->probe_stats);
-		fs = probe_writes_live();
-		if ((r = probe_refresh_mounts()) < 0)
+	if ((r = probe_init(&en->probe, engine_probe_kind(en), en->opts.artifacts)) < 0)
+		goto fail;
+	if (en->probe.kind == PROBE_LIVE) {
+		if ((r = probe_refresh_mounts(&en->probe)) < 0)
 			log_warn("cannot read /proc/self/mountinfo (%s): FUSE and network mounts "
 				 "cannot be avoided", strerror(-r));
 		if (access("/proc/self/fd", R_OK) < 0)
 			log_err("/proc is not mounted: written files and executed images cannot be "
 				"re-opened safely and will not be judged");
-	} else {
-		/* no file access at all: written files are followed but cannot be judged */
-		en->probe = probe_live(&en->probe_stats);
-		fs = probe_writes_none();
 	}
+	/* none: written files are followed but cannot be judged */
+	en->loader_probe = probe_loader(&en->probe);
+	fs = probe_writes(&en->probe);
 	en->writes = writes_new(&en->cfg, en->procs, &fs, engine_written_judge, en);
 	if (!en->writes) {
 		r = -ENOMEM;
@@ -119,7 +123,7 @@ void engine_free(struct engine *en)
 	tally_free(&en->tally);
 	fileset_free(en->trusted_ids);
 	fileset_free(en->benign_ids);
-	probe_release();
+	probe_free(&en->probe);
 	output_close(en->out);
 	proctable_free(en->procs);
 	loader_set_free(en->known);
@@ -274,7 +278,7 @@ void engine_tick(struct engine *en)
 		/* a full re-read now and then, besides the poll before every look */
 		if (en->cfg.inspect_files && !en->opts.artifacts &&
 		    now - en->mounts_checked_ms >= MOUNTS_REFRESH_MS) {
-			probe_refresh_mounts();
+			probe_refresh_mounts(&en->probe);
 			en->mounts_checked_ms = now;
 		}
 		/* package upgrades replace trusted programs with new inodes */
@@ -348,7 +352,7 @@ void engine_log_stats(const struct engine *en)
 		 s->events, s->exec_events, s->loader_execs, s->alerts, s->suppressed_benign_form,
 		 s->suppressed_ldd_parent, s->suppressed_allow_list, s->below_min_severity,
 		 s->extract_errors, s->output_errors, proctable_size(en->procs), ps.evictions,
-		 en->probe_stats.images_opened, en->probe_stats.images_refused);
+		 en->probe.stats.images_opened, en->probe.stats.images_refused);
 	engine_written_log_stats(en);
 	engine_exec_log_stats(en);
 	engine_linker_log_stats(en);

@@ -27,7 +27,7 @@ static int exec_image_is_loader(void *ctx, const char *exe, const struct file_id
 				char *soname, size_t soname_cap)
 {
 	struct engine *en = ctx;
-	const struct loader_probe *lp = &en->probe;
+	const struct loader_probe *lp = &en->loader_probe;
 	struct stat st;
 	int fd, r;
 
@@ -47,7 +47,7 @@ static int exec_image_is_loader(void *ctx, const char *exe, const struct file_id
 static int exec_target_facts(void *ctx, const char *path, struct target_facts *ret)
 {
 	const struct engine *en = ctx;
-	const struct loader_probe *lp = &en->probe;
+	const struct loader_probe *lp = &en->loader_probe;
 
 	if (!lp->target_facts)
 		return -ENOSYS;
@@ -56,14 +56,9 @@ static int exec_target_facts(void *ctx, const char *path, struct target_facts *r
 
 int engine_exec_init(struct engine *en)
 {
-	if (en->opts.artifacts)
-		en->xfs = probe_exec_artifacts(en->opts.artifacts);
-	else if (en->cfg.inspect_files)
-		en->xfs = probe_exec_live();
-	else
-		en->xfs = probe_exec_none();
+	en->xfs = probe_exec(&en->probe);
 	en->xprobe.image_is_loader = exec_image_is_loader;
-	en->xprobe.target_facts = en->probe.target_facts ? exec_target_facts : NULL;
+	en->xprobe.target_facts = en->loader_probe.target_facts ? exec_target_facts : NULL;
 	en->xprobe.ctx = en;
 	en->xj = execjudge_new(en->cfg.exec_judge.cache_size);
 	return en->xj ? 0 : -ENOMEM;
