@@ -23,7 +23,8 @@ const char *engine_written_outcome_name(enum engine_written_outcome o)
 
 /* ---- policy (pure) ---- */
 
-enum engine_written_outcome engine_written_decide(const char *library, struct write_verdict *wv)
+enum engine_written_outcome engine_written_decide(const char *library, bool suppressed,
+						  struct write_verdict *wv)
 {
 	if (library) {
 		wv->severity = wv->severity >= SEV_MEDIUM ?
@@ -32,7 +33,7 @@ enum engine_written_outcome engine_written_decide(const char *library, struct wr
 	}
 	if (wv->severity >= SEV_MEDIUM)
 		return ENGINE_WRITTEN_ALERT;
-	return wv->suppressed_by ? ENGINE_WRITTEN_SUPPRESSED : ENGINE_WRITTEN_QUIET;
+	return suppressed ? ENGINE_WRITTEN_SUPPRESSED : ENGINE_WRITTEN_QUIET;
 }
 
 int engine_written_unjudged_severity(const struct config *cfg, const struct write_result *wr,
@@ -124,7 +125,7 @@ void engine_written_judge(void *ctx, const struct written_file *wf, int fd,
 	if (rep->facts.hashed)
 		memcpy(ret->sha256, rep->facts.sha256, sizeof(ret->sha256));
 	library = engine_linker_library(en, wf);
-	switch (engine_written_decide(library, &wv)) {
+	switch (engine_written_decide(library, wv.suppressed_by, &wv)) {
 	case ENGINE_WRITTEN_ALERT:
 		written_alert(en, wf, st, &wv, library);
 		break;

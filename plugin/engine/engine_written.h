@@ -17,8 +17,10 @@ const char *engine_written_outcome_name(enum engine_written_outcome o);
 
 /* The policy past dropverdict_write (pure): library (engine_linker_library's reason, or NULL)
  * lifts a shared object an unknown writer put in a library directory to at least medium,
- * high when the engine found anything, as T1574.006; wv is updated. */
-enum engine_written_outcome engine_written_decide(const char *library, struct write_verdict *wv);
+ * high when the engine found anything, as T1574.006; wv is updated. suppressed: dropverdict
+ * silenced findings (wv->suppressed_by is set). */
+enum engine_written_outcome engine_written_decide(const char *library, bool suppressed,
+						  struct write_verdict *wv);
 
 /* The severity of a file that could not be judged (dropverdict_unjudged, then the library
  * floor: ld.so maps a shared object without an exec bit), or negative: counted only. *why as
