@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* plugin/config.h by its path: a bare "config.h" finds autoconf's config.h first. */
+/* sys/config.h by its folder: a bare "config.h" would be autoconf's. */
 #include "sys/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

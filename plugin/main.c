@@ -14,16 +14,7 @@
 
 #include <auparse.h>
 
-#if __has_include("analyze.h")
 #include "analyze.h"
-#else
-static int analyze_main(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	fprintf(stderr, "audisp-elfwatch: --analyze is not built yet\n");
-	return 2;
-}
-#endif
 #include "engine/engine.h"
 #include "engine/engine_state.h"
 #include "intake/intake.h"
@@ -37,6 +28,8 @@ static volatile sig_atomic_t stop_sender, stop_signal, ignored_terms, ignored_se
 static bool under_auditd;
 static struct parent_set stoppers;      /* set before the handler is installed */
 
+/* SIGTERM and SIGINT: one handler, as both mean "stop" and both obey the same sender rule;
+ * which one came is kept for the log line. */
 static void on_term(int sig, siginfo_t *info, void *uctx)
 {
 	(void)sig;
@@ -56,12 +49,18 @@ static void on_term(int sig, siginfo_t *info, void *uctx)
 	stop_requested = 1;
 }
 
+/* SIGHUP: reload the configuration (auditd's reload, 3.x to 4.1). */
 static void on_hup(int sig)
 {
-	if (sig == SIGUSR1)
-		stats_requested = 1;
-	else
-		reload_requested = 1;
+	(void)sig;
+	reload_requested = 1;
+}
+
+/* SIGUSR1: log the counters. */
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stats_requested = 1;
 }
 
 static void setup_signals(void)
@@ -84,6 +83,7 @@ static void setup_signals(void)
 	sa.sa_flags = 0;
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }

@@ -6,7 +6,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-/* plugin/config.h by its path: a bare "config.h" finds autoconf's config.h first. */
+/* sys/config.h by its folder: a bare "config.h" would be autoconf's. */
 #include "sys/config.h"
 #include "tap.h"
 

@@ -5,6 +5,7 @@
 #    the file judged, the storm's repeat line written (state off);
 #  - state kept across a restart: the second process ties an exec to the first one's write
 #    and knows its writer; a stale, corrupt or symlinked state file is refused and says so;
+#  - SIGUSR1 logs the counters and only that, SIGHUP reloads the configuration and only that;
 #  - SIGTERM honoured from the parent (a shell standing in for audisp-filter), ignored and
 #    logged from anyone else.
 set -u
@@ -125,6 +126,18 @@ parent=$!
 i=0
 while ! grep -q 'started:' "$tmp/term.err" 2>/dev/null && [ $i -lt $((50 * slow)) ]; do sleep 0.1; i=$((i + 1)); done
 pid=$(cat "$tmp/term.pid")
+# wait_log PATTERN: up to 5 s (scaled) for a line of term.err
+wait_log() {
+	i=0
+	while ! grep -q "$1" "$tmp/term.err" && [ $i -lt $((50 * slow)) ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "$1" "$tmp/term.err"
+}
+kill -USR1 "$pid"
+wait_log 'events [0-9]*, exec [0-9]*' && ! grep -q 'configuration reloaded' "$tmp/term.err" &&
+	ok "SIGUSR1 logs the counters, and does not reload" || not_ok "SIGUSR1: $(tail -n 3 "$tmp/term.err")"
+kill -HUP "$pid"
+wait_log 'configuration reloaded' && [ "$(grep -c 'events [0-9]*, exec [0-9]*' "$tmp/term.err")" = 1 ] &&
+	ok "SIGHUP reloads the configuration, and logs no counters" || not_ok "SIGHUP: $(tail -n 3 "$tmp/term.err")"
 kill -TERM "$pid"
 sleep 0.8
 kill -0 "$pid" 2>/dev/null && ok "a SIGTERM from the test (not its parent, not auditd) does not stop it" ||

@@ -71,24 +71,9 @@ void alert_text_time(struct strbuf *out, time_t sec, unsigned msec);
 const char *alert_text_what(const struct alert *a, size_t *ret_len);
 const char *alert_text_writer(const struct alert *a);
 
-struct emitter;
-/* The alert as Elastic Common Schema names its fields (alert_ecs.c), JSON through e. */
-void alert_ecs_emit(struct emitter *e, const struct alert *a);
-/* Sections shared by the alert files (alert.c, alert_file.c). */
-void alert_emit_proc_entry(struct emitter *e, const char *name, const struct proc_entry *p);
-void alert_emit_write_event(struct emitter *e, const struct written_file *wf);
-void alert_emit_loader(struct emitter *e, const struct rec_event *ev, const struct loader_verdict *v);
-void alert_emit_file(struct emitter *e, const struct alert *a);
-/* What follows the file: unjudged, elf, findings, written (alert_file.c). */
-void alert_emit_file_sections(struct emitter *e, const struct alert *a);
-/* The file's SHA-256 (hex) from whichever judgement has it, or NULL. */
-const char *alert_file_sha256(const struct alert *a);
-void alert_emit_image(struct emitter *e, const struct alert *a);
-void alert_emit_env(struct emitter *e, const struct linker_env *env);
-/* The sections after the file, in every format's order: image, env, reasons (alert.c). */
-void alert_emit_findings(struct emitter *e, const struct alert *a);
+/* The sections the formats are built of are alert_sections.h's (inside alert/ only). */
 
-/* ISO 8601 UTC with milliseconds: "2026-11-22T16:22:09.957Z". */
+/* ISO 8601 UTC with milliseconds (alert_fields.c): "2026-11-22T16:22:09.957Z". */
 void alert_format_time(time_t sec, unsigned msec, char *out, size_t cap);
 
 #endif

@@ -4,7 +4,7 @@
  * ECS has no field for (loader, findings, reasons, lineage, audit ids) is kept under
  * elfwatch.*, in the JSON format's own shape. The writer, caps and cuts are alert.c's, so the
  * line has the same bound and escaping; "elfwatch" comes last and ends with its "truncated". */
-#include "alert/alert.h"
+#include "alert/alert_sections.h"
 
 #include <stdio.h>
 #include <string.h>

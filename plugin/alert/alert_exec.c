@@ -1,6 +1,9 @@
-/* The section of exec-time judgements: how the executed image was reached and what the ELF
- * engine said of it, now or from the cache. */
-#include "alert/alert.h"
+/* The sections of exec-time findings: how the executed image was reached and what the ELF
+ * engine said of it (now or from the cache), the LD_ variables of a new process, and the
+ * reasons. */
+#include "alert/alert_sections.h"
+
+#include <stdio.h>
 
 #include "alert/emit.h"
 
@@ -30,4 +33,33 @@ void alert_emit_image(struct emitter *e, const struct alert *a)
 		}
 	}
 	emit_close(e, '}');
+}
+
+/* preload_env: the LD_ variables of a new process, values escaped and cut. */
+void alert_emit_env(struct emitter *e, const struct linker_env *env)
+{
+	char key[40];
+
+	emit_open(e, "environ", '{');
+	for (unsigned v = 0; v < LINKER_VAR_COUNT; v++) {
+		if (!env->present[v])
+			continue;
+		emit_cstr(e, linker_var_name((enum linker_var)v), env->value[v]);
+		snprintf(key, sizeof(key), "%s_writable", linker_var_name((enum linker_var)v));
+		emit_bool(e, key, env->writable[v]);
+		if (env->cut[v]) {
+			snprintf(key, sizeof(key), "%s_cut", linker_var_name((enum linker_var)v));
+			emit_bool(e, key, true);
+		}
+	}
+	emit_close(e, '}');
+}
+
+void alert_emit_findings(struct emitter *e, const struct alert *a)
+{
+	if (a->image)
+		alert_emit_image(e, a);
+	if (a->env)
+		alert_emit_env(e, a->env);
+	emit_words(e, "reasons", a->reasons, a->nreasons);
 }

@@ -1,6 +1,6 @@
 /* The sections of write alerts: the write event, the file, the engine's facts and findings,
  * and for dropped_exec the earlier write. */
-#include "alert/alert.h"
+#include "alert/alert_sections.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -156,24 +156,4 @@ void alert_emit_file_sections(struct emitter *e, const struct alert *a)
 		emit_bool(e, "download_tool", w->file.download_tool);
 		emit_close(e, '}');
 	}
-}
-
-/* preload_env: the LD_ variables of a new process, values escaped and cut. */
-void alert_emit_env(struct emitter *e, const struct linker_env *env)
-{
-	char key[40];
-
-	emit_open(e, "environ", '{');
-	for (unsigned v = 0; v < LINKER_VAR_COUNT; v++) {
-		if (!env->present[v])
-			continue;
-		emit_cstr(e, linker_var_name((enum linker_var)v), env->value[v]);
-		snprintf(key, sizeof(key), "%s_writable", linker_var_name((enum linker_var)v));
-		emit_bool(e, key, env->writable[v]);
-		if (env->cut[v]) {
-			snprintf(key, sizeof(key), "%s_cut", linker_var_name((enum linker_var)v));
-			emit_bool(e, key, true);
-		}
-	}
-	emit_close(e, '}');
 }

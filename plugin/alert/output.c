@@ -21,7 +21,6 @@ struct output {
 	size_t len;
 	int facility;
 	int priority[SEV_COUNT];
-	unsigned long failures;
 };
 
 struct output *output_open(const struct config *cfg, int *ret_err)
@@ -67,7 +66,7 @@ void output_close(struct output *out)
 	free(out);
 }
 
-/* Write everything or count a failure (lines are never split by a short write on a pipe:
+/* Write everything or return the error (lines are never split by a short write on a pipe:
  * the rest is written after it). */
 static int write_all_iov(struct output *out, struct iovec *iov, int cnt, size_t want)
 {
@@ -78,10 +77,8 @@ static int write_all_iov(struct output *out, struct iovec *iov, int cnt, size_t 
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			out->failures++;
+		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
-		}
 		done += (size_t)n;
 		while (cnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= (ssize_t)iov->iov_len;
@@ -128,9 +125,4 @@ int output_flush(struct output *out)
 		return 0;
 	out->len = 0;
 	return write_all_iov(out, &iov, 1, len);
-}
-
-unsigned long output_failures(const struct output *out)
-{
-	return out->failures;
 }

@@ -14,12 +14,10 @@ struct output;
 struct output *output_open(const struct config *cfg, int *ret_err);
 void output_close(struct output *out);
 
-/* Write one alert line (no newline in line). Returns 0 or -errno; failures are counted. */
+/* Write one alert line (no newline in line). Returns 0 or -errno. */
 int output_emit(struct output *out, enum severity sev, const char *line, size_t len);
 
 /* File and stdout sinks gather lines; write them out now. 0 or -errno. */
 int output_flush(struct output *out);
-
-unsigned long output_failures(const struct output *out);
 
 #endif

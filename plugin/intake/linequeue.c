@@ -12,7 +12,7 @@ struct linequeue {
 	pthread_cond_t not_empty, not_full;
 	char *ring;
 	size_t cap, head, used;     /* bytes [head, head+used) mod cap are queued */
-	bool closed, block, kicked, defer;
+	bool closed, block, defer;
 	bool consumer_waiting, producer_waiting;    /* signal only someone who waits */
 	struct linequeue_stats stats;
 };
@@ -113,14 +113,6 @@ void linequeue_close(struct linequeue *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
-void linequeue_kick(struct linequeue *q)
-{
-	pthread_mutex_lock(&q->lock);
-	q->kicked = true;
-	pthread_cond_broadcast(&q->not_empty);
-	pthread_mutex_unlock(&q->lock);
-}
-
 void linequeue_defer_wakeups(struct linequeue *q, bool on)
 {
 	pthread_mutex_lock(&q->lock);
@@ -163,7 +155,7 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 		deadline.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&q->lock);
-	while (q->used == 0 && !q->closed && !q->kicked) {
+	while (q->used == 0 && !q->closed) {
 		int r;
 
 		q->consumer_waiting = true;
@@ -172,7 +164,6 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 		if (r == ETIMEDOUT)
 			break;
 	}
-	q->kicked = false;
 	if (q->used == 0) {
 		long r = q->closed ? -1 : 0;
 		pthread_mutex_unlock(&q->lock);

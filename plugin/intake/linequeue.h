@@ -46,9 +46,6 @@ void linequeue_close(struct linequeue *q);
  * timeout, -1 when closed and empty. */
 long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms);
 
-/* Wake a waiting consumer (e.g. a signal arrived). */
-void linequeue_kick(struct linequeue *q);
-
 /* Deferred wake-ups: while on, push and push_block do not wake a waiting consumer (a
  * producer that queues several events per read then wakes it once with linequeue_wake);
  * a producer about to wait for room still does. Off at creation. */
