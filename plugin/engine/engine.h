@@ -59,8 +59,8 @@ struct engine {
 	struct output *out;
 	struct storm *storm;                        /* alert folding and rate caps */
 	unsigned char storm_secret[STORM_SECRET_LEN];   /* the fold digest's key, random */
-	struct loader_probe probe;
-	struct probe_stats probe_stats;
+	struct probe probe;                 /* file access, fixed at start (probe.h) */
+	struct loader_probe loader_probe;   /* probe's, for loader_judge through xprobe */
 	struct elf_host host;
 	struct rec_event ev;
 	struct loader_verdict verdict;

@@ -1,7 +1,7 @@
 /* engine_exec: exec-time judgement of executed images (execjudge.h) and fileless execs, wired
  * into the engine: the ELF engine and the write path's verdict policy judge the image, and
  * suspicious_elf_exec / fileless_exec alerts are raised. */
-#include "engine/engine_internal.h"
+#include "engine/engine_exec.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/engine_emit.h"
 #include "sys/log.h"
 #include "util/path.h"
 
@@ -26,6 +27,7 @@ static int exec_image_is_loader(void *ctx, const char *exe, const struct file_id
 				char *soname, size_t soname_cap)
 {
 	struct engine *en = ctx;
+	const struct loader_probe *lp = &en->loader_probe;
 	struct stat st;
 	int fd, r;
 
@@ -37,30 +39,26 @@ static int exec_image_is_loader(void *ctx, const char *exe, const struct file_id
 		close(fd);
 		return r;
 	}
-	if (!en->probe.image_is_loader)
+	if (!lp->image_is_loader)
 		return -ENOSYS;
-	return en->probe.image_is_loader(en->probe.ctx, exe, expect, soname, soname_cap);
+	return lp->image_is_loader(lp->ctx, exe, expect, soname, soname_cap);
 }
 
 static int exec_target_facts(void *ctx, const char *path, struct target_facts *ret)
 {
-	struct engine *en = ctx;
+	const struct engine *en = ctx;
+	const struct loader_probe *lp = &en->loader_probe;
 
-	if (!en->probe.target_facts)
+	if (!lp->target_facts)
 		return -ENOSYS;
-	return en->probe.target_facts(en->probe.ctx, path, ret);
+	return lp->target_facts(lp->ctx, path, ret);
 }
 
 int engine_exec_init(struct engine *en)
 {
-	if (en->opts.artifacts)
-		en->xfs = probe_exec_artifacts(en->opts.artifacts);
-	else if (en->cfg.inspect_files)
-		en->xfs = probe_exec_live();
-	else
-		en->xfs = probe_exec_none();
+	en->xfs = probe_exec(&en->probe);
 	en->xprobe.image_is_loader = exec_image_is_loader;
-	en->xprobe.target_facts = en->probe.target_facts ? exec_target_facts : NULL;
+	en->xprobe.target_facts = en->loader_probe.target_facts ? exec_target_facts : NULL;
 	en->xprobe.ctx = en;
 	en->xj = execjudge_new(en->cfg.exec_judge.cache_size);
 	return en->xj ? 0 : -ENOMEM;
@@ -161,7 +159,7 @@ static void exec_alert_init(struct engine *en, struct alert *a, const struct rec
 		a->elf = &en->report;
 		a->verdict = &en->xwv;
 	}
-	a->nlineage = build_lineage(en, ev->pid, ev->ppid, a->lineage, ALERT_LINEAGE_MAX);
+	a->nlineage = engine_emit_lineage(en, ev->pid, ev->ppid, a->lineage, ALERT_LINEAGE_MAX);
 	if (res->outcome == XJ_UNAVAILABLE) {
 		exec_add_reason(a, "image_not_judged");
 		return;

@@ -2,7 +2,7 @@
  * are alerted as their write events arrive (whatever they hold); shared objects written into
  * library directories are judged by the write path and raised here; LD_ variables of new
  * processes are read from /proc/PID/environ when linker.environ is on. */
-#include "engine/engine_internal.h"
+#include "engine/engine_linker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "detect/linker.h"
+#include "engine/engine_emit.h"
 #include "sys/log.h"
 
 #define ENGINE_ENVIRON_MAX (256u << 10)     /* bytes of one environment read */
@@ -67,7 +68,8 @@ static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	a.mitre = &MITRE_DYNAMIC_LINKER_HIJACKING;
 	a.actor = &wf->writer;
 	a.file = wf;
-	a.nlineage = build_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage, ALERT_LINEAGE_MAX);
+	a.nlineage = engine_emit_lineage(en, wf->writer.pid, wf->writer.ppid, a.lineage,
+					  ALERT_LINEAGE_MAX);
 	a.reasons[a.nreasons++] = linker_target_reason(lt);
 	if (wf->trusted_by[0])
 		a.reasons[a.nreasons++] = "trusted_producer_name";
@@ -181,7 +183,7 @@ void engine_linker_on_exec(struct engine *en, const struct rec_event *ev)
 	a.mitre = &MITRE_DYNAMIC_LINKER_HIJACKING;
 	a.ev = ev;
 	a.env = &env;
-	a.nlineage = build_lineage(en, ev->pid, ev->ppid, a.lineage, ALERT_LINEAGE_MAX);
+	a.nlineage = engine_emit_lineage(en, ev->pid, ev->ppid, a.lineage, ALERT_LINEAGE_MAX);
 	if (env.writable[LINKER_VAR_PRELOAD])
 		a.reasons[a.nreasons++] = "ld_preload_writable";
 	if (env.writable[LINKER_VAR_AUDIT])

@@ -1,54 +1,60 @@
-/* probe: the live file-system side of loader detection. Re-opens executed images safely and
- * describes loader targets. The only place detection touches files. */
+/* probe: the file-system side of judgements, one interface over three back-ends: live
+ * (probe_live.c: this host, through safefile and the stall guard), artifacts
+ * (probe_artifacts.c: a replay's recorded files by identity) and none (probe_none.c: no file
+ * access). The probe is owned by whoever creates it; its caches live in it, not in the
+ * back-ends. The only place detection touches files. */
 #ifndef ELFWATCH_PROBE_H
 #define ELFWATCH_PROBE_H
 
 #include "detect/execjudge.h"
 #include "detect/loader.h"
-#include "sys/safefile.h"
 #include "detect/writes.h"
+#include "engine/probe_dircache.h"
+
+enum probe_kind {
+	PROBE_NONE,         /* inspect_files = false: written files are followed, never opened */
+	PROBE_LIVE,         /* the running host's file system */
+	PROBE_ARTIFACTS,    /* replay: DIR/MAJOR:MINOR:INODE stands in for each recorded file */
+	PROBE_KIND_COUNT
+};
+const char *probe_kind_name(enum probe_kind kind);
 
 struct probe_stats {
 	unsigned long images_opened, images_loader, images_refused, targets_checked;
 };
 
-/* Learn (again) which mounts may stall a reader (FUSE, NFS...): nothing there is looked up or
- * opened, judged by each descriptor's mount id on the way (mounts_fd_risky). Call at start and
- * now and then; until the first call no mount is considered risky. 0 or -errno. */
-int probe_refresh_mounts(void);
-void probe_release(void);
-/* The stall guard for one look (safefile.h): the mount table is polled first, then every
- * descriptor on the way is judged by its mount id. */
-struct safefile_guard probe_guard(void);
+struct mounts;
 
-/* A loader_probe that reads the live file system; stats (may be NULL) count its work and must
- * outlive the probe. */
-struct loader_probe probe_live(struct probe_stats *stats);
+struct probe {
+	enum probe_kind kind;
+	const char *dir;                    /* artifacts: the recorded files (borrowed) */
+	struct mounts *mounts;              /* live: the stall guard's table, NULL until read */
+	struct probe_dircache *dirs;        /* live: directories found by identity */
+	struct probe_stats stats;           /* live: the loader probe's work */
+};
 
-/* File access for write tracking on the live file system: no symlink followed anywhere in a
- * path, nothing opened that could block, nothing on a mount that may stall, identity checked,
- * no audited syscall (safefile.h); /proc/PID/fd for *at() dirfds. */
-struct writes_fs probe_writes_live(void);
+/* Set up p for kind (dir: the artifacts directory, borrowed; else NULL). 0 or -ENOMEM. p
+ * must not move while the tables below are in use: they point into it. */
+int probe_init(struct probe *p, enum probe_kind kind, const char *dir);
+/* Accepts a zeroed or failed p. */
+void probe_free(struct probe *p);
 
-/* No file access (inspect_files = false): every file is "gone". */
-struct writes_fs probe_writes_none(void);
+/* Live: learn (again) which mounts may stall a reader (FUSE, NFS...): nothing there is looked
+ * up or opened, judged by each descriptor's mount id on the way (mounts_fd_risky). Call at
+ * start and now and then; until the first call no mount is considered risky. 0 or -errno.
+ * Other kinds: nothing to learn, 0. */
+int probe_refresh_mounts(struct probe *p);
 
-/* File access for replays of recorded logs with the files collected beside them: a file is
- * looked up by identity as DIR/MAJOR:MINOR:INODE (hex major/minor, decimal inode); names
- * are ignored. dir is borrowed. */
-struct writes_fs probe_writes_artifacts(const char *dir);
-
-/* Open the artifact standing in for recorded file id under dir (DIR/MAJOR:MINOR:INODE); *ret
- * reports the recorded identity. An fd, or -errno. */
-int probe_artifact_open(const char *dir, const struct file_id *id, struct stat *ret);
-
-/* Loader probe for such replays: executed images are looked up by identity the same way. */
-struct loader_probe probe_artifacts(const char *dir);
-
-/* File access for exec-time judgement (probe_exec.c): the live file system and
- * /proc/PID/exe; recorded artifacts by identity (dir borrowed); or none (-ENOSYS). */
-struct execjudge_fs probe_exec_live(void);
-struct execjudge_fs probe_exec_artifacts(const char *dir);
-struct execjudge_fs probe_exec_none(void);
+/* The three tables detection is given, each with p as its context:
+ * - loader_probe: executed images re-opened and loader targets described (none: nothing);
+ * - writes_fs: written files re-opened; live: no symlink followed anywhere in a path,
+ *   nothing opened that could block, nothing on a mount that may stall, identity checked, no
+ *   audited syscall (safefile.h), /proc/PID/fd for *at() dirfds; artifacts: by identity,
+ *   names ignored; none: every file is "gone";
+ * - execjudge_fs: executed images by name or /proc/PID/exe; artifacts by identity; none:
+ *   -ENOSYS. */
+struct loader_probe probe_loader(struct probe *p);
+struct writes_fs probe_writes(struct probe *p);
+struct execjudge_fs probe_exec(struct probe *p);
 
 #endif
