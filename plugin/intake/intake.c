@@ -262,30 +262,41 @@ const char *intake_event_end(const char *batch, size_t n)
  * Returns the length of the batch's last, incomplete event when it is left for the caller
  * to hand back with the next batch (its rest is queued: events are queued whole), 0 when
  * libauparse took all. */
-static size_t worker_take(auparse_state_t *au, const struct intake_hooks *hooks, const char *batch,
-			  size_t n)
+/* Does libauparse hold part of an event? *fed says whether it was fed since it last held
+ * nothing: events read from text never reach it, and then it is not asked per event. */
+static bool au_holds(auparse_state_t *au, bool *fed)
+{
+	if (*fed && !auparse_feed_has_data(au))
+		*fed = false;
+	return *fed;
+}
+
+static void au_feed(auparse_state_t *au, bool *fed, const char *p, size_t n)
+{
+	*fed = true;
+	auparse_feed(au, p, n);
+	auparse_feed(au, "", 0);
+}
+
+static size_t worker_take(auparse_state_t *au, bool *fed, const struct intake_hooks *hooks,
+			  const char *batch, size_t n)
 {
 	const char *p = batch, *end = batch + n, *ev_end;
 
 	if (!hooks->on_event_text) {
-		auparse_feed(au, batch, n);
-		auparse_feed(au, "", 0);
+		au_feed(au, fed, batch, n);
 		return 0;
 	}
 	while (p < end && (ev_end = intake_event_end(p, (size_t)(end - p))) != NULL) {
-		if (auparse_feed_has_data(au) ||
-		    !hooks->on_event_text(hooks->ctx, p, (size_t)(ev_end - p))) {
-			auparse_feed(au, p, (size_t)(ev_end - p));
-			auparse_feed(au, "", 0);
-		}
+		if (au_holds(au, fed) || !hooks->on_event_text(hooks->ctx, p, (size_t)(ev_end - p)))
+			au_feed(au, fed, p, (size_t)(ev_end - p));
 		p = ev_end;
 	}
 	if (p == end)
 		return 0;
-	if ((size_t)(end - p) <= LINEQUEUE_MAX_LINE && !auparse_feed_has_data(au))
+	if ((size_t)(end - p) <= LINEQUEUE_MAX_LINE && !au_holds(au, fed))
 		return (size_t)(end - p);
-	auparse_feed(au, p, (size_t)(end - p));
-	auparse_feed(au, "", 0);
+	au_feed(au, fed, p, (size_t)(end - p));
 	return 0;
 }
 
@@ -338,7 +349,7 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 {
 	struct reader r = { .fd = fd, .stop = hooks->stop, .live = !opts->block_when_full };
 	long long last_age = monotonic_ms(), last_report = last_age;
-	bool mid_event = false;
+	bool mid_event = false, au_fed = true;
 	unsigned long long reported_drops = 0;
 	size_t held = 0;        /* an incomplete event at the start of batch */
 	struct prefilter *pf;
@@ -398,7 +409,7 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
 		if (n > 0) {
 			size_t len = held + (size_t)n;
 
-			held = worker_take(au, hooks, batch, len);
+			held = worker_take(au, &au_fed, hooks, batch, len);
 			mid_event = held > 0 || !intake_batch_ends_event(batch, len);
 			memmove(batch, batch + len - held, held);
 		}

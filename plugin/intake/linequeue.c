@@ -72,7 +72,7 @@ bool linequeue_push(struct linequeue *q, const char *line, size_t len)
 bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, size_t n,
 			  size_t limit, unsigned cls)
 {
-	bool queued = false;
+	bool queued = false, wake = false;
 
 	if (limit > q->cap)
 		limit = q->cap;
@@ -91,8 +91,7 @@ bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, si
 			if (q->used > q->stats.high_water)
 				q->stats.high_water = q->used;
 			queued = true;
-			if (q->consumer_waiting && !q->defer)
-				pthread_cond_signal(&q->not_empty);
+			wake = q->consumer_waiting && !q->defer;
 		}
 	}
 	if (!queued) {
@@ -101,6 +100,8 @@ bool linequeue_push_block(struct linequeue *q, const char *lines, size_t len, si
 		q->stats.blocks_dropped[cls < LINEQUEUE_CLASSES ? cls : LINEQUEUE_CLASSES - 1]++;
 	}
 	pthread_mutex_unlock(&q->lock);
+	if (wake)
+		pthread_cond_signal(&q->not_empty);
 	return queued;
 }
 
@@ -120,12 +121,19 @@ void linequeue_defer_wakeups(struct linequeue *q, bool on)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* The signals below come after the unlock: a consumer woken while the producer still held the
+ * lock would wake only to wait for it (two more system calls and a switch per batch). A
+ * waiter is registered with the condition before it releases the lock, so none is missed;
+ * the queue is freed only after both threads are done with it. */
 void linequeue_wake(struct linequeue *q)
 {
+	bool wake;
+
 	pthread_mutex_lock(&q->lock);
-	if (q->consumer_waiting && q->used > 0)
-		pthread_cond_signal(&q->not_empty);
+	wake = q->consumer_waiting && q->used > 0;
 	pthread_mutex_unlock(&q->lock);
+	if (wake)
+		pthread_cond_signal(&q->not_empty);
 }
 
 /* Length of the longest run of whole lines from head that fits cap (0 if the first line
@@ -146,6 +154,7 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 {
 	struct timespec deadline;
 	size_t n, first;
+	bool wake;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += timeout_ms / 1000;
@@ -175,9 +184,10 @@ long linequeue_pop(struct linequeue *q, char *buf, size_t cap, int timeout_ms)
 	memcpy(buf + first, q->ring, n - first);
 	q->head = (q->head + n) % q->cap;
 	q->used -= n;
-	if (q->producer_waiting)
-		pthread_cond_signal(&q->not_full);
+	wake = q->producer_waiting;
 	pthread_mutex_unlock(&q->lock);
+	if (wake)
+		pthread_cond_signal(&q->not_full);
 	return (long)n;
 }
 

@@ -73,10 +73,33 @@ static bool parse_head(const char *line, const char *end, struct head *h)
 	return true;
 }
 
+/* A later record's header, [line, end): the first record's node prefix, a type this reader
+ * takes, then byte for byte the first record's stamp (checked by parse_head) ending within
+ * REC_TEXT_HEADER_MAX bytes and followed by a space or the line's end: what parse_head and
+ * a comparison of the two stamps accept, without reading the digits again. Its type, or 0. */
+static int later_head(const char *line, const char *end, const char *text, const struct head *first)
+{
+	const char *p = line + first->node_len, *sp;
+	const char *lim = end - line > REC_TEXT_HEADER_MAX ? line + REC_TEXT_HEADER_MAX : end;
+	int type;
+
+	if (first->node_len && (lim - line <= (ptrdiff_t)first->node_len ||
+				memcmp(line, text, first->node_len) != 0))
+		return 0;
+	if (lim - p < 5 || memcmp(p, "type=", 5) != 0 || !(sp = memchr(p, ' ', (size_t)(lim - p))) ||
+	    !(type = type_of(p + 5, (size_t)(sp - p - 5))))
+		return 0;
+	p = sp + 1;
+	if ((size_t)(lim - p) < first->stamp_len || memcmp(p, first->stamp, first->stamp_len) != 0)
+		return 0;
+	p += first->stamp_len;
+	return p == end || *p == ' ' ? type : 0;
+}
+
 int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 {
 	const char *end = text + len, *line = text;
-	struct head first = { 0 }, h = { 0 };
+	struct head first = { 0 };
 	int last = 0;
 
 	memset(t, 0, offsetof(struct rec_text, buf));
@@ -86,16 +109,17 @@ int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 		return -EAGAIN;
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		struct head *hp = line == text ? &first : &h;
 
 		/* an EOE ends an event in libauparse: only the last record may be one */
-		if (last == AUDIT_EOE || (size_t)(nl - line) > REC_TEXT_MAX || !parse_head(line, nl, hp))
+		if (last == AUDIT_EOE || (size_t)(nl - line) > REC_TEXT_MAX)
 			return -EAGAIN;
-		if (hp == &h && (h.node_len != first.node_len || memcmp(line, text, h.node_len) != 0 ||
-				 h.stamp_len != first.stamp_len ||
-				 memcmp(h.stamp, first.stamp, h.stamp_len) != 0))
+		if (line == text) {
+			if (!parse_head(line, nl, &first))
+				return -EAGAIN;
+			last = first.type;
+		} else if (!(last = later_head(line, nl, text, &first))) {
 			return -EAGAIN;
-		last = hp->type;
+		}
 		line = nl + 1;
 	}
 	/* libauparse makes no event of a lone EOE */
