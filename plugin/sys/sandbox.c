@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -150,6 +151,9 @@ int sandbox_install(void)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	/* syslog() stamps messages in local time; glibc reads the zone file once, seeking
+	 * back within it (SEEK_CUR), which the list refuses: read it now */
+	tzset();
 	ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	if (!ctx)
 		return -ENOMEM;
