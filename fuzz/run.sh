@@ -7,7 +7,7 @@
 # fuzz/run.sh -p SECONDS [TARGET...]: a campaign: every target (or those named) at once, one
 # process each (FUZZ_FORK=N: N each, libFuzzer -fork), for SECONDS, logs in fuzz/logs/; then a
 # table of executions, exec/s, coverage (cov, ft), corpus size and crashes per target.
-# fuzz/run.sh -b TARGET...: only build them (fuzz/build/fuzz_TARGET).
+# fuzz/run.sh -b TARGET...: only build them (fuzz/build/fuzz_TARGET). -m TARGET: its -max_len.
 # TARGET: record, record_text, config, alert, assembly, environ, elf, elf_source, loader,
 # prefilter, mounts, writes, state. Needs a configured tree (config.h).
 set -eu
@@ -101,6 +101,11 @@ stats() {
 [ -f "$builddir/config.h" ] || { echo "fuzz/run.sh: no $builddir/config.h: run ./configure" >&2; exit 2; }
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/fuzz/lsan.supp:print_suppressions=0}
 export LSAN_OPTIONS
+
+if [ "${1:-}" = -m ]; then
+	maxlen "${2:?usage: fuzz/run.sh -m TARGET}"
+	exit
+fi
 
 if [ "${1:-}" = -b ]; then
 	shift
