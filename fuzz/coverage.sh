@@ -52,9 +52,10 @@ compile() {
 	echo "$o"
 }
 
-# report BINARY PROFDATA TITLE: files under plugin/ (named from there) with any function run, then the functions of interest
+# report BINARY PROFDATA TITLE [all]: files under plugin/ (named from there) with any function
+# run, then the functions of interest (those reached; with "all", every one)
 report() {
-	bin=$1 prof=$2
+	bin=$1 prof=$2 every=${4:-}
 	echo "== $3"
 	# shellcheck disable=SC2086
 	"$llvmcov" report "$bin" -instr-profile="$prof" $(cd "$top" && for s in $srcs; do echo "$top/$s"; done) |
@@ -69,8 +70,8 @@ report() {
 	done
 	# shellcheck disable=SC2086
 	"$llvmcov" report -show-functions "$bin" -instr-profile="$prof" $(echo $files | tr ' ' '\n' | sort -u) |
-		awk -v want=" $interest " '
-		{ n = $1; sub(/^.*:/, "", n) } index(want, " " n " ") && NF >= 7 { printf "  %-34s lines %7s (%s of %s missed)\n", n "()", $7, $6, $5 }'
+		awk -v want=" $interest " -v every="$every" '
+		{ n = $1; sub(/^.*:/, "", n) } index(want, " " n " ") && NF >= 7 && (every != "" || $7 != "0.00%") { printf "  %-34s lines %7s (%s of %s missed)\n", n "()", $7, $6, $5 }'
 }
 
 profs=
@@ -98,5 +99,5 @@ set -- $targets
 if [ $# -gt 1 ]; then
 	# shellcheck disable=SC2086
 	"$profdata" merge -sparse -o "$out/all.profdata" $profs
-	report "$bin" "$out/all.profdata" "all $# targets together"
+	report "$bin" "$out/all.profdata" "all $# targets together" all
 fi
