@@ -37,8 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; fixed[i]; i++)
 		if (mounts_point_risky(m, fixed[i]) && mounts_point_count(m) == 0)
 			abort();
-	/* every word of the text as a path, and as a file system type */
-	for (size_t pos = 0; pos < size;) {
+	/* every word of the text as a path, the first 64 as a file system type too (the parse
+	 * already asks for every line's type; 21 strncmp for each of thousands of words were
+	 * half of this target's time) */
+	for (size_t pos = 0, k = 0; pos < size; k++) {
 		size_t len = 0;
 
 		while (pos + len < size && text[pos + len] != ' ' && text[pos + len] != '\n' &&
@@ -48,9 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		word[len] = '\0';
 		if (mounts_point_risky(m, word) && mounts_point_count(m) == 0)
 			abort();
-		(void)mounts_type_risky(word);
+		if (k < 64)
+			(void)mounts_type_risky(word);
 		pos += len + 1;
 	}
+	/* replaced by an empty table: each input frees what it allocated, so libFuzzer's leak
+	 * check (a full heap scan whenever an input ends with more mallocs than frees) stays off */
+	if (mounts_parse(m, "", 0) != 0)
+		abort();
 	free(text);
 	return 0;
 }

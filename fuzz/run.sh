@@ -7,6 +7,7 @@
 # fuzz/run.sh -p SECONDS [TARGET...]: a campaign: every target (or those named) at once, one
 # process each (FUZZ_FORK=N: N each, libFuzzer -fork), for SECONDS, logs in fuzz/logs/; then a
 # table of executions, exec/s, coverage (cov, ft), corpus size and crashes per target.
+# fuzz/run.sh -b TARGET...: only build them (fuzz/build/fuzz_TARGET). -m TARGET: its -max_len.
 # TARGET: record, record_text, config, alert, assembly, environ, elf, elf_source, loader,
 # prefilter, mounts, writes, state. Needs a configured tree (config.h).
 set -eu
@@ -17,9 +18,10 @@ cc=${FUZZ_CC:-clang}
 
 maxlen() {
 	case $1 in
-	record|record_text|prefilter|mounts) echo 16384 ;;
+	# alert: one string past REC_STR_MAX and, escaped, a line past any bound (65536) fit
+	alert|record|record_text|prefilter|mounts) echo 16384 ;;
 	config|writes) echo 4096 ;;
-	alert|assembly|environ|elf) echo 65536 ;;
+	assembly|environ|elf) echo 65536 ;;
 	elf_source) echo 65545 ;;
 	loader|state) echo 8192 ;;
 	*) echo "fuzz/run.sh: unknown target '$1' ($all)" >&2; return 2 ;;
@@ -99,6 +101,20 @@ stats() {
 [ -f "$builddir/config.h" ] || { echo "fuzz/run.sh: no $builddir/config.h: run ./configure" >&2; exit 2; }
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/fuzz/lsan.supp:print_suppressions=0}
 export LSAN_OPTIONS
+
+if [ "${1:-}" = -m ]; then
+	maxlen "${2:?usage: fuzz/run.sh -m TARGET}"
+	exit
+fi
+
+if [ "${1:-}" = -b ]; then
+	shift
+	for t in "$@"; do
+		maxlen "$t" >/dev/null
+		build "$t"
+	done
+	exit
+fi
 
 if [ "${1:-}" != -p ]; then
 	target=${1:?usage: fuzz/run.sh TARGET [SECONDS] | fuzz/run.sh -p SECONDS [TARGET...]}

@@ -10,7 +10,7 @@ set -eu
 
 PKGS="build-essential autoconf automake pkg-config
 libaudit-dev libauparse-dev libelf-dev libconfig-dev nettle-dev libcap-ng-dev libseccomp-dev
-auditd rsyslog rsyslog-relp python3 util-linux passwd python3-venv clang libclang-rt-dev valgrind cppcheck clang-tidy
+auditd rsyslog rsyslog-relp python3 util-linux passwd python3-venv clang libclang-rt-dev llvm valgrind cppcheck clang-tidy
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf
 curl file musl groff-base man-db xz-utils procps debootstrap
 debhelper dh-autoreconf devscripts lintian dpkg-dev fakeroot"

@@ -10,6 +10,17 @@
 #define JSON_DEPTH_MAX 32
 #define KEY_MAX 128             /* longest key compared for duplicates (decoded bytes) */
 
+/* The keys of every object being parsed, innermost last (an object drops its own when done):
+ * one buffer for a whole line, on the stack until a line has more than KEYS_INLINE. */
+#define KEYS_INLINE 64
+struct keyset {
+	char (*k)[KEY_MAX];
+	size_t *len;
+	size_t n, cap;
+	char inl_k[KEYS_INLINE][KEY_MAX];
+	size_t inl_len[KEYS_INLINE];
+};
+
 struct parser {
 	const unsigned char *s;
 	size_t n, i;
@@ -19,6 +30,7 @@ struct parser {
 	size_t nkeys;
 	char *err;
 	size_t errlen;
+	struct keyset ks;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -183,27 +195,42 @@ static bool parse_number(struct parser *p)
 
 static bool parse_value(struct parser *p);
 
-struct keyset {
-	char (*k)[KEY_MAX];
-	size_t *len;
-	size_t n, cap;
-};
-
-static bool keyset_add(struct parser *p, struct keyset *ks, const char *k, size_t len)
+static void keyset_init(struct keyset *ks)
 {
-	for (size_t i = 0; i < ks->n; i++)
+	ks->k = ks->inl_k;
+	ks->len = ks->inl_len;
+	ks->n = 0;
+	ks->cap = KEYS_INLINE;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+	if (ks->k != ks->inl_k)
+		free(ks->k);
+	if (ks->len != ks->inl_len)
+		free(ks->len);
+}
+
+/* Adds k unless one of keys [from, n) is the same. */
+static bool keyset_add(struct parser *p, struct keyset *ks, size_t from, const char *k, size_t len)
+{
+	for (size_t i = from; i < ks->n; i++)
 		if (ks->len[i] == len && memcmp(ks->k[i], k, len) == 0)
 			return bad(p, "duplicate key \"%.*s\"", (int)len, k);
 	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 16;
-		void *nk = realloc(ks->k, cap * sizeof(*ks->k)), *nl;
+		size_t cap = ks->cap * 2;
+		char (*nk)[KEY_MAX] = malloc(cap * sizeof(*ks->k));
+		size_t *nl = malloc(cap * sizeof(*ks->len));
 
-		if (!nk)
+		if (!nk || !nl) {
+			free(nk);
+			free(nl);
 			return bad(p, "out of memory");
+		}
+		memcpy(nk, ks->k, ks->n * sizeof(*ks->k));
+		memcpy(nl, ks->len, ks->n * sizeof(*ks->len));
+		keyset_free(ks);
 		ks->k = nk;
-		nl = realloc(ks->len, cap * sizeof(*ks->len));
-		if (!nl)
-			return bad(p, "out of memory");
 		ks->len = nl;
 		ks->cap = cap;
 	}
@@ -214,7 +241,7 @@ static bool keyset_add(struct parser *p, struct keyset *ks, const char *k, size_
 
 static bool parse_object(struct parser *p)
 {
-	struct keyset ks = { 0 };
+	size_t from = p->ks.n;
 	bool ok = false;
 
 	p->i++; /* '{' */
@@ -228,7 +255,7 @@ static bool parse_object(struct parser *p)
 		size_t klen = 0;
 
 		skip_ws(p);
-		if (!parse_string(p, key, &klen) || !keyset_add(p, &ks, key, klen))
+		if (!parse_string(p, key, &klen) || !keyset_add(p, &p->ks, from, key, klen))
 			goto out;
 		if (p->depth == 1)
 			for (size_t k = 0; k < p->nkeys; k++)
@@ -257,8 +284,7 @@ static bool parse_object(struct parser *p)
 		goto out;
 	}
 out:
-	free(ks.k);
-	free(ks.len);
+	p->ks.n = from;
 	return ok;
 }
 
@@ -325,21 +351,40 @@ static bool parse_value(struct parser *p)
 	}
 }
 
-bool json_check(const char *s, size_t n, const char *const *keys, int *counts, size_t nkeys,
-		char *err, size_t errlen)
+static void parser_init(struct parser *p, const char *s, size_t n, const char *const *keys,
+			int *counts, size_t nkeys, char *err, size_t errlen)
 {
-	struct parser p = { (const unsigned char *)s, n, 0, 0, keys, counts, nkeys, err, errlen };
-
+	p->s = (const unsigned char *)s;
+	p->n = n;
+	p->i = 0;
+	p->depth = 0;
+	p->keys = keys;
+	p->counts = counts;
+	p->nkeys = nkeys;
+	p->err = err;
+	p->errlen = errlen;
+	keyset_init(&p->ks);
 	if (err && errlen)
 		err[0] = '\0';
 	for (size_t k = 0; counts && k < nkeys; k++)
 		counts[k] = 0;
-	if (!parse_value(&p))
-		return false;
-	skip_ws(&p);
-	if (p.i != p.n)
-		return bad(&p, "trailing bytes");
-	return true;
+}
+
+bool json_check(const char *s, size_t n, const char *const *keys, int *counts, size_t nkeys,
+		char *err, size_t errlen)
+{
+	struct parser p;
+	bool ok;
+
+	parser_init(&p, s, n, keys, counts, nkeys, err, errlen);
+	ok = parse_value(&p);
+	if (ok) {
+		skip_ws(&p);
+		if (p.i != p.n)
+			ok = bad(&p, "trailing bytes");
+	}
+	keyset_free(&p.ks);
+	return ok;
 }
 
 static bool kv_key_byte(unsigned char c)
@@ -361,14 +406,10 @@ static bool is_hex(unsigned char c)
 bool kv_check(const char *s, size_t n, const char *const *keys, int *counts, size_t nkeys,
 	      char *err, size_t errlen)
 {
-	struct parser p = { (const unsigned char *)s, n, 0, 0, keys, counts, nkeys, err, errlen };
-	struct keyset ks = { 0 };
+	struct parser p;
 	bool ok = false;
 
-	if (err && errlen)
-		err[0] = '\0';
-	for (size_t k = 0; counts && k < nkeys; k++)
-		counts[k] = 0;
+	parser_init(&p, s, n, keys, counts, nkeys, err, errlen);
 	if (n == 0) {
 		bad(&p, "empty line");
 		goto out;
@@ -394,7 +435,7 @@ bool kv_check(const char *s, size_t n, const char *const *keys, int *counts, siz
 			bad(&p, "key too long");
 			goto out;
 		}
-		if (!keyset_add(&p, &ks, s + k0, p.i - k0))
+		if (!keyset_add(&p, &p.ks, 0, s + k0, p.i - k0))
 			goto out;
 		for (size_t k = 0; counts && k < nkeys; k++)
 			if (strlen(keys[k]) == p.i - k0 && memcmp(keys[k], s + k0, p.i - k0) == 0)
@@ -442,15 +483,12 @@ bool kv_check(const char *s, size_t n, const char *const *keys, int *counts, siz
 	}
 	ok = true;
 out:
-	free(ks.k);
-	free(ks.len);
+	keyset_free(&p.ks);
 	return ok;
 }
 
+/* memchr: the fuzz targets check every line they make, and a byte loop was a tenth of one */
 bool line_single(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\0')
-			return false;
-	return true;
+	return !memchr(s, '\n', n) && !memchr(s, '\r', n) && !memchr(s, '\0', n);
 }

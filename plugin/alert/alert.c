@@ -14,7 +14,7 @@
 /* argv is what gives way first when an alert would not fit: fewer entries, shorter ones. */
 static void emit_argv(struct emitter *e, const char *name, const struct rec_event *ev)
 {
-	unsigned n = ev->argc_kept < e->argv_max ? ev->argc_kept : e->argv_max;
+	unsigned n = emit_argv_count(e, ev->argc_kept);
 
 	if (n < ev->argc_kept)
 		e->cut = true;
@@ -154,18 +154,41 @@ static const struct alert_budget {
 	{ 0, 0, 8, 16, true },
 };
 
+static bool same_cut(size_t cap_a, size_t cap_b, size_t longest)
+{
+	return cap_a == cap_b || longest <= (cap_a < cap_b ? cap_a : cap_b);
+}
+
+/* Budget b writes what a wrote when it cuts none of the strings and argv a met otherwise. */
+static bool budget_same(const struct alert_budget *a, const struct alert_budget *b,
+			const struct emit_seen *seen)
+{
+	return a->minimal == b->minimal &&
+	       (a->argv_max == b->argv_max ||
+		seen->argc <= (a->argv_max < b->argv_max ? a->argv_max : b->argv_max)) &&
+	       same_cut(a->argv_cap, b->argv_cap, seen->argv) &&
+	       same_cut(a->str_cap, b->str_cap, seen->str) && same_cut(a->key_cap, b->key_cap, seen->key);
+}
+
 int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes, struct strbuf *out)
 {
+	struct emit_seen seen = { 0, 0, 0, 0 };
+	size_t last = 0;
+
 	if (fmt == FORMAT_TEXT)
 		return alert_text_format(a, false, max_bytes, out);
 	/* strings whole first: an alert is cut only when it would not fit otherwise */
 	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		struct emitter e;
 
+		/* the same line as the last pass, which did not fit (a long alert met ~10 of them) */
+		if (i > 0 && budget_same(&budgets[last], &budgets[i], &seen))
+			continue;
 		memset(&e, 0, sizeof(e));
 		e.sb = out;
 		e.fmt = fmt == FORMAT_ECS ? FORMAT_JSON : fmt;
 		e.str_cap = budgets[i].str_cap;
+		e.base_cap = budgets[i].str_cap;
 		e.key_cap = budgets[i].key_cap;
 		e.argv_max = budgets[i].argv_max;
 		e.argv_cap = budgets[i].argv_cap;
@@ -179,6 +202,8 @@ int alert_format(const struct alert *a, enum alert_format fmt, size_t max_bytes,
 			emit_alert(&e, a);
 		if (!out->truncated && out->len <= max_bytes)
 			return 0;
+		seen = e.seen;
+		last = i;
 	}
 	/* Still too long (a bound far below what the configuration allows): a minimal, always
 	 * valid line. */

@@ -132,7 +132,7 @@ static void ecs_event(struct emitter *e, const struct alert *a, const char *id)
 
 static void ecs_args(struct emitter *e, const struct rec_event *ev)
 {
-	unsigned n = ev->argc_kept < e->argv_max ? ev->argc_kept : e->argv_max;
+	unsigned n = emit_argv_count(e, ev->argc_kept);
 
 	if (n < ev->argc_kept)
 		e->cut = true;
@@ -260,7 +260,8 @@ static void ecs_elfwatch(struct emitter *e, const struct alert *a)
 		emit_id(e, "ses", ev->ses);
 		if (!e->minimal)
 			emit_cstr(e, "tty", ev->tty);
-		emit_bool(e, "argv_truncated", ev->argv_cut || ev->argc_kept > e->argv_max);
+		emit_bool(e, "argv_truncated", ev->argv_cut ||
+			  ev->argc_kept > emit_argv_count(e, ev->argc_kept));
 		emit_close(e, '}');
 	} else if (a->file) {
 		const struct written_file *wf = a->file;

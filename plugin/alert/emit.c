@@ -76,8 +76,30 @@ void emit_close(struct emitter *e, char bracket)
 		strbuf_putc(e->sb, bracket);
 }
 
+/* Which cap applies is known by its value; where caps are equal a string counts for each. */
+static void note_len(struct emitter *e, size_t len)
+{
+	struct emit_seen *n = &e->seen;
+
+	if (e->str_cap == e->argv_cap && len > n->argv)
+		n->argv = len;
+	if (e->str_cap == e->key_cap && len > n->key)
+		n->key = len;
+	if (e->str_cap == e->base_cap && len > n->str)
+		n->str = len;
+}
+
+unsigned emit_argv_count(struct emitter *e, unsigned argc_kept)
+{
+	if (argc_kept > e->seen.argc)
+		e->seen.argc = argc_kept;
+	return argc_kept < e->argv_max ? argc_kept : e->argv_max;
+}
+
 void emit_str(struct emitter *e, const char *name, const char *s, size_t len)
 {
+	if (s)
+		note_len(e, len);
 	/* a pass that ran out of room is thrown away and retried smaller: escaping the rest of
 	 * a hostile string into nowhere is wasted (bounded) work, ~10 passes of it per alert */
 	if (e->sb->truncated)

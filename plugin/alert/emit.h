@@ -13,16 +13,26 @@
 
 #define EMIT_DEPTH 8
 
+/* What one pass met, written or not (a string after the limit counts too): the longest
+ * untrusted string under each cap and the most argv entries. alert_format skips a budget that
+ * would cut none of them otherwise than the pass before: it would write the same line. */
+struct emit_seen {
+	size_t argv, str, key;
+	unsigned argc;
+};
+
 /* One writer for both formats: JSON objects, or flattened key=value with '_'-joined names. */
 struct emitter {
 	struct strbuf *sb;
 	enum alert_format fmt;
 	size_t str_cap;             /* longest untrusted string written, in input bytes */
+	size_t base_cap;            /* str_cap of the pass (str_cap changes per call) */
 	size_t key_cap;             /* the same for the strings an alert never loses (alert.c) */
 	unsigned argv_max;          /* argv entries written; fewer than kept is a cut */
 	size_t argv_cap;            /* longest argv entry written */
 	bool minimal;               /* only what an alert never loses */
 	bool cut;                   /* some string was cut */
+	struct emit_seen seen;
 	int depth;
 	bool first[EMIT_DEPTH];
 	char prefix[128];
@@ -39,6 +49,8 @@ void emit_rstr(struct emitter *e, const char *name, const struct rec_str *r);
 /* emit_str / emit_rstr with cap in place of str_cap. */
 void emit_str_cap(struct emitter *e, const char *name, const char *s, size_t len, size_t cap);
 void emit_rstr_cap(struct emitter *e, const char *name, const struct rec_str *r, size_t cap);
+/* How many of argc_kept argv entries this pass writes (argv_max), noted in seen. */
+unsigned emit_argv_count(struct emitter *e, unsigned argc_kept);
 void emit_int(struct emitter *e, const char *name, long long v);
 void emit_id(struct emitter *e, const char *name, long long v);
 void emit_bool(struct emitter *e, const char *name, bool v);

@@ -133,10 +133,23 @@ static int point_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Lines in text (the last need not end in a newline), at most MOUNTS_MAX. */
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t k = 1;
+
+	for (const char *p = text, *end = text + len, *nl;
+	     k < MOUNTS_MAX && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+		k++;
+	return k;
+}
+
 int mounts_parse(struct mounts *m, const char *text, size_t len)
 {
-	struct mount_point *v = calloc(MOUNTS_MAX, sizeof(*v));
-	char **dirs = calloc(MOUNTS_MAX, sizeof(*dirs));
+	/* tables as long as the text has lines, not MOUNTS_MAX each time (~100 on a host) */
+	size_t cap = count_lines(text, len);
+	struct mount_point *v = calloc(cap, sizeof(*v));
+	char **dirs = calloc(cap, sizeof(*dirs));
 	size_t n = 0, nd = 0;
 
 	if (!v || !dirs) {
@@ -144,7 +157,7 @@ int mounts_parse(struct mounts *m, const char *text, size_t len)
 		free(dirs);
 		return -ENOMEM;
 	}
-	for (const char *p = text, *end = text + len; p < end && n < MOUNTS_MAX;) {
+	for (const char *p = text, *end = text + len; p < end && n < cap;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *sep = memmem(p, l, " - ", 3);

@@ -233,7 +233,7 @@ void strbuf_json_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 	size_t i = 0;
 	bool cut = escape_cap(s, &n, max_in);
 
-	while (i < n) {
+	while (i < n && !sb->truncated) {
 		unsigned char c = u[i];
 		size_t l, run = plain_run(u, i, n);
 
@@ -283,7 +283,7 @@ void strbuf_kv_escape(struct strbuf *sb, const char *s, size_t n, size_t max_in,
 		n = max_in;
 		cut = true;
 	}
-	while (i < n) {
+	while (i < n && !sb->truncated) {
 		size_t run = plain_run(u, i, n);
 
 		if (run > i) {
@@ -317,7 +317,7 @@ void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 	size_t i = 0;
 	bool cut = escape_cap(s, &n, max_in);
 
-	while (i < n) {
+	while (i < n && !sb->truncated) {
 		size_t l, run = plain_run(u, i, n);
 
 		if (run > i) {
@@ -339,7 +339,7 @@ void strbuf_text_escape(struct strbuf *sb, const char *s, size_t n, size_t max_i
 		if (l == 0 || text_unsafe_cp(u + i, l)) {
 			/* a control byte, invalid UTF-8, or every byte of an unsafe character */
 			for (size_t k = 0; k < (l ? l : 1); k++)
-				strbuf_printf(sb, "\\x%02x", u[i + k]);
+				put_hex(sb, 'x', u[i + k], 2);
 			i += l ? l : 1;
 			continue;
 		}

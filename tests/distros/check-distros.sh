@@ -46,7 +46,7 @@ shared=$(cd "$src/.." && pwd)/shared
 # those on the host), with adduser, which the package depends on (priority important: on every
 # installed Debian, but not in a minbase chroot).
 pkgs=$( { sh "$src/scripts/setup.sh" --list | tr ' ' '\n'; echo adduser; } |
-	grep -vxE 'clang|libclang-rt-dev|valgrind|cppcheck|clang-tidy|python3-venv|debootstrap|devscripts|lintian|' | sort -u)
+	grep -vxE 'clang|libclang-rt-dev|llvm|valgrind|cppcheck|clang-tidy|python3-venv|debootstrap|devscripts|lintian|' | sort -u)
 
 # copy_tree DEST: tracked and unignored files of the working tree (never its build outputs)
 copy_tree() {
