@@ -16,7 +16,7 @@
 #define INTAKE_READ_CHUNK (64 * 1024)
 #define INTAKE_PIPE_BYTES (1024 * 1024) /* asked of the kernel for a pipe to us */
 #define INTAKE_TICK_MS 250
-#define INTAKE_GATHER_MAX_MS 10     /* after a small read, wait at most this long for more */
+#define INTAKE_GATHER_MAX_MS 20     /* after a small read, wait at most this long for more */
 #define INTAKE_RATE_MS 100          /* the input rate is measured over this much time */
 #define INTAKE_AGE_MS 1000
 #define INTAKE_IDLE_MS ASSEMBLY_DEFAULT_WINDOW_MS  /* live: an event without news goes on */
@@ -105,15 +105,18 @@ static void reader_snapshot(struct reader *r)
 
 /* auditd writes record by record: after a small read the reader lets records gather so a
  * busy host costs a wake-up per batch, not per record; but never so long that auditd could
- * fill its channel to us meanwhile (at 8 MB/s 64 KiB fill in 8 ms): the pause is what a
- * quarter of the channel takes at the measured rate, at most INTAKE_GATHER_MAX_MS. */
+ * fill its channel to us meanwhile (at 8 MB/s 64 KiB fill in 8 ms): the pause is what half
+ * the channel takes at the measured rate, at most INTAKE_GATHER_MAX_MS. Half, not less: at
+ * 1,000 exec/s a quarter woke the reader 100 times a second and a wake-up costs about what
+ * the records it brings do; a rate that doubles within one pause fills the channel, and
+ * auditd's own queue to its plugins holds the rest. */
 static long gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms)
 {
 	unsigned long long us;
 
 	if (rate_bytes_per_ms == 0)
 		return INTAKE_GATHER_MAX_MS * 1000L;
-	us = (unsigned long long)pipe_bytes / 4 * 1000 / rate_bytes_per_ms;
+	us = (unsigned long long)pipe_bytes / 2 * 1000 / rate_bytes_per_ms;
 	return us > INTAKE_GATHER_MAX_MS * 1000ULL ? INTAKE_GATHER_MAX_MS * 1000L : (long)us;
 }
 
