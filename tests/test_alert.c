@@ -419,7 +419,7 @@ static void test_ecs_exact(void)
 	snprintf(wf.event_id, sizeof(wf.event_id), "1795364529.957:9");
 	wf.sec = 1795364529;
 	snprintf(wf.syscall, sizeof(wf.syscall), "openat");
-	snprintf(wf.settled_by, sizeof(wf.settled_by), "stable");
+	wf.settled_by = WRITES_CAUSE_STABLE;
 	wf.writer.pid = 77;
 	wf.writer.ppid = 70;
 	wf.writer.uid = 1000;
@@ -509,7 +509,7 @@ static void test_write_sections(void)
 	snprintf(wf.event_id, sizeof(wf.event_id), "1795364529.957:9");
 	wf.sec = 1795364529;
 	snprintf(wf.syscall, sizeof(wf.syscall), "openat");
-	snprintf(wf.settled_by, sizeof(wf.settled_by), "timeout");
+	wf.settled_by = WRITES_CAUSE_TIMEOUT;
 	wf.writer.pid = 77;
 	snprintf(wf.writer.comm, sizeof(wf.writer.comm), "python3");
 	snprintf(wf.writer.exe, sizeof(wf.writer.exe), "/usr/bin/python3.11");

@@ -48,7 +48,7 @@ static void fill_file(struct written_file *wf, unsigned long long ino)
 	snprintf(wf->syscall, sizeof(wf->syscall), "openat");
 	fill_proc(&wf->writer, 5000);
 	wf->download_tool = true;
-	snprintf(wf->settled_by, sizeof(wf->settled_by), "exec");
+	wf->settled_by = WRITES_CAUSE_EXEC;
 }
 
 /* a snapshot of 3 processes, 2 followed files and 2 verdicts */

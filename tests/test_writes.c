@@ -107,7 +107,7 @@ static void test_triggers(struct config *cfg)
 	make(&ev, &(struct spec){ REC_EXEC, "execve", .name = "/tmp/c", .nametype = "NORMAL",
 				  .ino = 22, .sec = 1010 });
 	r = writes_on_exec(w, &id, "/tmp/c", &ev, 210);
-	tap_ok(j.n == 3 && r && r->verdict == SEV_HIGH && strcmp(r->file.settled_by, "exec") == 0,
+	tap_ok(j.n == 3 && r && r->verdict == SEV_HIGH && strcmp(writes_cause_name(r->file.settled_by), "exec") == 0,
 	       "exec of a pending file: judged first, then tied to its write");
 	make(&ev, &(struct spec){ REC_EXEC, "execve", .sec = 1000 + cfg->writes.exec_window_s + 5 });
 	tap_ok(writes_on_exec(w, &id, "/tmp/c", &ev, 300) == NULL, "outside the window: not tied");
@@ -471,14 +471,14 @@ struct hooked {
 };
 
 static bool record_name(void *ctx, const struct rec_event *ev, const struct file_id *id,
-			const char *path, const char *op)
+			const char *path, enum writes_cause op)
 {
 	struct hooked *h = ctx;
 
 	(void)ev, (void)id;
 	h->n++;
 	snprintf(h->path, sizeof(h->path), "%s", path);
-	snprintf(h->op, sizeof(h->op), "%s", op);
+	snprintf(h->op, sizeof(h->op), "%s", writes_cause_name(op));
 	return h->follow;
 }
 

@@ -366,7 +366,7 @@ static void test_verdict_key(struct config *cfg)
 	r = writes_on_exec(w, &id, "/tmp/tool", &ev, 3000);
 	writes_get_stats(w, &st);
 	tap_ok(r && j.n == 2 && r->verdict == SEV_CRITICAL && st.rejudged == 1 &&
-	       strcmp(r->file.settled_by, "exec") == 0 && strcmp(r->file.trigger_event, ev.id) == 0,
+	       strcmp(writes_cause_name(r->file.settled_by), "exec") == 0 && strcmp(r->file.trigger_event, ev.id) == 0,
 	       "run after a change in place: judged again, the new verdict wins");
 	writes_free(w);
 }

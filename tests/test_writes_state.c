@@ -3,6 +3,7 @@
  * tracker, each file looked at again by its identity. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect/dropverdict.h"
 #include "detect/state.h"
@@ -54,7 +55,7 @@ static void test_deadline(struct config *cfg)
 	tap_ok(j.unjudged == 2 && st.unjudged_by[WRITES_UJ_SHUTDOWN] == 2 &&
 	       writes_pending_count(w) == 0, "the others are reported as not judged, none dropped");
 	tap_is_str(writes_unjudged_name(j.last_unjudged.unjudged), "shutdown", "reason: shutdown");
-	tap_ok(strcmp(j.last_unjudged.file.settled_by, "shutdown") == 0 &&
+	tap_ok(strcmp(writes_cause_name(j.last_unjudged.file.settled_by), "shutdown") == 0 &&
 	       j.last_unjudged.exec_candidate &&
 	       dropverdict_unjudged(&j.last_unjudged, &why) == SEV_MEDIUM,
 	       "an executable candidate: unjudged_write, medium");
@@ -124,6 +125,58 @@ static void test_restore(struct config *cfg)
 	writes_free(w2);
 }
 
+/* The causes' names are the state file's spelling: pinned here, each saved as its name and read
+ * back to the same cause (a file saved before the enum still loads). */
+static void test_cause_names(void)
+{
+	static const char *const names[WRITES_CAUSE_COUNT] = {
+		"", "stable", "write", "rename", "link", "chmod", "exec", "timeout", "end_of_input",
+		"evicted", "shutdown",
+	};
+	struct state_pending sp = { .age_ms = 10 };
+	struct state_snapshot s = { .npending = 1, .pending = &sp }, d;
+	const char *why;
+	enum writes_cause c;
+	uint8_t buf[8192];
+
+	sp.wf.id = (struct file_id){ 254, 1, 77, true };
+	sp.wf.writer.pid = 4242;
+	for (unsigned i = 0; i < WRITES_CAUSE_COUNT; i++) {
+		size_t n = strlen(names[i]);
+		long len, k;
+		bool found = false;
+
+		sp.wf.settled_by = (enum writes_cause)i;
+		len = state_encode(&s, buf, sizeof(buf), NULL);
+		for (k = 0; len > 0 && k + 2 + (long)n <= len && !found; k++)
+			found = buf[k] == n && buf[k + 1] == 0 && memcmp(buf + k + 2, names[i], n) == 0 &&
+				(n || buf[k + 2] == 0);
+		tap_ok(strcmp(writes_cause_name(sp.wf.settled_by), names[i]) == 0 &&
+		       writes_cause_from_name(names[i], &c) && c == sp.wf.settled_by &&
+		       n < WRITES_CAUSE_NAME_MAX && found && state_decode(buf, (size_t)len,
+		       &(struct state_limits){ 1, 1, 1 }, &d, &why) == 0 && d.npending == 1 &&
+		       d.pending[0].wf.settled_by == sp.wf.settled_by,
+		       "cause %u is \"%s\" in alerts and on disk, and reads back", i, names[i]);
+		if (len > 0 && !why)
+			state_snapshot_free(&d);
+		if (i == WRITES_CAUSE_EXEC && found) {  /* "exex", checksum made right: refused */
+			uint64_t sum;
+			int r;
+
+			buf[k - 1 + 2 + 3] = 'x';
+			sum = state_checksum(buf, (size_t)len);
+			for (unsigned b = 0; b < 8; b++)
+				buf[STATE_CHECKSUM_OFFSET + b] = (uint8_t)(sum >> (8 * b));
+			r = state_decode(buf, (size_t)len, &(struct state_limits){ 1, 1, 1 }, &d, &why);
+			tap_ok(r == -EBADMSG, "a saved cause not in the table: %s", why);
+		}
+	}
+	c = WRITES_CAUSE_EXEC;
+	tap_ok(!writes_cause_from_name("exex", &c) && !writes_cause_from_name("Exec", &c) &&
+	       c == WRITES_CAUSE_EXEC && strcmp(writes_cause_name(WRITES_CAUSE_COUNT), "?") == 0,
+	       "a name not in the table is no cause");
+}
+
 int main(void)
 {
 	struct config cfg;
@@ -131,6 +184,7 @@ int main(void)
 	config_defaults(&cfg);
 	test_deadline(&cfg);
 	test_restore(&cfg);
+	test_cause_names();
 	config_free(&cfg);
 	return tap_done();
 }

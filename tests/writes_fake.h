@@ -110,7 +110,7 @@ static inline void fake_judge(void *ctx, const struct written_file *wf, int fd, 
 	}
 	j->n++;
 	snprintf(j->last_path, sizeof(j->last_path), "%s", wf->path);
-	snprintf(j->last_cause, sizeof(j->last_cause), "%s", wf->settled_by);
+	snprintf(j->last_cause, sizeof(j->last_cause), "%s", writes_cause_name(wf->settled_by));
 	ret->is_elf = true;
 	ret->verdict = j->verdict;
 }

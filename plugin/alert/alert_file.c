@@ -16,7 +16,7 @@ void alert_emit_write_event(struct emitter *e, const struct written_file *wf)
 	alert_format_time(wf->sec, wf->msec, when, sizeof(when));
 	emit_word(e, "time", when);
 	emit_word(e, "syscall", wf->syscall);
-	emit_word(e, "settled_by", wf->settled_by);
+	emit_word(e, "settled_by", writes_cause_name(wf->settled_by));
 	if (wf->trigger_event[0])
 		emit_word(e, "trigger_event", wf->trigger_event);
 	emit_close(e, '}');

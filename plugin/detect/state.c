@@ -60,7 +60,7 @@ static bool file_valid(const struct written_file *wf)
 		w.pid = 1;
 	return wf->id.valid && str_ok(wf->path, sizeof(wf->path)) &&
 	       str_ok(wf->event_id, sizeof(wf->event_id)) && wf->msec < 1000 &&
-	       str_ok(wf->syscall, sizeof(wf->syscall)) && str_ok(wf->settled_by, sizeof(wf->settled_by)) &&
+	       str_ok(wf->syscall, sizeof(wf->syscall)) && (unsigned)wf->settled_by < WRITES_CAUSE_COUNT &&
 	       str_ok(wf->trigger_event, sizeof(wf->trigger_event)) && state_proc_valid(&w);
 }
 
@@ -101,7 +101,7 @@ static const struct written_file file_shape;
 #define PROC_MAX (6 * 8 + STR_MAX(proc_shape.exe) + STR_MAX(proc_shape.image) + \
 		  STR_MAX(proc_shape.comm) + STR_MAX(proc_shape.argv) + STATE_ID_BYTES)
 #define FILE_MAX (STATE_ID_BYTES + STR_MAX(file_shape.path) + STR_MAX(file_shape.event_id) + 8 + 2 + \
-		  STR_MAX(file_shape.syscall) + PROC_MAX + 2 + STR_MAX(file_shape.settled_by) + \
+		  STR_MAX(file_shape.syscall) + PROC_MAX + 2 + (2 + WRITES_CAUSE_NAME_MAX - 1) + \
 		  STR_MAX(file_shape.trigger_event))
 #define PENDING_MAX (FILE_MAX + 8 + 2)
 #define RECENT_MAX (FILE_MAX + 3 + 2 + 64 + 8 + 1 + 2 + 4 + 8 + 1 + 8 + 8 + 4)

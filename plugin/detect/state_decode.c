@@ -59,6 +59,17 @@ static void get_str(struct in *r, char *dst, size_t cap)
 	r->off += n;
 }
 
+/* saved by name: one not in the table is refused */
+static void get_cause(struct in *r, enum writes_cause *ret)
+{
+	char name[WRITES_CAUSE_NAME_MAX];
+
+	get_str(r, name, sizeof(name));
+	*ret = WRITES_CAUSE_NONE;
+	if (!r->bad && !writes_cause_from_name(name, ret))
+		r->bad = true;
+}
+
 /* an identity not known is written as zeros (whatever the struct held): one spelling */
 static void get_id(struct in *r, struct file_id *id)
 {
@@ -96,7 +107,7 @@ static void get_file(struct in *r, struct written_file *wf)
 	get_proc(r, &wf->writer);
 	wf->download_tool = get_bool(r);
 	wf->exec_bit = get_bool(r);
-	get_str(r, wf->settled_by, sizeof(wf->settled_by));
+	get_cause(r, &wf->settled_by);
 	get_str(r, wf->trigger_event, sizeof(wf->trigger_event));
 }
 

@@ -71,7 +71,7 @@ static void put_file(struct out *o, const struct written_file *wf)
 	put_proc(o, &wf->writer);
 	put(o, wf->download_tool, 1);
 	put(o, wf->exec_bit, 1);
-	put_str(o, wf->settled_by);
+	put_str(o, writes_cause_name(wf->settled_by));
 	put_str(o, wf->trigger_event);
 }
 

@@ -75,7 +75,7 @@ void writes_tick(struct writes *w, long long now_ms)
 		if (now_ms - p->first_ms >= (long long)w->cfg->writes.max_wait_ms) {
 			if (!p->not_elf && !p->last_err && !p->settle_now)
 				w->stats.timeouts++;        /* never held still */
-			writes_finish(w, p, p->settle_now ? p->wf.settled_by : "timeout", now_ms);
+			writes_finish(w, p, p->settle_now ? p->wf.settled_by : WRITES_CAUSE_TIMEOUT, now_ms);
 			continue;
 		}
 		if (p->settle_now)
@@ -102,7 +102,7 @@ void writes_flush_until(struct writes *w, long long now_ms, const struct writes_
 		if (dl && dl->clock(dl->ctx) >= dl->deadline_ms)
 			writes_abandon(w, p, now_ms);
 		else
-			writes_finish(w, p, p->settle_now ? p->wf.settled_by : "end_of_input", now_ms);
+			writes_finish(w, p, p->settle_now ? p->wf.settled_by : WRITES_CAUSE_END_OF_INPUT, now_ms);
 	}
 }
 
@@ -124,13 +124,14 @@ static void rejudge_recent(struct writes *w, const struct recent *r, const struc
 			       (st.st_size == r->size && st.st_mtim.tv_sec == r->mtime.tv_sec &&
 				st.st_mtim.tv_nsec == r->mtime.tv_nsec)))
 		return;
-	wf.settled_by[0] = wf.trigger_event[0] = '\0';
+	wf.settled_by = WRITES_CAUSE_NONE;
+	wf.trigger_event[0] = '\0';
 	if (!(p = writes_pending_add(w, &wf.id, now_ms)))
 		return;
 	p->wf = wf;
 	w->stats.rejudged++;
-	writes_settle_now(w, p, "exec", ev);
-	writes_finish(w, p, "exec", now_ms);
+	writes_settle_now(w, p, WRITES_CAUSE_EXEC, ev);
+	writes_finish(w, p, WRITES_CAUSE_EXEC, now_ms);
 }
 
 const struct write_result *writes_on_exec(struct writes *w, const struct file_id *id,
@@ -148,8 +149,8 @@ const struct write_result *writes_on_exec(struct writes *w, const struct file_id
 		    (!p->wf.path[0] || w->fs.stat(w->fs.ctx, p->wf.path, &p->wf.id, &st) < 0) &&
 		    w->fs.stat(w->fs.ctx, path, &p->wf.id, &st) == 0)
 			snprintf(p->wf.path, sizeof(p->wf.path), "%s", path);
-		writes_settle_now(w, p, "exec", ev);
-		writes_finish(w, p, "exec", now_ms);
+		writes_settle_now(w, p, WRITES_CAUSE_EXEC, ev);
+		writes_finish(w, p, WRITES_CAUSE_EXEC, now_ms);
 	} else if (id && id->valid && (r = writes_recent_find(w, id)) != NULL) {
 		rejudge_recent(w, r, ev, now_ms);
 	}

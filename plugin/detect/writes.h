@@ -44,6 +44,27 @@ const char *writes_unjudged_name(enum writes_unjudged u);
 /* The reason an open or stat error stands for (0 is WRITES_JUDGED). */
 enum writes_unjudged writes_unjudged_from_errno(int err);
 
+/* What made a written file settle (be judged), or which operation named a file to the name
+ * hook. Saved by name in the state file (state_encode.c): the names are a format. */
+enum writes_cause {
+	WRITES_CAUSE_NONE,              /* "": not settled yet */
+	WRITES_CAUSE_STABLE,            /* size and mtime held for writes.settle_ms */
+	WRITES_CAUSE_WRITE,             /* the name hook's op: opened for writing */
+	WRITES_CAUSE_RENAME,
+	WRITES_CAUSE_LINK,
+	WRITES_CAUSE_CHMOD,             /* given an exec bit (the name hook: any mode change) */
+	WRITES_CAUSE_EXEC,              /* executed while followed */
+	WRITES_CAUSE_TIMEOUT,           /* writes.max_wait_ms ran out */
+	WRITES_CAUSE_END_OF_INPUT,
+	WRITES_CAUSE_EVICTED,           /* its table slot was needed */
+	WRITES_CAUSE_SHUTDOWN,          /* input ended and the time to judge ran out */
+	WRITES_CAUSE_COUNT
+};
+#define WRITES_CAUSE_NAME_MAX 16        /* a name's bytes with its NUL, at most (state.c) */
+const char *writes_cause_name(enum writes_cause c);
+/* The cause a name stands for; false (*ret untouched) for a name not in the table. */
+bool writes_cause_from_name(const char *name, enum writes_cause *ret);
+
 /* A file being written or written recently. */
 struct written_file {
 	struct file_id id;
@@ -57,7 +78,7 @@ struct written_file {
 	enum writes_trust trust;        /* how far (NONE when trusted_by is "") */
 	bool download_tool;             /* writer is curl, wget, scp, ... */
 	bool exec_bit;                  /* created with, or later given, an exec bit */
-	char settled_by[16];            /* "stable", "rename", "chmod", "exec", "timeout", ... */
+	enum writes_cause settled_by;   /* NONE while not settled */
 	char trigger_event[48];         /* event that made it settle at once, "" if none */
 };
 
@@ -129,12 +150,12 @@ struct fileset;
 void writes_set_trusted(struct writes *w, const struct fileset *ids);
 
 /* Called with the resolved absolute name (or the best hint) of the file every write event
- * names, before any filtering by mode or file type; op is "write", "rename", "link" or
- * "chmod". For policies on where a write lands whatever it holds (linker configuration).
+ * names, before any filtering by mode or file type; op is WRITES_CAUSE_WRITE, _RENAME,
+ * _LINK or _CHMOD. For policies on where a write lands whatever it holds (linker configuration).
  * Returns false when a file not followed yet need not be (a trusted producer's writes in a
  * tree only the linker rules watch). */
 typedef bool (*writes_name_fn)(void *ctx, const struct rec_event *ev, const struct file_id *id,
-			       const char *path, const char *op);
+			       const char *path, enum writes_cause op);
 void writes_set_name_hook(struct writes *w, writes_name_fn fn);
 /* Fill ret as a written file of ev at path would be: the writer's snapshot and trust. */
 void writes_describe(struct writes *w, const struct rec_event *ev, const struct file_id *id,

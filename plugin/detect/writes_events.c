@@ -110,7 +110,7 @@ static void on_open(struct writes *w, const struct rec_event *ev, long long now_
 		return;
 	if (!resolve_name(w, ev, item, at_call, ev->args[0], path, sizeof(path)))
 		name_hint(item, path, sizeof(path), &w->stats);
-	if (w->name_hook && !w->name_hook(w->judge_ctx, ev, &item->id, path, "write") &&
+	if (w->name_hook && !w->name_hook(w->judge_ctx, ev, &item->id, path, WRITES_CAUSE_WRITE) &&
 	    !writes_pending_find(w, &item->id)) {
 		w->stats.not_followed++;
 		return;
@@ -127,6 +127,8 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	const struct rec_path *deleted = find_item(ev, "DELETE");
 	bool at_call = strcmp(sc, "renameat") == 0 || strcmp(sc, "renameat2") == 0 ||
 		       strcmp(sc, "linkat") == 0;
+	enum writes_cause op = strcmp(sc, "link") == 0 || strcmp(sc, "linkat") == 0 ?
+			       WRITES_CAUSE_LINK : WRITES_CAUSE_RENAME;
 	char path[WRITES_PATH_MAX] = "";
 	struct file_id id;
 	struct pending *p;
@@ -142,8 +144,7 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 		name_hint(created, path, sizeof(path), &w->stats);
 	/* a symlink renamed or linked over a linker file counts too: ld.so follows it */
 	if (w->name_hook)
-		follow = w->name_hook(w->judge_ctx, ev, &id, path, strcmp(sc, "link") == 0 ||
-				      strcmp(sc, "linkat") == 0 ? "link" : "rename");
+		follow = w->name_hook(w->judge_ctx, ev, &id, path, op);
 	if (created->has_mode && !S_ISREG(created->mode))
 		return;
 	w->stats.renames++;
@@ -162,7 +163,7 @@ static void on_rename_or_link(struct writes *w, const struct rec_event *ev, long
 	}
 	if (created->has_mode && (created->mode & 0111))
 		p->wf.exec_bit = true;
-	writes_settle_now(w, p, strcmp(sc, "link") == 0 || strcmp(sc, "linkat") == 0 ? "link" : "rename", ev);
+	writes_settle_now(w, p, op, ev);
 }
 
 static void on_chmod(struct writes *w, const struct rec_event *ev, long long now_ms)
@@ -186,7 +187,7 @@ static void on_chmod(struct writes *w, const struct rec_event *ev, long long now
 		else if (strcmp(sc, "fchmod") == 0 && w->fs.fd_path)
 			w->fs.fd_path(w->fs.ctx, ev->pid, (long long)(int)ev->args[0], path, sizeof(path));
 		if (path[0])
-			w->name_hook(w->judge_ctx, ev, &item->id, path, "chmod");
+			w->name_hook(w->judge_ctx, ev, &item->id, path, WRITES_CAUSE_CHMOD);
 		path[0] = '\0';
 	}
 	if (!(mode & 0111) || !item || (item->has_mode && !S_ISREG(item->mode)))
@@ -210,7 +211,7 @@ static void on_chmod(struct writes *w, const struct rec_event *ev, long long now
 			return;
 	}
 	p->wf.exec_bit = true;
-	writes_settle_now(w, p, "chmod", ev);
+	writes_settle_now(w, p, WRITES_CAUSE_CHMOD, ev);
 }
 
 void writes_on_event(struct writes *w, const struct rec_event *ev, long long now_ms)

@@ -89,14 +89,15 @@ struct pending *writes_pending_add(struct writes *w, const struct file_id *id, l
 struct pending *writes_track(struct writes *w, const struct rec_event *ev, const struct file_id *id,
 			     const char *path, long long now_ms);
 /* Judge p at the next tick, saying what made it settle. */
-void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
+void writes_settle_now(struct writes *w, struct pending *p, enum writes_cause cause,
 		       const struct rec_event *ev);
 /* One look at p (stat only, unless it has held still); the judgement a trigger asked for
  * (rename, chmod +x, link); and the last word on p (max_wait_ms, eviction, exec, end of
  * input): judged, not ELF, or reported as not judged. p may leave the table. */
 void writes_look(struct writes *w, struct pending *p, long long now_ms);
 void writes_settle_attempt(struct writes *w, struct pending *p, long long now_ms);
-void writes_finish(struct writes *w, struct pending *p, const char *cause, long long now_ms);
+void writes_finish(struct writes *w, struct pending *p, enum writes_cause cause,
+		   long long now_ms);
 /* Out of time at the end: p is reported as not judged (WRITES_UJ_SHUTDOWN), unopened. */
 void writes_abandon(struct writes *w, struct pending *p, long long now_ms);
 

@@ -31,6 +31,35 @@ static const char *const unjudged_names[WRITES_UJ_COUNT] = {
 	[WRITES_UJ_SHUTDOWN] = "shutdown",
 };
 
+static const char *const cause_names[WRITES_CAUSE_COUNT] = {
+	[WRITES_CAUSE_NONE] = "",
+	[WRITES_CAUSE_STABLE] = "stable",
+	[WRITES_CAUSE_WRITE] = "write",
+	[WRITES_CAUSE_RENAME] = "rename",
+	[WRITES_CAUSE_LINK] = "link",
+	[WRITES_CAUSE_CHMOD] = "chmod",
+	[WRITES_CAUSE_EXEC] = "exec",
+	[WRITES_CAUSE_TIMEOUT] = "timeout",
+	[WRITES_CAUSE_END_OF_INPUT] = "end_of_input",
+	[WRITES_CAUSE_EVICTED] = "evicted",
+	[WRITES_CAUSE_SHUTDOWN] = "shutdown",
+};
+
+const char *writes_cause_name(enum writes_cause c)
+{
+	return (unsigned)c < WRITES_CAUSE_COUNT ? cause_names[c] : "?";
+}
+
+bool writes_cause_from_name(const char *name, enum writes_cause *ret)
+{
+	for (unsigned c = 0; c < WRITES_CAUSE_COUNT; c++)
+		if (strcmp(name, cause_names[c]) == 0) {
+			*ret = (enum writes_cause)c;
+			return true;
+		}
+	return false;
+}
+
 const char *writes_unjudged_name(enum writes_unjudged u)
 {
 	return (unsigned)u < WRITES_UJ_COUNT ? unjudged_names[u] : "?";
@@ -67,7 +96,7 @@ struct pending *writes_pending_add(struct writes *w, const struct file_id *id, l
 
 		if (victim) {
 			w->stats.evicted++;
-			writes_finish(w, victim, "evicted", now_ms);
+			writes_finish(w, victim, WRITES_CAUSE_EVICTED, now_ms);
 		}
 	}
 	return writes_pending_take(w, id, now_ms);
@@ -96,11 +125,11 @@ struct pending *writes_track(struct writes *w, const struct rec_event *ev, const
 	return p;
 }
 
-void writes_settle_now(struct writes *w, struct pending *p, const char *cause,
+void writes_settle_now(struct writes *w, struct pending *p, enum writes_cause cause,
 		       const struct rec_event *ev)
 {
 	p->settle_now = true;
-	snprintf(p->wf.settled_by, sizeof(p->wf.settled_by), "%s", cause);
+	p->wf.settled_by = cause;
 	snprintf(p->wf.trigger_event, sizeof(p->wf.trigger_event), "%s", ev->id);
 	w->next_due_ms = 1; /* due at once */
 }
@@ -162,7 +191,7 @@ enum attempt { ATTEMPT_DONE, ATTEMPT_NOT_ELF, ATTEMPT_FAILED };
 /* Open p's file and judge it when it is ELF (settled by cause unless p says otherwise). DONE:
  * judged, unchanged since its last verdict, or gone (p has left the table); NOT_ELF and FAILED
  * leave p in the table. */
-static enum attempt attempt_judge(struct writes *w, struct pending *p, const char *cause,
+static enum attempt attempt_judge(struct writes *w, struct pending *p, enum writes_cause cause,
 				  long long now_ms)
 {
 	struct write_result res;
@@ -195,8 +224,8 @@ static enum attempt attempt_judge(struct writes *w, struct pending *p, const cha
 	p->seen_elf = true;
 	memset(&res, 0, sizeof(res));
 	res.file = p->wf;
-	if (!res.file.settled_by[0])
-		snprintf(res.file.settled_by, sizeof(res.file.settled_by), "%s", cause);
+	if (res.file.settled_by == WRITES_CAUSE_NONE)
+		res.file.settled_by = cause;
 	res.judged_ms = now_ms;
 	w->judge(w->judge_ctx, &res.file, fd, &st, &res);
 	close(fd);
@@ -258,7 +287,7 @@ static void report_unjudged(struct writes *w, struct pending *p, long long now_m
 	res.attempts = p->attempts;
 	res.waited_ms = now_ms - p->first_ms;
 	res.exec_candidate = p->wf.exec_bit || p->wf.download_tool || p->seen_elf ||
-			     strcmp(p->wf.settled_by, "exec") == 0;
+			     p->wf.settled_by == WRITES_CAUSE_EXEC;
 	w->stats.unjudged++;
 	w->stats.unjudged_by[res.unjudged]++;
 	writes_pending_remove(w, p);
@@ -289,7 +318,8 @@ void writes_look(struct writes *w, struct pending *p, long long now_ms)
 		/* (still) being written: the settle clock starts again */
 		if (p->not_elf) {
 			w->stats.changed_after_look++;
-			p->wf.settled_by[0] = p->wf.trigger_event[0] = '\0';
+			p->wf.settled_by = WRITES_CAUSE_NONE;
+			p->wf.trigger_event[0] = '\0';
 		}
 		p->looked = true;
 		p->not_elf = false;
@@ -307,7 +337,7 @@ void writes_look(struct writes *w, struct pending *p, long long now_ms)
 		p->next_look_ms = now_ms + p->interval_ms;
 		return;
 	}
-	if (attempt_judge(w, p, "stable", now_ms) == ATTEMPT_NOT_ELF)
+	if (attempt_judge(w, p, WRITES_CAUSE_STABLE, now_ms) == ATTEMPT_NOT_ELF)
 		become_not_elf(w, p, now_ms);
 }
 
@@ -327,12 +357,12 @@ void writes_settle_attempt(struct writes *w, struct pending *p, long long now_ms
 	}
 }
 
-void writes_finish(struct writes *w, struct pending *p, const char *cause, long long now_ms)
+void writes_finish(struct writes *w, struct pending *p, enum writes_cause cause, long long now_ms)
 {
 	struct stat st;
 
-	if (!p->wf.settled_by[0])
-		snprintf(p->wf.settled_by, sizeof(p->wf.settled_by), "%s", cause);
+	if (p->wf.settled_by == WRITES_CAUSE_NONE)
+		p->wf.settled_by = cause;
 	if (!p->wf.path[0])
 		w->stats.unresolved++;
 	/* not ELF at the last look and unchanged since: no need to open it again */
@@ -357,8 +387,8 @@ void writes_finish(struct writes *w, struct pending *p, const char *cause, long 
 
 void writes_abandon(struct writes *w, struct pending *p, long long now_ms)
 {
-	if (!p->wf.settled_by[0])
-		snprintf(p->wf.settled_by, sizeof(p->wf.settled_by), "shutdown");
+	if (p->wf.settled_by == WRITES_CAUSE_NONE)
+		p->wf.settled_by = WRITES_CAUSE_SHUTDOWN;
 	p->why = WRITES_UJ_SHUTDOWN;
 	p->last_err = 0;
 	report_unjudged(w, p, now_ms);

@@ -41,7 +41,7 @@ static bool engine_linker_follow(struct engine *en, const struct rec_event *ev,
 
 /* writes_name_fn: a write event named path. */
 static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const struct file_id *id,
-				  const char *path, const char *op)
+				  const char *path, enum writes_cause op)
 {
 	struct engine *en = ctx;
 	enum linker_target lt = linker_classify(&en->cfg, path);
@@ -52,7 +52,7 @@ static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	if (lt != LINKER_PRELOAD && lt != LINKER_CONF)
 		return engine_linker_follow(en, ev, id, path, lt);  /* libraries: judged once written */
 	writes_describe(en->writes, ev, id, path, wf);
-	snprintf(wf->settled_by, sizeof(wf->settled_by), "%s", op);
+	wf->settled_by = op;
 	memset(&a, 0, sizeof(a));
 	a.severity = SEV_CRITICAL;
 	if (lt == LINKER_CONF) {
@@ -76,8 +76,9 @@ static bool engine_linker_on_name(void *ctx, const struct rec_event *ev, const s
 	if (wf->download_tool)
 		a.reasons[a.nreasons++] = "download_tool";
 	snprintf(summary, sizeof(summary), "%s of the dynamic linker's %s %.160s by %.64s (pid %lld, "
-		 "uid %lld)", op, lt == LINKER_PRELOAD ? "preload list" : "search path configuration",
-		 path, wf->writer.comm, wf->writer.pid, wf->writer.uid);
+		 "uid %lld)", writes_cause_name(op),
+		 lt == LINKER_PRELOAD ? "preload list" : "search path configuration", path,
+		 wf->writer.comm, wf->writer.pid, wf->writer.uid);
 	a.summary = summary;
 	en->stats.linker_alerts++;
 	engine_emit(en, &a, ev->id);
