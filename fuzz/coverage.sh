@@ -8,7 +8,7 @@
 # Profiles and reports stay in fuzz/build/cov/. Needs clang and llvm-profdata / llvm-cov
 # (Debian: llvm). Needs a configured tree (config.h).
 set -eu
-all="record record_text config alert assembly environ elf elf_source loader prefilter mounts writes state"
+all="record record_text config alert assembly environ elf elf_source loader prefilter mounts writes state engine"
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${BUILDDIR:-$top}
 cc=${FUZZ_CC:-clang}

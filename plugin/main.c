@@ -269,7 +269,7 @@ static int run(const struct run_options *o)
 	struct intake_hooks hooks = { &stop_requested, &reload_requested, do_reload, do_tick,
 				      &stats_requested, on_event_text, &rc };
 	struct identities recorded = { 0 };
-	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL, false };
+	struct engine_options eopts = { o->replay != NULL, o->artifacts, NULL, false, NULL, NULL };
 	auparse_state_t *au;
 	int fd = STDIN_FILENO, r;
 

@@ -32,6 +32,8 @@ static long long engine_clock(struct engine *en, const struct rec_event *ev)
 			en->now_ms = now;
 		return en->now_ms;
 	}
+	if (en->opts.clock_ms)
+		return en->now_ms = en->opts.clock_ms(en->opts.clock_ctx);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	en->now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	return en->now_ms;
@@ -329,8 +331,9 @@ void engine_finish(struct engine *en)
 	} else {
 		/* auditd 4.2 waits for us on every reload: what cannot be judged in time is
 		 * reported as such, never dropped */
-		struct writes_deadline dl = { engine_mono_ms, NULL,
-					      engine_mono_ms(NULL) + ENGINE_FINISH_MS };
+		long long (*clock_ms)(void *) = en->opts.clock_ms ? en->opts.clock_ms : engine_mono_ms;
+		struct writes_deadline dl = { clock_ms, en->opts.clock_ctx,
+					      clock_ms(en->opts.clock_ctx) + ENGINE_FINISH_MS };
 
 		writes_flush_until(en->writes, now, &dl);
 	}

@@ -32,6 +32,10 @@ struct engine_options {
 	const struct identities *recorded;  /* replay: identities of named files as recorded
 					     * (identities.h), used instead of this host's */
 	bool colour;                /* format text: ANSI colour (a terminal, NO_COLOR unset) */
+	/* the live clock in ms (monotonic) and the wall clock of summary lines, or NULL for
+	 * the system's: tests and fuzzing inject theirs so ticks are deterministic */
+	long long (*clock_ms)(void *ctx);
+	void *clock_ctx;
 };
 
 struct engine_stats {

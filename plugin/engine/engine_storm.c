@@ -95,7 +95,9 @@ void engine_storm_drain(struct engine *en, bool all)
 		long long wall_ms = r.last_ms;
 
 		/* a live engine's clock is monotonic: the line's time is the wall clock's now */
-		if (!en->opts.event_clock) {
+		if (!en->opts.event_clock && en->opts.clock_ms) {
+			wall_ms = en->opts.clock_ms(en->opts.clock_ctx);
+		} else if (!en->opts.event_clock) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			wall_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		}
