@@ -72,7 +72,8 @@ static void test_sets(void)
 	char *ldd_pat[] = { "/usr/bin/ldd", "/bin/ldd" };
 	char *gcc_pat[] = { "/usr/lib/gcc/*/*/cc1" };
 	char *ld_pat[] = { "/lib64/ld-*.so*" };
-	struct pattern_list ldd = { ldd_pat, 2 }, gcc = { gcc_pat, 1 }, ld = { ld_pat, 1 };
+	struct pattern_list ldd = { ldd_pat, 2, NULL }, gcc = { gcc_pat, 1, NULL };
+	struct pattern_list ld = { ld_pat, 1, NULL };
 	struct fileset *fs = fileset_resolve_recorded(&ldd, &rec);
 	struct loader_set *ls = loader_set_new();
 	struct file_id other = { 0xfe, 0, 1, true };

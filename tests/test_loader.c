@@ -1,5 +1,6 @@
 /* Loader-exec judgement: option parsing, path normalisation and verdicts on hand-built
  * events with a fake file-system probe. */
+#include <fnmatch.h>
 #include <string.h>
 
 /* event_spec rows list only the fields a case needs; the rest are zero on purpose */
@@ -192,6 +193,70 @@ static void test_normalize(void)
 		       "normalize refuses what does not fit");
 		tap_ok(!path_normalize(NULL, "/tmp/a\0b", 8, small, sizeof(small)),
 		       "normalize refuses embedded NUL");
+	}
+}
+
+/* path_match and path_glob_match are fnmatch with cheap rejections (length, literal head,
+ * literal tail): every row must agree with fnmatch itself; the comments name the shortcut. */
+static void test_match(void)
+{
+	static const struct {
+		const char *pat, *path;
+		int flags;
+		bool want;
+	} rows[] = {
+		{ "/usr/bin/as", "/usr/bin/as", FNM_PATHNAME, true }, /* literal */
+		{ "/usr/bin/as", "/usr/bin/asx", FNM_PATHNAME, false }, /* literal, path longer */
+		{ "/usr/bin/as", "/usr/bin/a", FNM_PATHNAME, false }, /* literal, path shorter */
+		{ "", "", 0, true },
+		{ "", "/", 0, false },
+		{ "*", "", 0, true },
+		/* head fits, tail does not */
+		{ "/usr/bin/*-linux-gnu*-as", "/usr/bin/cp", FNM_PATHNAME, false },
+		{ "/usr/bin/*-linux-gnu*-as", "/usr/bin/x86_64-linux-gnu-as", FNM_PATHNAME, true },
+		{ "/usr/bin/*-linux-gnu*-as", "/usr/lib/x86_64-linux-gnu-as", FNM_PATHNAME, false },
+		{ "/usr/bin/*-as", "/usr/bin/-as", FNM_PATHNAME, true }, /* star matches nothing */
+		{ "/usr/bin/*-as", "/usr/bin/d/-as", FNM_PATHNAME, false }, /* '*' takes no '/' */
+		{ "/ab*ba", "/aba", 0, false }, /* head and tail overlap */
+		{ "/ab*ba", "/abba", 0, true },
+		{ "/usr/bin/pip3.*", "/usr/bin/pip3.11", FNM_PATHNAME, true }, /* empty tail */
+		{ "/usr/lib/gcc/*/*/cc1", "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", FNM_PATHNAME,
+		  true },
+		{ "/usr/lib/gcc/*/*/cc1", "/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus", FNM_PATHNAME,
+		  false },
+		{ "/x/[ab]c", "/x/bc", 0, true }, /* tail after ']' */
+		{ "/x/[ab]c", "/x/cc", 0, false },
+		{ "/x/[ab]", "/x/b", 0, true }, /* no tail */
+		{ "/x/[!a]z", "/x/bz", 0, true },
+		{ "/x/a]z", "/x/a]z", 0, true }, /* lone ']' is literal */
+		{ "/x/a]*", "/x/a]q", 0, true },
+		{ "/x/\\*z", "/x/*z", 0, true }, /* escaped star */
+		{ "/x/\\*z", "/x/yz", 0, false },
+		{ "/x/\\*z", "/x/\\yz", FNM_NOESCAPE, true }, /* backslash literal */
+		{ "/x/a?", "/x/ab", 0, true },
+		{ "/x/a?", "/x/a", 0, false },
+		{ "/x/?c", "/x/c", 0, false }, /* tail fits, '?' needs one */
+		{ "/x/[a", "/x/[a", 0, true }, /* unclosed '[' literal */
+		{ "/x/*", "/x/.hidden", FNM_PERIOD | FNM_PATHNAME, false },
+		{ "/x/*", "/x/.hidden", FNM_PATHNAME, true },
+		{ "/usr/lib/*-gnu", "/usr/lib/x86_64-linux-gnu/libc.so", FNM_LEADING_DIR, true },
+		{ "/usr/lib/*-gnu", "/usr/lib/x86_64-linux-gnu/libc.so", 0, false },
+		{ "curl", "curl", 0, true },
+		{ "nc.*", "nc.openbsd", 0, true },
+		{ "nc.*", "ncat", 0, false },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct path_glob g;
+		bool ref = fnmatch(rows[i].pat, rows[i].path, rows[i].flags) == 0, got, glob;
+
+		path_glob_init(&g, rows[i].pat);
+		got = path_match(rows[i].pat, rows[i].path, rows[i].flags);
+		glob = path_glob_match(&g, rows[i].pat, rows[i].path, strlen(rows[i].path),
+				       rows[i].flags);
+		tap_ok(ref == rows[i].want && got == ref && glob == ref,
+		       "match %s ~ %s flags %d: fnmatch %d, path_match %d, path_glob_match %d",
+		       rows[i].pat, rows[i].path, rows[i].flags, ref, got, glob);
 	}
 }
 
@@ -629,6 +694,7 @@ int main(void)
 	test_parse_modes();
 	test_parse_truncated();
 	test_normalize();
+	test_match();
 	test_judge();
 	test_proctable();
 	test_benign_identity();

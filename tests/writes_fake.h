@@ -1,5 +1,5 @@
-/* Shared by the write-tracking tests: a fake file system (files are memfds holding 4 bytes of
- * magic, with stat/open errors to inject), a recording judge, and hand-built events. */
+/* Shared by the write-tracking tests: a fake file system (files are dups of two memfds holding
+ * 4 bytes of magic, with stat/open errors to inject), a recording judge, and hand-built events. */
 #ifndef ELFWATCH_TESTS_WRITES_FAKE_H
 #define ELFWATCH_TESTS_WRITES_FAKE_H
 
@@ -65,6 +65,27 @@ static inline int fake_stat(void *ctx, const char *path, const struct file_id *i
 	return 0;
 }
 
+/* One memfd per kind of content, made once and handed out as dups (the caller closes what it
+ * gets; readers use pread): a memfd per open was 14% of the write fuzzer's time. */
+static inline int fake_magic_fd(bool elf)
+{
+	static int fds[2] = { -1, -1 };
+	int *fd = &fds[elf];
+
+	if (*fd < 0) {
+		int m = memfd_create("fake", MFD_CLOEXEC);
+
+		if (m < 0)
+			return -errno;
+		if (write(m, elf ? "\177ELF" : "#!/b", 4) != 4) {
+			close(m);
+			return -EIO;
+		}
+		*fd = m;
+	}
+	return *fd;
+}
+
 static inline int fake_open(void *ctx, const char *path, const struct file_id *id, struct stat *ret)
 {
 	struct fake_fs *fs = ctx;
@@ -77,13 +98,12 @@ static inline int fake_open(void *ctx, const char *path, const struct file_id *i
 		return -ENOENT;
 	if (f->stat_err || f->open_err)
 		return f->stat_err ? f->stat_err : f->open_err;
-	fd = memfd_create("fake", MFD_CLOEXEC);
+	fd = fake_magic_fd(f->elf);
+	if (fd < 0)
+		return fd;
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, f->elf ? "\177ELF" : "#!/b", 4) != 4) {
-		close(fd);
-		return -EIO;
-	}
 	fill_stat(f, ret);
 	return fd;
 }

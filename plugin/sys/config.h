@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/path.h"
 #include "util/severity.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/audit/elfwatch.conf"
@@ -19,6 +20,7 @@ enum alert_format { FORMAT_JSON = 0, FORMAT_KV, FORMAT_ECS, FORMAT_TEXT, FORMAT_
 struct pattern_list {
 	char **v;
 	size_t n;
+	struct path_glob *glob;         /* v measured (config_patterns_set), or NULL */
 };
 
 /* One allow-list entry: every key that is set must match for the entry to apply. */

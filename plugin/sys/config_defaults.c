@@ -124,27 +124,35 @@ static void patterns_free(struct pattern_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->glob);
 	l->v = NULL;
+	l->glob = NULL;
 	l->n = 0;
 }
 
 int config_patterns_set(struct pattern_list *l, const char *const *src, size_t n)
 {
 	char **v = calloc(n ? n : 1, sizeof(*v));
+	struct path_glob *glob = calloc(n ? n : 1, sizeof(*glob));
 
-	if (!v)
+	if (!v || !glob) {
+		free(v);
+		free(glob);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		v[i] = strdup(src[i]);
 		if (!v[i]) {
-			struct pattern_list tmp = { v, i };
+			struct pattern_list tmp = { v, i, glob };
 			patterns_free(&tmp);
 			return -ENOMEM;
 		}
+		path_glob_init(&glob[i], v[i]);
 	}
 	patterns_free(l);
 	l->v = v;
 	l->n = n;
+	l->glob = glob;
 	return 0;
 }
 

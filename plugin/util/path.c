@@ -74,3 +74,30 @@ bool path_match(const char *pattern, const char *path, int flags)
 		return false;
 	return fnmatch(pattern, path, flags) == 0;
 }
+
+void path_glob_init(struct path_glob *g, const char *pattern)
+{
+	g->len = strlen(pattern);
+	g->head = strcspn(pattern, "*?[\\");
+	g->tail = 0;
+	if (g->head == g->len)
+		return;
+	while (g->tail < g->len - g->head && !strchr("*?[]\\", pattern[g->len - 1 - g->tail]))
+		g->tail++;
+}
+
+bool path_glob_match(const struct path_glob *g, const char *pattern, const char *path,
+		     size_t path_len, int flags)
+{
+	bool leading_dir = flags & FNM_LEADING_DIR;
+
+	if (g->head == g->len)
+		return path_len == g->len && memcmp(pattern, path, g->len) == 0;
+	/* the middle, from the first special character to the last, may match nothing */
+	if (path_len < g->head + (leading_dir ? 0 : g->tail) || memcmp(pattern, path, g->head) != 0)
+		return false;
+	if (!leading_dir &&
+	    memcmp(pattern + g->len - g->tail, path + path_len - g->tail, g->tail) != 0)
+		return false;
+	return fnmatch(pattern, path, flags) == 0;
+}
