@@ -54,6 +54,8 @@ cat > "$dir/elfwatch.conf" <<'EOF'
 output = "syslog";
 log_level = "info";
 EOF
+# the state kept across restarts: the benchmark's own, never the host's /run/elfwatch
+printf 'state: { path = "%s/state/state"; };\n' "$dir" >> "$dir/elfwatch.conf"
 # LIVE_BENCH_CONF: extra settings, e.g. 'linker: { environ = true; };'
 printf '%s\n' "${LIVE_BENCH_CONF:-}" >> "$dir/elfwatch.conf"
 chmod 0640 "$dir/elfwatch.conf"
