@@ -1,0 +1,92 @@
+/* record numbers: rec_parse_u64 and rec_parse_ll read a field's whole value in base 8, 10 or
+ * 16 as strtoull would without its sign, space and prefix leniency, and refuse junk and
+ * overflow by one. */
+#include <limits.h>
+#include <stdio.h>
+
+#include "model/record.h"
+#include "model/record_decode.h"
+#include "tap.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_u64(void)
+{
+	static const struct {
+		const char *s;
+		unsigned base;
+		bool ok;
+		unsigned long long want;
+	} rows[] = {
+		{ "0", 10, true, 0 },
+		{ "59", 10, true, 59 },
+		{ "4294967295", 10, true, 4294967295ull },
+		{ "999999999999999999", 10, true, 999999999999999999ull },      /* 18 digits */
+		{ "18446744073709551615", 10, true, ULLONG_MAX },
+		{ "18446744073709551616", 10, false, 0 },
+		{ "99999999999999999999", 10, false, 0 },
+		{ "00000000000000000000000000059", 10, true, 59 },              /* zeros never overflow */
+		{ "1a", 10, false, 0 },
+		{ "-1", 10, false, 0 },
+		{ "+1", 10, false, 0 },
+		{ " 1", 10, false, 0 },
+		{ "1 ", 10, false, 0 },
+		{ "", 10, false, 0 },
+		{ "c000003e", 16, true, 0xc000003eull },
+		{ "C000003E", 16, true, 0xc000003eull },
+		{ "7ffd1c2e8a10", 16, true, 0x7ffd1c2e8a10ull },
+		{ "ffffffffffffffff", 16, true, ULLONG_MAX },
+		{ "10000000000000000", 16, false, 0 },
+		{ "0x10", 16, false, 0 },
+		{ "g", 16, false, 0 },
+		{ "100755", 8, true, 0100755 },
+		{ "1777777777777777777777", 8, true, ULLONG_MAX },
+		{ "2000000000000000000000", 8, false, 0 },
+		{ "8", 8, false, 0 },
+		{ "19", 8, false, 0 },
+		{ "1", 2, false, 0 },                                           /* no other base */
+	};
+
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		unsigned long long v = 12345;
+		bool ok = rec_parse_u64(rows[i].s, rows[i].base, &v);
+
+		tap_ok(ok == rows[i].ok && (ok ? v == rows[i].want : v == 12345),
+		       "u64 '%s' base %u -> %s", rows[i].s, rows[i].base,
+		       rows[i].ok ? "read" : "refused, result untouched");
+	}
+	tap_ok(!rec_parse_u64(NULL, 10, &(unsigned long long){ 0 }), "u64 NULL refused");
+}
+
+static void test_ll(void)
+{
+	static const struct {
+		const char *s;
+		int base;
+		long long want;
+	} rows[] = {
+		{ "-2", 10, -2 },
+		{ "-9223372036854775807", 10, -LLONG_MAX },
+		{ "9223372036854775807", 10, LLONG_MAX },
+		{ "9223372036854775808", 10, REC_ID_UNSET },
+		{ "4294967295", 10, 4294967295ll },
+		{ "-", 10, REC_ID_UNSET },
+		{ "--1", 10, REC_ID_UNSET },
+		{ "-1", 16, REC_ID_UNSET },                     /* a sign only in base 10 */
+		{ "c000003e", 16, 0xc000003ell },
+		{ "0100644", 8, 0100644 },
+		{ "x", 10, REC_ID_UNSET },
+	};
+
+	for (size_t i = 0; i < N_ELEMS(rows); i++)
+		tap_ok(rec_parse_ll(rows[i].s, rows[i].base) == rows[i].want, "ll '%s' base %d",
+		       rows[i].s, rows[i].base);
+	tap_ok(rec_parse_ll(NULL, 10) == REC_ID_UNSET, "ll NULL unset");
+}
+
+int main(void)
+{
+	test_u64();
+	test_ll();
+	return tap_done();
+}
