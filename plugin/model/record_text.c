@@ -102,10 +102,11 @@ int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 	struct head first = { 0 };
 	int last = 0;
 
-	memset(t, 0, offsetof(struct rec_text, buf));
+	memset(t, 0, offsetof(struct rec_text, lines));
 	/* a NUL ends a record for libauparse; 0x1d starts interpretations (ENRICHED), which
-	 * assembly cuts off */
-	if (len == 0 || end[-1] != '\n' || memchr(text, '\0', len) || memchr(text, 0x1d, len))
+	 * assembly cuts off; offsets are kept in 32 bits */
+	if (len == 0 || len > UINT32_MAX || end[-1] != '\n' || memchr(text, '\0', len) ||
+	    memchr(text, 0x1d, len))
 		return -EAGAIN;
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -120,6 +121,11 @@ int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 		} else if (!(last = later_head(line, nl, text, &first))) {
 			return -EAGAIN;
 		}
+		if (t->nlines < REC_TEXT_LINES) {
+			t->lines[t->nlines].end = (uint32_t)(nl - text);
+			t->lines[t->nlines].type = last;
+		}
+		t->nlines++;
 		line = nl + 1;
 	}
 	/* libauparse makes no event of a lone EOE */
@@ -133,31 +139,37 @@ int rec_text_begin(struct rec_text *t, const char *text, size_t len)
 	return rec_text_first_record(t) ? 0 : -EAGAIN;
 }
 
-/* Make the line at line current (its header was checked by rec_text_begin). */
-static bool load(struct rec_text *t, const char *line)
+/* Make line number i, starting at line, current (its header was checked by rec_text_begin). */
+static bool load(struct rec_text *t, unsigned i, const char *line)
 {
 	const char *p = line, *sp;
 
-	if (line >= t->end)
+	if (i >= t->nlines)
 		return false;
+	t->line = i;
 	t->rec = line;
+	t->p = NULL;
+	if (i < REC_TEXT_LINES) {
+		t->rec_end = t->text + t->lines[i].end;
+		t->type = t->lines[i].type;
+		return true;
+	}
 	t->rec_end = memchr(line, '\n', (size_t)(t->end - line));
 	if (memcmp(p, "node=", 5) == 0)
 		p = (const char *)memchr(p, ' ', (size_t)(t->rec_end - p)) + 1;
 	sp = memchr(p, ' ', (size_t)(t->rec_end - p));
 	t->type = type_of(p + 5, (size_t)(sp - p - 5));
-	t->p = NULL;
 	return true;
 }
 
 bool rec_text_first_record(struct rec_text *t)
 {
-	return load(t, t->text);
+	return load(t, 0, t->text);
 }
 
 bool rec_text_next_record(struct rec_text *t)
 {
-	return t->rec && load(t, t->rec_end + 1);
+	return t->rec && load(t, t->line + 1, t->rec_end + 1);
 }
 
 bool rec_text_first_field(struct rec_text *t)
@@ -169,6 +181,9 @@ bool rec_text_first_field(struct rec_text *t)
 	t->p = t->buf;
 	return rec_text_next_field(t);
 }
+
+/* what ends a token's name: its '=', or the token without one */
+static const bool name_stop[256] = { ['\0'] = true, [' '] = true, ['='] = true };
 
 /* libauparse's split of a record into fields, token by token (ellist.c parse_up_record). */
 bool rec_text_next_field(struct rec_text *t)
@@ -186,13 +201,13 @@ bool rec_text_next_field(struct rec_text *t)
 		if (!*p)
 			break;
 		tok = p;
-		e = strchrnul(p, ' ');
-		p = *e ? e + 1 : e;
-		*e = '\0';
-		for (eq = tok; *eq && *eq != '='; eq++)
+		for (eq = tok; !name_stop[(unsigned char)*eq]; eq++)
 			;
-		if (!*eq)
+		e = *eq == '=' ? strchrnul(eq, ' ') : eq;
+		p = *e ? e + 1 : e;
+		if (*eq != '=')
 			continue;               /* no '=': not a field */
+		*e = '\0';
 		if (eq - tok == 3 && memcmp(tok, "msg", 3) == 0) {
 			if (eq[1] == 'a')
 				continue;       /* the msg=audit(...): stamp */

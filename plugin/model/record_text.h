@@ -21,16 +21,26 @@
 /* The header ([node=N ]type=T msg=audit(STAMP):) must end within this many bytes (libauparse
  * looks for the stamp in a line's first 340). */
 #define REC_TEXT_HEADER_MAX 256
+/* Lines whose place and type rec_text_begin keeps; later ones are found again (an exec event
+ * has ~7 records) */
+#define REC_TEXT_LINES 16
 
 struct rec_text {
 	const char *text, *end;         /* the event: whole lines */
 	const char *rec, *rec_end;      /* the current record, without its '\n' */
 	int type;                       /* its AUDIT_* type */
+	unsigned line;                  /* its index */
+	unsigned nlines;                /* lines in the event */
 	uint64_t sec, serial;           /* the event's stamp */
 	unsigned milli;
 	char *p;                        /* next token in buf */
 	const char *name, *value;       /* the current field */
 	bool unsure;                    /* set by a field only libauparse reads right */
+	/* not cleared by rec_text_begin, filled up to nlines: */
+	struct {                        /* the first REC_TEXT_LINES, as rec_text_begin found them */
+		uint32_t end;           /* offset of the line's '\n' */
+		int type;
+	} lines[REC_TEXT_LINES];
 	char buf[REC_TEXT_MAX + 1];     /* the current record, split in place; last (not
 					 * cleared by rec_text_begin) */
 };
