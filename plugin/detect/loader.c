@@ -137,8 +137,19 @@ bool loader_set_has_id(const struct loader_set *ls, const struct file_id *id)
 
 static bool match_any(const struct pattern_list *patterns, const char *path)
 {
-	for (size_t i = 0; path && i < patterns->n; i++)
-		if (path_match(patterns->v[i], path, FNM_PATHNAME))
+	size_t len;
+
+	if (!path)
+		return false;
+	if (!patterns->glob) {
+		for (size_t i = 0; i < patterns->n; i++)
+			if (path_match(patterns->v[i], path, FNM_PATHNAME))
+				return true;
+		return false;
+	}
+	len = strlen(path);
+	for (size_t i = 0; i < patterns->n; i++)
+		if (path_glob_match(&patterns->glob[i], patterns->v[i], path, len, FNM_PATHNAME))
 			return true;
 	return false;
 }

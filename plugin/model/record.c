@@ -39,6 +39,18 @@ void rec_event_free(struct rec_event *ev)
 	ev->strings = ev->argbytes = NULL;
 }
 
+/* strcmp(name, lit) == 0 for a literal: inlined and stopped at the first difference (the
+ * field loops compare every field's name with several) */
+static inline bool field_is(const char *name, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; lit[i]; i++)
+		if (name[i] != lit[i])
+			return false;
+	return name[i] == '\0';
+}
+
 static void rec_event_clear(struct rec_event *ev)
 {
 	char *strings = ev->strings, *argbytes = ev->argbytes;
@@ -197,9 +209,9 @@ static void extract_syscall(struct walk *w, struct rec_event *ev, long long *arc
 			continue;
 		switch (name[0]) {
 		case 'a':
-			if (strcmp(name, "auid") == 0) {
+			if (field_is(name, "auid")) {
 				ev->auid = rec_parse_ll(v, 10);
-			} else if (strcmp(name, "arch") == 0) {
+			} else if (field_is(name, "arch")) {
 				if (!*have_arch)
 					*arch = rec_parse_ll(v, 16);
 				*have_arch = true;
@@ -210,41 +222,41 @@ static void extract_syscall(struct walk *w, struct rec_event *ev, long long *arc
 			}
 			break;
 		case 'c':
-			if (strcmp(name, "comm") == 0)
+			if (field_is(name, "comm"))
 				store_value(ev, v, &ev->comm);
 			break;
 		case 'e':
-			if (strcmp(name, "exit") == 0)
+			if (field_is(name, "exit"))
 				ev->exit = rec_parse_ll(v, 10);
-			else if (strcmp(name, "exe") == 0)
+			else if (field_is(name, "exe"))
 				store_value(ev, v, &ev->exe);
-			else if (strcmp(name, "euid") == 0)
+			else if (field_is(name, "euid"))
 				ev->euid = rec_parse_ll(v, 10);
 			break;
 		case 'k':
-			if (strcmp(name, "key") == 0)
+			if (field_is(name, "key"))
 				store_key(ev, v);
 			break;
 		case 'p':
-			if (strcmp(name, "pid") == 0)
+			if (field_is(name, "pid"))
 				ev->pid = rec_parse_ll(v, 10);
-			else if (strcmp(name, "ppid") == 0)
+			else if (field_is(name, "ppid"))
 				ev->ppid = rec_parse_ll(v, 10);
 			break;
 		case 's':
-			if (strcmp(name, "success") == 0)
-				ev->success = strcmp(v, "yes") == 0;
-			else if (strcmp(name, "ses") == 0)
+			if (field_is(name, "success"))
+				ev->success = field_is(v, "yes");
+			else if (field_is(name, "ses"))
 				ev->ses = rec_parse_ll(v, 10);
-			else if (strcmp(name, "syscall") == 0 && !*have_nr)
+			else if (field_is(name, "syscall") && !*have_nr)
 				*nr = rec_parse_ll(v, 10), *have_nr = true;
 			break;
 		case 't':
-			if (strcmp(name, "tty") == 0)
+			if (field_is(name, "tty"))
 				copy_word(ev->tty, sizeof(ev->tty), v);
 			break;
 		case 'u':
-			if (strcmp(name, "uid") == 0)
+			if (field_is(name, "uid"))
 				ev->uid = rec_parse_ll(v, 10);
 			break;
 		default:
@@ -279,10 +291,10 @@ static void extract_path(struct walk *w, struct rec_event *ev)
 		/* PATH records carry ~15 fields; most (ouid, cap_*) are not ours */
 		switch (name[0]) {
 		case 'i':
-			if (strcmp(name, "item") == 0) {
+			if (field_is(name, "item")) {
 				long long it = rec_parse_ll(v, 10);
 				p.item = it >= 0 && it < 1024 ? (int)it : -1;
-			} else if (strcmp(name, "inode") == 0) {
+			} else if (field_is(name, "inode")) {
 				long long ino = rec_parse_ll(v, 10);
 				if (ino >= 0) {
 					p.id.ino = (uint64_t)ino;
@@ -291,17 +303,17 @@ static void extract_path(struct walk *w, struct rec_event *ev)
 			}
 			break;
 		case 'n':
-			if (strcmp(name, "name") == 0)
+			if (field_is(name, "name"))
 				store_value(ev, v, &p.name);
-			else if (strcmp(name, "nametype") == 0)
+			else if (field_is(name, "nametype"))
 				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		case 'd':
-			if (strcmp(name, "dev") == 0 && !rec_parse_dev(v, &p.id))
+			if (field_is(name, "dev") && !rec_parse_dev(v, &p.id))
 				p.id.valid = false;
 			break;
 		case 'm':
-			if (strcmp(name, "mode") == 0) {
+			if (field_is(name, "mode")) {
 				long long m = rec_parse_ll(v, 8);
 				if (m >= 0 && m <= 0177777) {
 					p.mode = (uint32_t)m;
@@ -310,7 +322,7 @@ static void extract_path(struct walk *w, struct rec_event *ev)
 			}
 			break;
 		case 'o':
-			if (strcmp(name, "objtype") == 0)
+			if (field_is(name, "objtype"))
 				copy_word(p.nametype, sizeof(p.nametype), v);
 			break;
 		default:
