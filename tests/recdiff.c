@@ -63,31 +63,41 @@ static bool same_event(const struct rec_event *a, const struct rec_event *b, cha
 	return true;
 }
 
-enum recdiff_result recdiff_event(const char *text, size_t len, struct rec_event *lib,
-				  struct rec_event *txt, char *why, size_t why_len)
+int recdiff_lib(const char *text, size_t len, struct rec_event *lib, int *events)
 {
 	struct lib_run run = { lib, -1000, 0 };
-	auparse_state_t *au;
-	int r = rec_extract_text(text, len, txt);
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
 
-	if (r == -EAGAIN)
-		return RECDIFF_REFUSED;
-	au = auparse_init(AUSOURCE_FEED, NULL);
-	if (!au) {
-		snprintf(why, why_len, "auparse_init failed");
-		return RECDIFF_DIFFERENT;
-	}
+	*events = -1;
+	if (!au)
+		return -1000;
 	auparse_add_callback(au, on_event, &run, NULL);
 	auparse_feed(au, text, len);
 	auparse_feed(au, "", 0);
 	auparse_flush_feed(au);
 	auparse_destroy(au);
-	if (run.events != 1) {
-		snprintf(why, why_len, "libauparse made %d events of it", run.events);
+	*events = run.events;
+	return run.result;
+}
+
+enum recdiff_result recdiff_event(const char *text, size_t len, struct rec_event *lib,
+				  struct rec_event *txt, char *why, size_t why_len)
+{
+	int r = rec_extract_text(text, len, txt), lib_r, events;
+
+	if (r == -EAGAIN)
+		return RECDIFF_REFUSED;
+	lib_r = recdiff_lib(text, len, lib, &events);
+	if (events < 0) {
+		snprintf(why, why_len, "auparse_init failed");
 		return RECDIFF_DIFFERENT;
 	}
-	if (run.result != r) {
-		snprintf(why, why_len, "results %d (libauparse) and %d (text)", run.result, r);
+	if (events != 1) {
+		snprintf(why, why_len, "libauparse made %d events of it", events);
+		return RECDIFF_DIFFERENT;
+	}
+	if (lib_r != r) {
+		snprintf(why, why_len, "results %d (libauparse) and %d (text)", lib_r, r);
 		return RECDIFF_DIFFERENT;
 	}
 	if (r == 1 && !same_event(lib, txt, why, why_len))

@@ -15,6 +15,10 @@ enum recdiff_result {
 	RECDIFF_DIFFERENT,      /* why says where */
 };
 
+/* What libauparse (in a fresh feed state) and rec_extract make of text, into lib: the result of
+ * rec_extract, or -1000 when libauparse made no event of it. events: how many it made. */
+int recdiff_lib(const char *text, size_t len, struct rec_event *lib, int *events);
+
 /* lib and text: initialised events (rec_event_init with the same limits). */
 enum recdiff_result recdiff_event(const char *text, size_t len, struct rec_event *lib,
 				  struct rec_event *txt, char *why, size_t why_len);

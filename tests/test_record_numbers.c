@@ -1,11 +1,15 @@
 /* record numbers: rec_parse_u64 and rec_parse_ll read a field's whole value in base 8, 10 or
  * 16 as strtoull would without its sign, space and prefix leniency, and refuse junk and
- * overflow by one. */
+ * overflow by one. An event's stamp is held to [0, REC_SEC_MAX] seconds by either reader,
+ * so that the time arithmetic after it cannot overflow (the id keeps the stamp's text). */
 #include <limits.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include "model/record.h"
 #include "model/record_decode.h"
+#include "recdiff.h"
 #include "tap.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -84,9 +88,61 @@ static void test_ll(void)
 	tap_ok(rec_parse_ll(NULL, 10) == REC_ID_UNSET, "ll NULL unset");
 }
 
+static void test_stamps(void)
+{
+	static const struct {
+		const char *stamp;
+		long long want;
+		bool text;      /* the text reader reads it (else libauparse) */
+		int lib;        /* rec_extract's result through libauparse */
+		const char *id; /* the event id, if not the stamp */
+	} rows[] = {
+		{ "1795365073.725:1433", 1795365073, true, 1, NULL },
+		{ "1.000:1", 1, true, 1, NULL },
+		{ "999999999999.999:1", 999999999999, true, 1, NULL },
+		/* libauparse takes second 0 for no stamp and gives the records no fields */
+		{ "0.001:1", 0, false, 0, NULL },
+		{ "1000000000000.000:1", REC_SEC_MAX, false, 1, NULL },
+		{ "1795365073795366040.725:1433", REC_SEC_MAX, false, 1, NULL }, /* * 1000 overflowed */
+		/* libauparse's strtoul gives a negative time_t */
+		{ "18446744073709551615.000:1", REC_SEC_MAX, false, 1, "-1.000:1" },
+	};
+	static const struct rec_limits limits = { 8192 };
+	struct rec_event lib, txt;
+	char text[2048], why[256];
+
+	rec_event_init(&lib, &limits);
+	rec_event_init(&txt, &limits);
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		const char *s = rows[i].stamp;
+		enum recdiff_result r;
+		int lib_r, events;
+		int n = snprintf(text, sizeof(text),
+			"type=SYSCALL msg=audit(%s): arch=c000003e syscall=59 success=yes exit=0 a0=1 "
+			"a1=2 a2=3 a3=4 items=1 ppid=1 pid=2 auid=0 uid=0 euid=0 tty=(none) ses=1 "
+			"comm=\"true\" exe=\"/usr/bin/true\" key=(null)\n"
+			"type=CWD msg=audit(%s): cwd=\"/\"\n"
+			"type=EOE msg=audit(%s):\n", s, s, s);
+
+		why[0] = '\0';
+		r = recdiff_event(text, (size_t)n, &lib, &txt, why, sizeof(why));
+		tap_ok(r == (rows[i].text ? RECDIFF_SAME : RECDIFF_REFUSED), "stamp %s: %s%s%s", s,
+		       rows[i].text ? "both readers agree" : "left to libauparse", why[0] ? ": " : "", why);
+		lib_r = recdiff_lib(text, (size_t)n, &lib, &events);
+		tap_ok(lib_r == rows[i].lib && events == 1 &&
+		       (lib_r != 1 || (lib.sec == rows[i].want &&
+					   strcmp(lib.id, rows[i].id ? rows[i].id : s) == 0)),
+		       "stamp %s through libauparse: sec %lld (want %lld), id %s", s,
+		       (long long)lib.sec, rows[i].want, lib.id);
+	}
+	rec_event_free(&lib);
+	rec_event_free(&txt);
+}
+
 int main(void)
 {
 	test_u64();
 	test_ll();
+	test_stamps();
 	return tap_done();
 }

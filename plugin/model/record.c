@@ -412,7 +412,7 @@ static int extract(struct walk *w, struct rec_event *ev)
 		ts = auparse_get_timestamp(w->au);
 	}
 	if (ts) {
-		ev->sec = ts->sec;
+		ev->sec = ts->sec < 0 || ts->sec > REC_SEC_MAX ? REC_SEC_MAX : ts->sec;
 		ev->msec = ts->milli;
 		ev->serial = ts->serial;
 		format_id(ev->id, sizeof(ev->id), ts);

@@ -15,6 +15,10 @@
 #define REC_MAX_PATHS 8        /* PATH items kept per event; more are counted */
 #define REC_MAX_ARGS 256       /* argv entries kept; more are counted */
 #define REC_STR_MAX 4096       /* longest single decoded string (PATH_MAX) */
+/* Latest stamp second kept (year 33658; the kernel writes the wall clock): a later one, or a
+ * negative one (libauparse reads the digits unsigned), is held to it in rec_event.sec, so
+ * that event-time arithmetic cannot overflow; the id keeps what libauparse read. */
+#define REC_SEC_MAX 999999999999LL
 #define REC_ID_UNSET (-1LL)    /* numeric field absent from the event */
 #define REC_AUID_UNSET 4294967295LL
 

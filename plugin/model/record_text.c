@@ -64,7 +64,8 @@ static bool parse_head(const char *line, const char *end, struct head *h)
 	if (lim - p < 10 || memcmp(p, "msg=audit(", 10) != 0 ||
 	    !(p = digits(p + 10, lim, 12, '.', &h->sec)) ||
 	    !(q = digits(p, lim, 3, ':', &h->milli)) || q - p != 4 ||
-	    !(p = digits(q, lim, 19, ')', &h->serial)) || p >= lim || *p != ':')
+	    !(p = digits(q, lim, 19, ')', &h->serial)) || p >= lim || *p != ':' ||
+	    h->sec == 0)                /* libauparse takes second 0 for no stamp */
 		return false;
 	p++;
 	if (p < end && *p != ' ')       /* "):x=1" is one token, skipped whole */
