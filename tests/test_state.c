@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "detect/mitre.h"
+#include "model/record.h"
 #include "sys/parent.h"
 #include "detect/state.h"
 #include "sys/statefile.h"
@@ -175,6 +176,30 @@ static void test_encode_leaves_out_invalid(void)
 	CHECK(state_encode(&s, b, n - 1, NULL) == -ENOSPC, "a short buffer: -ENOSPC");
 	state_snapshot_free(&d);
 	free(b);
+	state_snapshot_free(&s);
+}
+
+/* Event times outside what a record can carry (REC_SEC_MAX) are refused: restored, they would
+ * overflow the window arithmetic (event second minus file second). */
+static void test_times_in_range(void)
+{
+	struct state_snapshot s;
+
+	sample(&s);
+	CHECK(state_proc_valid(&s.procs[0]) && state_pending_valid(&s.pending[0]) &&
+	      state_recent_valid(&s.recent[0]), "the sample's times are valid");
+	s.procs[0].sec = -1;
+	s.procs[1].sec = REC_SEC_MAX + 1;
+	s.procs[2].sec = REC_SEC_MAX;
+	CHECK(!state_proc_valid(&s.procs[0]) && !state_proc_valid(&s.procs[1]) &&
+	      state_proc_valid(&s.procs[2]), "a process second below 0 or past REC_SEC_MAX: refused");
+	s.pending[0].wf.sec = (time_t)INT64_MIN;
+	s.pending[1].wf.writer.sec = (time_t)INT64_MAX;
+	CHECK(!state_pending_valid(&s.pending[0]) && !state_pending_valid(&s.pending[1]),
+	      "a followed file's or its writer's second out of range: refused");
+	s.recent[0].r.file.sec = REC_SEC_MAX + 1;
+	CHECK(!state_recent_valid(&s.recent[0]) && state_recent_valid(&s.recent[1]),
+	      "a verdict's file second out of range: refused");
 	state_snapshot_free(&s);
 }
 
@@ -502,6 +527,7 @@ int main(void)
 {
 	test_round_trip();
 	test_encode_leaves_out_invalid();
+	test_times_in_range();
 	test_corrupt();
 	test_hostile();
 	test_age();

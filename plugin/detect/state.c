@@ -45,6 +45,7 @@ static bool in(long long v, long long lo, long long hi)
 bool state_proc_valid(const struct proc_entry *e)
 {
 	return in(e->pid, 1, STATE_PID_MAX) && in(e->ppid, -1, STATE_PID_MAX) &&
+	       in(e->sec, 0, REC_SEC_MAX) &&
 	       in(e->uid, -1, UINT32_MAX) && in(e->auid, -1, UINT32_MAX) &&
 	       in(e->ses, -1, UINT32_MAX) && str_ok(e->exe, sizeof(e->exe)) &&
 	       str_ok(e->image, sizeof(e->image)) && str_ok(e->comm, sizeof(e->comm)) &&
@@ -58,7 +59,7 @@ static bool file_valid(const struct written_file *wf)
 
 	if (w.pid == 0)
 		w.pid = 1;
-	return wf->id.valid && str_ok(wf->path, sizeof(wf->path)) &&
+	return wf->id.valid && in(wf->sec, 0, REC_SEC_MAX) && str_ok(wf->path, sizeof(wf->path)) &&
 	       str_ok(wf->event_id, sizeof(wf->event_id)) && wf->msec < 1000 &&
 	       str_ok(wf->syscall, sizeof(wf->syscall)) && (unsigned)wf->settled_by < WRITES_CAUSE_COUNT &&
 	       str_ok(wf->trigger_event, sizeof(wf->trigger_event)) && state_proc_valid(&w);
