@@ -318,9 +318,11 @@ static ssize_t fd_pread(void *ctx, void *buf, size_t n, uint64_t off)
 	return k < 0 ? -errno : k;
 }
 
+/* ctime in ns, compared only for equality: computed unsigned, so that a ctime past 2262 (a
+ * FUSE server or a crafted image chooses it) wraps instead of overflowing */
 static int64_t stat_stamp(const struct stat *st)
 {
-	return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+	return (int64_t)((uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec);
 }
 
 static int fd_stamp(void *ctx, uint64_t *ret_size, int64_t *ret_stamp)
