@@ -8,6 +8,9 @@
 # process each (FUZZ_FORK=N: N each, libFuzzer -fork), for SECONDS, logs in fuzz/logs/; then a
 # table of executions, exec/s, coverage (cov, ft), corpus size and crashes per target.
 # fuzz/run.sh -b TARGET...: only build them (fuzz/build/fuzz_TARGET). -m TARGET: its -max_len.
+# fuzz/run.sh -s [TARGET...]: seed the work corpora with real inputs (fuzz/seed_work.sh: ELF
+# files of this system and ../shared/samples, the recorded 16-core streams); -p does it for
+# every target whose work corpus is empty.
 # TARGET: record, record_text, config, alert, assembly, environ, elf, elf_source, loader,
 # prefilter, mounts, writes, state, engine. Needs a configured tree (config.h).
 set -eu
@@ -119,6 +122,12 @@ if [ "${1:-}" = -b ]; then
 	exit
 fi
 
+if [ "${1:-}" = -s ]; then
+	shift
+	FUZZ_WORK=$builddir/fuzz/corpus-work sh "$top/fuzz/seed_work.sh" "$@"
+	exit
+fi
+
 if [ "${1:-}" != -p ]; then
 	target=${1:?usage: fuzz/run.sh TARGET [SECONDS] | fuzz/run.sh -p SECONDS [TARGET...]}
 	maxlen "$target" >/dev/null
@@ -133,6 +142,11 @@ targets=${*:-$all}
 for t in $targets; do
 	maxlen "$t" >/dev/null
 	build "$t"
+	if [ -z "$(ls -A "$builddir/fuzz/corpus-work/$t" 2>/dev/null)" ]; then
+		case $t in elf|elf_source|record|record_text|prefilter|assembly|engine)
+			FUZZ_WORK=$builddir/fuzz/corpus-work sh "$top/fuzz/seed_work.sh" "$t" ;;
+		esac
+	fi
 done
 logs=$builddir/fuzz/logs
 mkdir -p "$logs"
