@@ -3,8 +3,10 @@
  * writes_tick and writes_on_exec, with the fake file system of the unit tests (memfds;
  * tests/writes_fake.h) whose files the bytes describe. Layout: bytes 0..7 describe files
  * 0..7 (bit 0 exists, 1 ELF, 2 stat fails, 3 open fails, 4..7 size); then ops of 4 bytes
- * (kind | nametype << 3 | failed << 7, file, clock step, flags variant) each followed by a
- * NUL-terminated name. Invariants: no crash or leak, nothing stays pending after
+ * (kind | nametype << 3 | real dirfd << 6 | failed << 7, file, clock step, flags variant)
+ * each followed by a NUL-terminated name. A real dirfd (3..6) sends a relative name through
+ * the writer's descriptor (a fake /proc/PID/fd: a directory, a relative one, or gone, as pid
+ * and fd make it) and the PARENT items' directories (a fake search by identity). Invariants: no crash or leak, nothing stays pending after
  * writes_flush, every name handed out is NUL-terminated in its bound. Built with clang
  * (fuzz/run.sh writes); the corpus is replayed by tests/fuzz_replay.c in make check. */
 #include <stdint.h>
@@ -28,11 +30,37 @@ static const unsigned long long oflags[] = { O_CREAT | O_WRONLY | O_TRUNC, O_WRO
 static struct config cfg;
 static int cfg_ready;
 
+/* where the writer's descriptor pointed: a directory, one that normalises elsewhere, a
+ * relative one (a broken /proc answer), or the writer gone */
+static int fuzz_fd_path(void *ctx, long long pid, long long fd, char *out, size_t cap)
+{
+	static const char *const dirs[] = { "/tmp", "/var/tmp/../../tmp/.", "relative", NULL };
+	const char *d = dirs[(unsigned long long)(pid + fd) % 4];
+
+	(void)ctx;
+	if (!d)
+		return -ESRCH;
+	snprintf(out, cap, "%s", d);
+	return 0;
+}
+
+/* a directory found by identity under the search dirs, or none */
+static int fuzz_find_dir(void *ctx, const struct pattern_list *roots, const struct file_id *id,
+			 char *out, size_t cap)
+{
+	(void)ctx;
+	(void)roots;
+	if (id->ino % 3 == 0)
+		return -ENOENT;
+	snprintf(out, cap, "%s", id->ino % 3 == 1 ? "/tmp" : "/dev/shm");
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rec_event ev;
 	struct fake_fs fs;
-	struct writes_fs wfs = { fake_stat, fake_open, NULL, NULL, &fs };
+	struct writes_fs wfs = { fake_stat, fake_open, fuzz_fd_path, fuzz_find_dir, &fs };
 	struct judged j;
 	struct writes *w;
 	long long now = 0;
@@ -80,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += len + 1;
 		now += (long long)op[2] * 20;
 
-		struct spec sp = { REC_OPEN, open_calls[op[3] & 3], (unsigned long long)-100,
+		unsigned long long dirfd = (op[0] & 0x40) ? 3u + (op[2] & 3u) : (unsigned long long)-100;
+		struct spec sp = { REC_OPEN, open_calls[op[3] & 3], dirfd,
 				   (op[3] & 4) ? 0755 : 0644, oflags[(op[3] >> 3) & 7], name,
 				   nametypes[(op[0] >> 3) & 7], 10 + fi,
 				   (op[3] & 0x40) ? 0100755 : 0100644, NULL, NULL, 100 + (op[1] >> 3),
