@@ -2,7 +2,7 @@
 """The plugin's live path apart from auditd: what one event costs it, on a machine without
 root, kernel audit or a quiet moment.
 
-socket_feed.py [--rounds N] [--exec-only] [--conf FILE] RATE STREAM PLUGIN...
+socket_feed.py [--rounds N] [--exec-only] [--jump N] [--conf FILE] RATE STREAM PLUGIN...
 
 Each PLUGIN (an audisp-elfwatch binary) runs in plugin mode, in turn, N rounds (default 3),
 with stdin a Unix stream socket pair as under auditd. STREAM (plugin stream format, with EOE:
@@ -13,6 +13,10 @@ events (execve, execveat) of STREAM: the files that write events name are not th
 and following them costs what the machine's directories make it cost. The configuration
 (default: a temporary one) sends alerts to stdout, which is /dev/null and keeps the state file in a temporary
 directory. Binaries taking turns within one run of this script are the figures to compare.
+--jump N: the first N events at RATE, half a second of quiet, then the rest as fast as this
+writer can write (a build starting on a busy host): also prints how long the writer's longest
+write waited for the plugin, and how many waited over 5 ms, in that burst. auditd's writes wait
+the same way, and while they wait its queue to the plugins (2,000 records) fills.
 """
 import argparse
 import os
@@ -37,7 +41,7 @@ def events_of(path, exec_only):
     return events
 
 
-def run(plugin, conf, events, rate):
+def run(plugin, conf, events, rate, jump=None):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:
@@ -49,27 +53,44 @@ def run(plugin, conf, events, rate):
     b.close()
     time.sleep(0.5)                     # start-up is not what is measured... mostly
     t0 = time.monotonic()
-    for i, ev in enumerate(events):
+    steady = events if jump is None else events[:jump]
+    for i, ev in enumerate(steady):
         ahead = t0 + i / rate - time.monotonic()
         if ahead > 0.0005:
             time.sleep(ahead)
         for rec in ev:
             a.sendall(rec)
+    burst = ''
+    if jump is not None:
+        time.sleep(0.5)
+        longest, over5, tb = 0.0, 0, time.monotonic()
+        for ev in events[jump:]:
+            for rec in ev:
+                w = time.monotonic()
+                a.sendall(rec)
+                w = time.monotonic() - w
+                longest = max(longest, w)
+                over5 += w > 0.005
+        tb = time.monotonic() - tb
+        burst = ('; burst of %d events at %.0f/s: longest write %.1f ms, %d over 5 ms'
+                 % (len(events) - jump, (len(events) - jump) / tb, 1e3 * longest, over5))
     wall = time.monotonic() - t0
     time.sleep(1.0)
     a.close()
     _, status, ru = os.wait4(pid, 0)
     cpu = ru.ru_utime + ru.ru_stime
     return ('%s: %d events at %.0f/s wanted, %.0f/s sent; cpu %.3f s (user %.3f, system %.3f), '
-            '%.1f us per event; context switches %d voluntary, %d involuntary; exit %d'
+            '%.1f us per event; context switches %d voluntary, %d involuntary; exit %d%s'
             % (plugin, len(events), rate, len(events) / wall, cpu, ru.ru_utime, ru.ru_stime,
-               1e6 * cpu / len(events), ru.ru_nvcsw, ru.ru_nivcsw, os.waitstatus_to_exitcode(status)))
+               1e6 * cpu / len(events), ru.ru_nvcsw, ru.ru_nivcsw, os.waitstatus_to_exitcode(status),
+               burst))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--exec-only', action='store_true')
+    ap.add_argument('--jump', type=int)
     ap.add_argument('--conf')
     ap.add_argument('rate', type=float)
     ap.add_argument('stream')
@@ -87,7 +108,7 @@ def main():
                         'state: { path = "%s/state"; };\n' % tmp)
         for _ in range(o.rounds):
             for p in o.plugins:
-                print(run(os.path.abspath(p), conf, events, o.rate), flush=True)
+                print(run(os.path.abspath(p), conf, events, o.rate, o.jump), flush=True)
 
 
 if __name__ == '__main__':

@@ -442,8 +442,41 @@ static void test_batch_boundary(void)
 		       "batch boundary: %s", rows[i].what);
 }
 
+/* The reader's pause after a small read: never longer than auditd's queue to its plugins and
+ * the channel can hold at the highest rate auditd was measured to deliver (a rate may jump
+ * within one pause; past that, auditd drops events for every plugin), and only a probe after a
+ * quiet spell (the rate measured before it says nothing of the burst that ended it). */
+static void test_gather(void)
+{
+	const size_t chan = 64 * 1024;                  /* what grow_pipe reports for a socket */
+	/* 2,000 queued events + ~278 in the channel, at 150,000 records a second */
+	const long bound_us = (2000 + 278) * 1000000L / 150000;
+	static const unsigned long long rates[] = { 0, 1, 100, 1500, 8000, 24000, 120000 };
+	bool all_bounded = true;
+	long us;
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		us = intake_gather_us(chan, rates[i], false);
+		if (us < 0 || us > bound_us) {
+			all_bounded = false;
+			tap_diag("rate %llu B/ms: %ld us", rates[i], us);
+		}
+	}
+	tap_ok(all_bounded, "the pause is at most %ld us at any rate (the queue and channel at 150k records/s)",
+	       bound_us);
+	us = intake_gather_us(chan, 120000, false);
+	tap_ok(us > 0 && us < 1500, "120 MB/s: half the channel's time, %ld us", us);
+	us = intake_gather_us(chan, 1500, false);
+	tap_ok(us >= 10000, "1.5 MB/s (1,000 exec/s): still a long gather, %ld us", us);
+	us = intake_gather_us(chan, 1500, true);
+	tap_ok(us > 0 && us <= 2000, "after a quiet spell: a probe of %ld us", us);
+	us = intake_gather_us(chan, 120000, true);
+	tap_ok(us == intake_gather_us(chan, 120000, false), "a probe never lengthens a pause");
+}
+
 int main(void)
 {
+	test_gather();
 	test_batch_boundary();
 	test_prefilter();
 	test_queue();

@@ -16,7 +16,15 @@
 #define INTAKE_READ_CHUNK (64 * 1024)
 #define INTAKE_PIPE_BYTES (1024 * 1024) /* asked of the kernel for a pipe to us */
 #define INTAKE_TICK_MS 250
-#define INTAKE_GATHER_MAX_MS 20     /* after a small read, wait at most this long for more */
+/* After a small read, wait at most this long for more. A rate may jump within one pause:
+ * auditd's queue to its plugins (q_depth, 2,000 by default) and the channel (~278 records)
+ * then hold what comes, 2,278 records, 15 ms of 150,000 records a second (auditd alone
+ * delivered 127,000 on 16 cores); a longer pause lets auditd drop events for every plugin. */
+#define INTAKE_GATHER_MAX_MS 15
+/* After a quiet spell (no read for INTAKE_QUIET_MS), the first pause is a probe of at most
+ * INTAKE_PROBE_MS: the rate measured before says nothing of the burst that ended it. */
+#define INTAKE_QUIET_MS 10
+#define INTAKE_PROBE_MS 2
 #define INTAKE_RATE_MS 100          /* the input rate is measured over this much time */
 #define INTAKE_AGE_MS 1000
 #define INTAKE_IDLE_MS ASSEMBLY_DEFAULT_WINDOW_MS  /* live: an event without news goes on */
@@ -106,18 +114,20 @@ static void reader_snapshot(struct reader *r)
 /* auditd writes record by record: after a small read the reader lets records gather so a
  * busy host costs a wake-up per batch, not per record; but never so long that auditd could
  * fill its channel to us meanwhile (at 8 MB/s 64 KiB fill in 8 ms): the pause is what half
- * the channel takes at the measured rate, at most INTAKE_GATHER_MAX_MS. Half, not less: at
- * 1,000 exec/s a quarter woke the reader 100 times a second and a wake-up costs about what
- * the records it brings do; a rate that doubles within one pause fills the channel, and
- * auditd's own queue to its plugins holds the rest. */
-static long gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms)
+ * the channel takes at the measured rate, at most INTAKE_GATHER_MAX_MS, after a quiet spell
+ * at most INTAKE_PROBE_MS. Half, not less: at 1,000 exec/s a quarter woke the reader 100
+ * times a second and a wake-up costs about what the records it brings do; a rate that
+ * doubles within one pause fills the channel, and auditd's own queue to its plugins holds
+ * the rest. */
+long intake_gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms, bool after_quiet)
 {
+	unsigned long long max = (after_quiet ? INTAKE_PROBE_MS : INTAKE_GATHER_MAX_MS) * 1000ULL;
 	unsigned long long us;
 
 	if (rate_bytes_per_ms == 0)
-		return INTAKE_GATHER_MAX_MS * 1000L;
+		return (long)max;
 	us = (unsigned long long)pipe_bytes / 2 * 1000 / rate_bytes_per_ms;
-	return us > INTAKE_GATHER_MAX_MS * 1000ULL ? INTAKE_GATHER_MAX_MS * 1000L : (long)us;
+	return (long)(us > max ? max : us);
 }
 
 /* The events a read completed reach the worker with one wake-up (linequeue_wake), not one
@@ -130,6 +140,7 @@ static void *reader_main(void *arg)
 	static char buf[INTAKE_READ_CHUNK];
 	unsigned long long rate = 0, window_bytes = 0;
 	long long window_start = monotonic_ms(), last_idle = window_start, last_read = window_start;
+	long long waiting_since = window_start;    /* since the last read and its pause */
 	bool more = false;          /* data likely waiting: skip the poll */
 
 	linequeue_defer_wakeups(r->q, true);
@@ -178,10 +189,12 @@ static void *reader_main(void *arg)
 				unsigned long long now_rate = (unsigned long long)n /
 					(unsigned long long)(r->now > last_read ? r->now - last_read : 1);
 
-				nanosleep(&(struct timespec){ 0, gather_us(r->pipe_bytes,
-					now_rate > rate ? now_rate : rate) * 1000L }, NULL);
+				nanosleep(&(struct timespec){ 0, intake_gather_us(r->pipe_bytes,
+					now_rate > rate ? now_rate : rate,
+					r->now - waiting_since >= INTAKE_QUIET_MS) * 1000L }, NULL);
 			}
 			last_read = r->now;
+			waiting_since = monotonic_ms();
 			continue;
 		}
 		if (n == 0)

@@ -57,6 +57,11 @@ int intake_run(int fd, auparse_state_t *au, const struct intake_options *opts,
  * record line, or NULL when no line is one. Exposed for tests. */
 const char *intake_event_end(const char *batch, size_t n);
 
+/* How long the reader lets records gather after a small read, in us: what half the channel
+ * (pipe_bytes) takes to fill at rate bytes/ms, at most INTAKE_GATHER_MAX_MS; after a quiet
+ * spell at most INTAKE_PROBE_MS. Pure; exposed for tests. */
+long intake_gather_us(size_t pipe_bytes, unsigned long long rate_bytes_per_ms, bool after_quiet);
+
 /* True when a batch of whole lines ends with an EOE record (an event boundary: every event
  * handed on by assembly ends with one), or is empty. Exposed for tests. */
 bool intake_batch_ends_event(const char *batch, size_t n);
