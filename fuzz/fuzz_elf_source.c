@@ -5,13 +5,18 @@
  * one per call, cyclic), the rest the content. Invariants: no crash or read past a buffer
  * (ASan), no read beyond read_max, a changed file is an ELF judged partial and not hashed
  * (anything else still changing is -EAGAIN, never "not ELF"), the size
- * judged is one the file had. Built with clang (fuzz/run.sh elf_source); the corpus is
+ * judged is one the file had. Flag 0x10 also puts the content in a memfd and judges it through
+ * elf_inspect_fd, the live plugin's entry: a file that holds still is judged whole, unchanged.
+ * Built with clang (fuzz/run.sh elf_source); the corpus is
  * replayed by tests/fuzz_replay.c in make check. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "elf/elf_inspect.h"
 
@@ -23,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define S_OVERCLAIM 0x02        /* a script byte of 0 claims more than was asked */
 #define S_EIO 0x04              /* a script byte of 1 fails the call */
 #define S_NO_HASH 0x08
+#define S_REAL_FD 0x10
 
 struct script {
 	const uint8_t *content;
@@ -101,6 +107,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.exec_hint = (s.flags & S_EXEC_HINT) != 0;
 	if (s.flags & S_NO_HASH)
 		lim.hash_max = 0;
+	if (s.flags & S_REAL_FD) {
+		static int fd = -1;
+		struct stat st;
+
+		if (fd < 0 && (fd = memfd_create("fuzz_elf_source", MFD_CLOEXEC)) < 0)
+			abort();
+		if (ftruncate(fd, 0) < 0 || (s.len && pwrite(fd, s.content, s.len, 0) != (ssize_t)s.len) ||
+		    fstat(fd, &st) < 0)
+			abort();
+		rc = elf_inspect_fd(fd, &st, &host, &lim, &r);
+		if (rc > 0 || (rc == 0 && (r.facts.changed || r.facts.size != s.len)))
+			abort();
+	}
 	rc = elf_inspect_source(&src, size_of(&s, s.steps[HDR - 2]), s.steps[HDR - 2], &host, &lim,
 				&r);
 	if (rc > 0)
