@@ -80,6 +80,9 @@ static const struct {
 	{ "stamp glued to a field", "type=SYSCALL msg=audit(1.000:5):arch=c000003e syscall=59\n"
 	  "type=EOE msg=audit(1.000:5):\n", REFUSE },
 	{ "a node= on one record only", "node=a " SYSCALL CWD EOE, REFUSE },
+	/* fuzz_record_text, 5.9M runs in: libauparse makes no event of an empty node name */
+	{ "an empty node name", "node= " SYSCALL "node= " CWD "node= " EOE, REFUSE },
+	{ "an empty node name, no SYSCALL", "node= " CWD "node= " EOE, REFUSE },
 	{ "two spaces after type=", "type=SYSCALL  " STAMP " arch=c000003e syscall=59\n" EOE, REFUSE },
 	{ "CWD without cwd= (libauparse looks on)", SYSCALL HDR("CWD") "dir=\"/\"\n" HDR("PATH") "cwd=\"/evil\" item=0\n" EOE, REFUSE },
 	{ "no newline at the end", SYSCALL "type=EOE " STAMP, REFUSE },

@@ -52,7 +52,7 @@ static bool parse_head(const char *line, const char *end, struct head *h)
 	h->node_len = 0;
 	if (lim - p > 5 && memcmp(p, "node=", 5) == 0) {
 		sp = memchr(p, ' ', (size_t)(lim - p));
-		if (!sp)
+		if (!sp || sp == p + 5)     /* libauparse makes no event of an empty node name */
 			return false;
 		p = sp + 1;
 		h->node_len = (size_t)(p - line);
