@@ -94,7 +94,7 @@ static void test_stamps(void)
 		const char *stamp;
 		long long want;
 		bool text;      /* the text reader reads it (else libauparse) */
-		int lib;        /* rec_extract's result through libauparse */
+		int lib;        /* rec_extract's result through libauparse; -1: its version decides */
 		const char *id; /* the event id, if not the stamp */
 	} rows[] = {
 		{ "1795365073.725:1433", 1795365073, true, 1, NULL },
@@ -104,8 +104,9 @@ static void test_stamps(void)
 		{ "0.001:1", 0, false, 0, NULL },
 		{ "1000000000000.000:1", REC_SEC_MAX, false, 1, NULL },
 		{ "1795365073795366040.725:1433", REC_SEC_MAX, false, 1, NULL }, /* * 1000 overflowed */
-		/* libauparse's strtoul gives a negative time_t */
-		{ "18446744073709551615.000:1", REC_SEC_MAX, false, 1, "-1.000:1" },
+		/* libauparse 3.0.9 and 4.0 read a negative time_t (strtoul of 2^64 - 1), 4.2 no
+		 * event at all */
+		{ "18446744073709551615.000:1", REC_SEC_MAX, false, -1, "-1.000:1" },
 	};
 	static const struct rec_limits limits = { 8192 };
 	struct rec_event lib, txt;
@@ -129,7 +130,11 @@ static void test_stamps(void)
 		tap_ok(r == (rows[i].text ? RECDIFF_SAME : RECDIFF_REFUSED), "stamp %s: %s%s%s", s,
 		       rows[i].text ? "both readers agree" : "left to libauparse", why[0] ? ": " : "", why);
 		lib_r = recdiff_lib(text, (size_t)n, &lib, &events);
-		tap_ok(lib_r == rows[i].lib && events == 1 &&
+		if (rows[i].lib < 0 && events == 0) {
+			tap_ok(1, "stamp %s through libauparse: no event (this version refuses it)", s);
+			continue;
+		}
+		tap_ok(lib_r == (rows[i].lib < 0 ? 1 : rows[i].lib) && events == 1 &&
 		       (lib_r != 1 || (lib.sec == rows[i].want &&
 					   strcmp(lib.id, rows[i].id ? rows[i].id : s) == 0)),
 		       "stamp %s through libauparse: sec %lld (want %lld), id %s", s,
