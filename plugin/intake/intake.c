@@ -192,9 +192,11 @@ static void *reader_main(void *arg)
 				nanosleep(&(struct timespec){ 0, intake_gather_us(r->pipe_bytes,
 					now_rate > rate ? now_rate : rate,
 					r->now - waiting_since >= INTAKE_QUIET_MS) * 1000L }, NULL);
+				waiting_since = monotonic_ms();
+			} else {
+				waiting_since = r->now;
 			}
 			last_read = r->now;
-			waiting_since = monotonic_ms();
 			continue;
 		}
 		if (n == 0)
