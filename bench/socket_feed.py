@@ -99,6 +99,9 @@ def main():
     events = events_of(o.stream, o.exec_only)
     if not events:
         sys.exit('socket_feed: no whole event (ending in EOE) in %s' % o.stream)
+    if o.jump is not None and not 0 <= o.jump < len(events):
+        sys.exit('socket_feed: --jump %d: the stream has %d events; the burst needs at least one'
+                 % (o.jump, len(events)))
     with tempfile.TemporaryDirectory(prefix='elfwatch-feed.') as tmp:
         conf = o.conf
         if not conf:
